@@ -1,0 +1,14 @@
+import type { Handlers } from './types.js';
+import type { SessionTable } from '../users/sessions.js';
+import { userHandlers } from '../users/handlers.js';
+import { patientHandlers } from '../patients/handlers.js';
+import { auditHandlers } from '../audit/handlers.js';
+
+/** The one handler table, composed from the domains. `satisfies Handlers` makes a missing or extra method a type error. */
+export function createHandlers(deps: { sessions: SessionTable }): Handlers {
+  return {
+    ...userHandlers(deps.sessions),
+    ...patientHandlers(),
+    ...auditHandlers(),
+  } satisfies Handlers;
+}

@@ -1,0 +1,197 @@
+/**
+ * The one API. Every method the renderer can call is declared here once: name, zod input, zod output, who may call it.
+ * The main process registers exactly one handler per name (electron/api/handlers.ts); the preload and the web host
+ * expose exactly these names. Adding a method = add it here + add its handler; the types force both.
+ */
+import { z } from 'zod';
+import { method } from './define.js';
+import { requiredText, text, uuidSchema, instantSchema } from '../domain/common.js';
+import {
+  patientInputSchema,
+  patientSchema,
+  patientHitSchema,
+  duplicateMatchSchema,
+  duplicateOverrideSchema,
+  patientVersionSchema,
+} from '../domain/patient.js';
+import {
+  userSummarySchema,
+  newUserSchema,
+  siteSettingsSchema,
+  auditEntrySchema,
+  roleSchema,
+  usernameSchema,
+  passwordSchema,
+} from '../domain/user.js';
+import { isValidTimeZone } from '../dates.js';
+
+const empty = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+
+const sessionInfo = z.object({
+  user: userSummarySchema.nullable(),
+  locked: z.boolean(),
+  idleLockSeconds: z.number().int(),
+});
+
+export const contract = {
+  // ---- app / first run ---------------------------------------------------------------------------
+  'app.status': method({
+    access: 'public',
+    summary: 'Whether first-run setup is done, the site and desk names, and the store version.',
+    input: empty,
+    output: z.object({
+      setupDone: z.boolean(),
+      siteName: z.string(),
+      deskLabel: z.string(),
+      deskId: z.string(),
+      appVersion: z.string(),
+      schemaVersion: z.number().int(),
+    }),
+  }),
+  'setup.initialize': method({
+    access: 'public',
+    summary: 'First-run setup: site name, time zone, desk name and the first administrator.',
+    input: z
+      .object({
+        siteName: requiredText(100, 'Site name'),
+        timeZone: z.string().max(64).refine(isValidTimeZone, { error: 'Unknown time zone' }),
+        deskLabel: requiredText(40, 'Desk name'),
+        admin: z.object({
+          username: usernameSchema,
+          displayName: requiredText(80, 'Display name'),
+          password: passwordSchema,
+        }),
+      })
+      .strict(),
+    output: ok,
+  }),
+
+  // ---- session ----------------------------------------------------------------------------------
+  'session.current': method({
+    access: 'public',
+    summary: 'The signed-in user of this window, if any, and whether the idle lock is on.',
+    input: empty,
+    output: sessionInfo,
+  }),
+  'session.signIn': method({
+    access: 'public',
+    summary: 'Sign in with user name and password.',
+    input: z.object({ username: z.string().max(40), password: z.string().max(256) }).strict(),
+    output: sessionInfo,
+  }),
+  'session.signOut': method({ access: 'locked-ok', summary: 'Sign out.', input: empty, output: ok }),
+  'session.lock': method({ access: 'locked-ok', summary: 'Lock the screen now (also done by the idle timer).', input: empty, output: ok }),
+  'session.unlock': method({
+    access: 'locked-ok',
+    summary: 'Unlock after the idle lock with the same user password.',
+    input: z.object({ password: z.string().max(256) }).strict(),
+    output: sessionInfo,
+  }),
+  'session.touch': method({ access: 'session', summary: 'Keyboard/mouse activity heartbeat; keeps the idle lock away.', input: empty, output: ok }),
+
+  // ---- users and settings (administrator) --------------------------------------------------------
+  'users.list': method({ access: 'administrator', summary: 'All users.', input: empty, output: z.object({ users: z.array(userSummarySchema) }) }),
+  'users.create': method({ access: 'administrator', summary: 'Add a user.', input: newUserSchema.strict(), output: z.object({ user: userSummarySchema }) }),
+  'users.update': method({
+    access: 'administrator',
+    summary: 'Change a user’s name, role or active flag.',
+    input: z.object({ id: uuidSchema, displayName: requiredText(80, 'Display name'), role: roleSchema, active: z.boolean() }).strict(),
+    output: z.object({ user: userSummarySchema }),
+  }),
+  'users.setPassword': method({
+    access: 'administrator',
+    summary: 'Set a new password for a user (also clears a lockout).',
+    input: z.object({ id: uuidSchema, password: passwordSchema }).strict(),
+    output: ok,
+  }),
+  'users.unlock': method({ access: 'administrator', summary: 'Clear a sign-in lockout.', input: z.object({ id: uuidSchema }).strict(), output: ok }),
+  'settings.get': method({ access: 'session', summary: 'Site settings.', input: empty, output: siteSettingsSchema }),
+  'settings.update': method({ access: 'administrator', summary: 'Change site settings.', input: siteSettingsSchema.strict(), output: siteSettingsSchema }),
+
+  // ---- patients ----------------------------------------------------------------------------------
+  'patients.search': method({
+    access: 'session',
+    summary: 'Search by name ("last, first", "first last", "smi,joh"), DOB, MRN or phone; ranked.',
+    input: z.object({ q: text(200, 'Search'), limit: z.number().int().min(1).max(100).default(25) }).strict(),
+    output: z.object({ interpretations: z.array(z.string()), hits: z.array(patientHitSchema) }),
+  }),
+  'patients.get': method({
+    access: 'session',
+    summary: 'One patient (recorded as a view in the audit log).',
+    input: z.object({ id: uuidSchema }).strict(),
+    output: z.object({ patient: patientSchema }),
+  }),
+  'patients.findDuplicates': method({
+    access: 'session',
+    summary: 'Likely and possible matches for a patient being typed.',
+    input: z
+      .object({
+        given: text(60).default(''),
+        family: text(80).default(''),
+        birthDate: text(10).default(''),
+        sexAtBirth: text(10).default(''),
+        phones: z.array(text(30)).max(5).default([]),
+        email: text(254).default(''),
+        postalCode: text(10).default(''),
+        line1: text(100).default(''),
+        identifiers: z.array(text(40)).max(10).default([]),
+        excludeId: uuidSchema.optional(),
+      })
+      .strict(),
+    output: z.object({ matches: z.array(duplicateMatchSchema) }),
+  }),
+  'patients.register': method({
+    access: 'session',
+    summary: 'Register a new patient; refused with DUPLICATE_SUSPECTED unless an override reason is given.',
+    input: z.object({ patient: patientInputSchema, override: duplicateOverrideSchema.optional() }).strict(),
+    output: z.object({ patient: patientSchema }),
+  }),
+  'patients.update': method({
+    access: 'session',
+    summary: 'Save an edit; baseVersion must be the version the clerk opened.',
+    input: z.object({ id: uuidSchema, baseVersion: z.number().int().positive(), patient: patientInputSchema, override: duplicateOverrideSchema.optional() }).strict(),
+    output: z.object({ patient: patientSchema }),
+  }),
+  'patients.history': method({
+    access: 'session',
+    summary: 'Every version of a patient with who changed what.',
+    input: z.object({ id: uuidSchema }).strict(),
+    output: z.object({ versions: z.array(patientVersionSchema) }),
+  }),
+
+  // ---- audit (administrator) ---------------------------------------------------------------------
+  'audit.list': method({
+    access: 'administrator',
+    summary: 'Audit entries, newest first.',
+    input: z
+      .object({
+        beforeSeq: z.number().int().positive().optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+        action: text(60).default(''),
+      })
+      .strict(),
+    output: z.object({ entries: z.array(auditEntrySchema) }),
+  }),
+  'audit.verify': method({
+    access: 'administrator',
+    summary: 'Recompute the hash chain of the whole audit log.',
+    input: empty,
+    output: z.object({ ok: z.boolean(), count: z.number().int(), firstBadSeq: z.number().int().nullable(), checkedAt: instantSchema }),
+  }),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+/** Events the main process pushes to renderers. */
+export const events = {
+  'session.changed': z.object({ locked: z.boolean(), signedIn: z.boolean() }),
+  'patients.changed': z.object({ id: uuidSchema, version: z.number().int() }),
+} as const;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import { text, requiredText, isoDateField, optionalIsoDate, uuidSchema, instantSchema } from './common.js';
+import { digits } from '../text.js';
+
+export const SEX_AT_BIRTH = ['female', 'male', 'unknown'] as const;
+export const GENDER_IDENTITY = ['', 'female', 'male', 'non-binary', 'transgender-female', 'transgender-male', 'other', 'asked-declined', 'unknown'] as const;
+export const PRONOUNS = ['', 'she/her', 'he/him', 'they/them', 'other', 'asked-declined'] as const;
+/** OMB race categories (US Core ombCategory) plus declined. */
+export const RACE = ['american-indian-alaska-native', 'asian', 'black-african-american', 'native-hawaiian-pacific-islander', 'white', 'other', 'asked-declined'] as const;
+export const ETHNICITY = ['', 'hispanic-latino', 'not-hispanic-latino', 'asked-declined', 'unknown'] as const;
+/** HL7 v3 MaritalStatus codes. */
+export const MARITAL_STATUS = ['', 'S', 'M', 'D', 'W', 'L', 'T', 'A', 'U'] as const;
+export const MARITAL_LABELS: Record<(typeof MARITAL_STATUS)[number], string> = {
+  '': 'Not recorded', S: 'Never married', M: 'Married', D: 'Divorced', W: 'Widowed', L: 'Legally separated', T: 'Domestic partner', A: 'Annulled', U: 'Unknown',
+};
+export const ADDRESS_USE = ['home', 'work', 'temp', 'old'] as const;
+export const PHONE_USE = ['mobile', 'home', 'work'] as const;
+export const SUBSCRIBER_RELATIONSHIP = ['self', 'spouse', 'child', 'other'] as const;
+export const CONSENT_TYPES = ['treatment', 'hipaa-notice', 'financial-policy', 'sms', 'release-of-information'] as const;
+export const IDENTIFIER_TYPES = ['ssn-last4', 'drivers-license', 'state-id', 'passport', 'other'] as const;
+export const US_STATES = ['AL','AK','AZ','AR','CA','CO','CT','DE','DC','FL','GA','HI','ID','IL','IN','IA','KS','KY','LA','ME','MD','MA','MI','MN','MS','MO','MT','NE','NV','NH','NJ','NM','NY','NC','ND','OH','OK','OR','PA','RI','SC','SD','TN','TX','UT','VT','VA','WA','WV','WI','WY','PR','GU','VI','AS','MP'] as const;
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export const birthDateSchema = isoDateField('Date of birth').refine((s) => s <= today(), { error: 'Date of birth is in the future' });
+
+export const personNameSchema = z.object({
+  prefix: text(20, 'Prefix').default(''),
+  given: requiredText(60, 'First name'),
+  middle: text(60, 'Middle name').default(''),
+  family: requiredText(80, 'Last name'),
+  suffix: text(20, 'Suffix').default(''),
+});
+
+export const previousNameSchema = z.object({
+  given: text(60, 'First name').default(''),
+  family: requiredText(80, 'Previous last name'),
+  until: optionalIsoDate('Used until').default(''),
+});
+
+/** 10-digit US phone number, typed in any format. */
+export const phoneNumberSchema = z
+  .string()
+  .max(30, { error: 'Phone number is too long' })
+  .refine((s) => {
+    const d = digits(s);
+    return d.length === 10 || (d.length === 11 && d.startsWith('1'));
+  }, { error: 'Phone number needs 10 digits' })
+  .refine((s) => /^[\d\s()+.\-]*$/.test(s), { error: 'Phone number may contain only digits, spaces and ( ) - . +' });
+
+export const addressSchema = z.object({
+  use: z.enum(ADDRESS_USE).default('home'),
+  line1: requiredText(100, 'Street'),
+  line2: text(100, 'Address line 2').default(''),
+  city: requiredText(60, 'City'),
+  state: z.enum(US_STATES, { error: 'Choose a state' }),
+  postalCode: z.string().regex(/^\d{5}(-?\d{4})?$/, { error: 'ZIP code is 5 or 9 digits' }),
+  country: z.literal('US').default('US'),
+});
+
+export const phoneSchema = z.object({
+  use: z.enum(PHONE_USE).default('mobile'),
+  number: phoneNumberSchema,
+  smsConsent: z.boolean().default(false),
+});
+
+export const emergencyContactSchema = z.object({
+  name: requiredText(120, 'Contact name'),
+  relationship: requiredText(40, 'Relationship'),
+  phone: phoneNumberSchema,
+});
+
+export const guarantorSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('self') }),
+  z.object({
+    type: z.literal('person'),
+    given: requiredText(60, 'Guarantor first name'),
+    family: requiredText(80, 'Guarantor last name'),
+    relationship: requiredText(40, 'Relationship to patient'),
+    birthDate: optionalIsoDate('Guarantor date of birth').default(''),
+    phone: z.union([z.literal(''), phoneNumberSchema]).default(''),
+    address: text(200, 'Guarantor address').default(''),
+  }),
+]);
+
+export const coverageSchema = z
+  .object({
+    rank: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'Rank is primary, secondary or tertiary' }),
+    payerName: requiredText(100, 'Payer'),
+    payerId: text(20, 'Payer id').default(''),
+    planName: text(100, 'Plan').default(''),
+    memberId: requiredText(40, 'Member id').refine((s) => /^[A-Za-z0-9\-]+$/.test(s), { error: 'Member id may contain letters, digits and -' }),
+    groupNumber: text(40, 'Group number').default(''),
+    subscriberRelationship: z.enum(SUBSCRIBER_RELATIONSHIP).default('self'),
+    subscriberGiven: text(60, 'Subscriber first name').default(''),
+    subscriberFamily: text(80, 'Subscriber last name').default(''),
+    subscriberBirthDate: optionalIsoDate('Subscriber date of birth').default(''),
+    effectiveFrom: optionalIsoDate('Effective from').default(''),
+    effectiveTo: optionalIsoDate('Effective to').default(''),
+    lastVerifiedAt: optionalIsoDate('Last verified').default(''),
+  })
+  .superRefine((c, ctx) => {
+    if (c.subscriberRelationship !== 'self') {
+      if (!c.subscriberGiven) ctx.addIssue({ code: 'custom', path: ['subscriberGiven'], message: 'Subscriber first name is required when the patient is not the subscriber' });
+      if (!c.subscriberFamily) ctx.addIssue({ code: 'custom', path: ['subscriberFamily'], message: 'Subscriber last name is required when the patient is not the subscriber' });
+    }
+    if (c.effectiveFrom && c.effectiveTo && c.effectiveTo < c.effectiveFrom) {
+      ctx.addIssue({ code: 'custom', path: ['effectiveTo'], message: 'Coverage ends before it starts' });
+    }
+  });
+
+export const consentSchema = z.object({
+  type: z.enum(CONSENT_TYPES),
+  version: requiredText(20, 'Consent version'),
+  signedOn: isoDateField('Signed on').refine((s) => s <= today(), { error: 'Signed date is in the future' }),
+  signer: requiredText(120, 'Signer'),
+  signerRelationship: text(40, 'Signer relationship').default('self'),
+});
+
+export const identifierSchema = z
+  .object({ type: z.enum(IDENTIFIER_TYPES), value: requiredText(40, 'Identifier') })
+  .superRefine((i, ctx) => {
+    if (i.type === 'ssn-last4' && !/^\d{4}$/.test(i.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'SSN: enter the last 4 digits only' });
+  });
+
+/** What a clerk registers or edits. */
+export const patientInputSchema = z
+  .object({
+    name: personNameSchema,
+    preferredName: text(60, 'Preferred name').default(''),
+    previousNames: z.array(previousNameSchema).max(10).default([]),
+    birthDate: birthDateSchema,
+    sexAtBirth: z.enum(SEX_AT_BIRTH, { error: 'Choose sex assigned at birth' }),
+    genderIdentity: z.enum(GENDER_IDENTITY).default(''),
+    pronouns: z.enum(PRONOUNS).default(''),
+    race: z.array(z.enum(RACE)).max(RACE.length).default([]),
+    ethnicity: z.enum(ETHNICITY).default(''),
+    preferredLanguage: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'Language code like en or es' }).default('en'),
+    interpreterNeeded: z.boolean().default(false),
+    maritalStatus: z.enum(MARITAL_STATUS).default(''),
+    addresses: z.array(addressSchema).max(5).default([]),
+    phones: z.array(phoneSchema).max(5).default([]),
+    email: z.union([z.literal(''), z.string().max(254).email({ error: 'Not a valid email address' })]).default(''),
+    emergencyContacts: z.array(emergencyContactSchema).max(5).default([]),
+    guarantor: guarantorSchema.default({ type: 'self' }),
+    coverages: z.array(coverageSchema).max(3).default([]),
+    consents: z.array(consentSchema).max(20).default([]),
+    identifiers: z.array(identifierSchema).max(10).default([]),
+  })
+  .superRefine((p, ctx) => {
+    const ranks = new Set<number>();
+    p.coverages.forEach((c, i) => {
+      if (ranks.has(c.rank)) ctx.addIssue({ code: 'custom', path: ['coverages', i, 'rank'], message: 'Two coverages have the same rank' });
+      ranks.add(c.rank);
+    });
+    if (p.coverages.length > 0 && !ranks.has(1)) ctx.addIssue({ code: 'custom', path: ['coverages', 0, 'rank'], message: 'Coverages need a primary' });
+  });
+
+export type PatientInput = z.infer<typeof patientInputSchema>;
+export type PatientFormValues = z.input<typeof patientInputSchema>;
+
+export const patientSchema = patientInputSchema.safeExtend({
+  id: uuidSchema,
+  mrn: z.string(),
+  version: z.number().int().positive(),
+  createdAt: instantSchema,
+  updatedAt: instantSchema,
+});
+export type Patient = z.infer<typeof patientSchema>;
+
+/** One search result row: just enough to pick the right patient. */
+export const patientHitSchema = z.object({
+  id: uuidSchema,
+  mrn: z.string(),
+  family: z.string(),
+  given: z.string(),
+  middle: z.string(),
+  suffix: z.string(),
+  preferredName: z.string(),
+  birthDate: z.string(),
+  sexAtBirth: z.enum(SEX_AT_BIRTH),
+  phone: z.string(),
+  /** why it matched: 'name' | 'dob' | 'mrn' | 'phone' | 'previous-name' ... */
+  matchedOn: z.array(z.string()),
+  score: z.number(),
+});
+export type PatientHit = z.infer<typeof patientHitSchema>;
+
+export const duplicateMatchSchema = z.object({
+  patient: patientHitSchema,
+  score: z.number(),
+  level: z.enum(['likely', 'possible']),
+  reasons: z.array(z.string()),
+});
+export type DuplicateMatch = z.infer<typeof duplicateMatchSchema>;
+
+export const duplicateOverrideSchema = z.object({
+  reason: requiredText(500, 'Override reason').refine((s) => s.length >= 10, { error: 'Say why in at least 10 characters' }),
+  matchIds: z.array(uuidSchema).max(50),
+});
+
+export const patientVersionSchema = z.object({
+  version: z.number().int(),
+  changedAt: instantSchema,
+  changedBy: z.string(),
+  changedByName: z.string(),
+  action: z.enum(['registered', 'edited']),
+  changes: z.array(z.object({ field: z.string(), before: z.string(), after: z.string() })),
+});
+export type PatientVersion = z.infer<typeof patientVersionSchema>;
+
+export function emptyPatientForm(): PatientFormValues {
+  return {
+    name: { prefix: '', given: '', middle: '', family: '', suffix: '' },
+    preferredName: '',
+    previousNames: [],
+    birthDate: '',
+    sexAtBirth: undefined as unknown as 'unknown',
+    genderIdentity: '',
+    pronouns: '',
+    race: [],
+    ethnicity: '',
+    preferredLanguage: 'en',
+    interpreterNeeded: false,
+    maritalStatus: '',
+    addresses: [],
+    phones: [],
+    email: '',
+    emergencyContacts: [],
+    guarantor: { type: 'self' },
+    coverages: [],
+    consents: [],
+    identifiers: [],
+  };
+}
