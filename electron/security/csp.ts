@@ -17,3 +17,16 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-src 'none'",
   "worker-src 'self'",
 ].join('; ');
+
+/**
+ * Headers the Electron `app://` protocol puts on every response (pages, scripts, 404s alike). The web host sets the
+ * same set in its own onSend hook.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+});
