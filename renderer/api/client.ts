@@ -32,6 +32,7 @@ function launchKey(): string {
 
 class Client {
   private listeners = new Set<Listener>();
+  private errorListeners = new Set<(error: ApiError, method: MethodName) => void>();
   private socket: WebSocket | null = null;
   private key = '';
 
@@ -67,8 +68,18 @@ class Client {
       }
       result = (await res.json()) as ApiResult<unknown>;
     }
-    if (!result.ok) throw ApiError.from(result.error);
+    if (!result.ok) {
+      const err = ApiError.from(result.error);
+      for (const l of this.errorListeners) l(err, method);
+      throw err;
+    }
     return result.value as MethodOutput<M>;
+  }
+
+  /** Every failed call, from anywhere (the shell flips to the lock / sign-in screen on SESSION_LOCKED / UNAUTHENTICATED). */
+  onError(fn: (error: ApiError, method: MethodName) => void): () => void {
+    this.errorListeners.add(fn);
+    return () => this.errorListeners.delete(fn);
   }
 
   on<E extends EventName>(event: E, fn: (payload: EventPayload<E>) => void): () => void {

@@ -1,26 +1,101 @@
 /**
- * Every global key, in one list: the keyboard layer binds these and the help overlay (F1) shows them.
- * Screen-local keys are listed by each screen in its own footer hint and registered here under `scope`.
+ * Every key, in one list: the global keyboard layer (keyboard.ts) binds the 'global' ones, the help overlay (F1)
+ * and the command palette (Ctrl+K) show them all. Screen-local keys are listed here under their `scope` and bound by
+ * the screen itself (and shown in that screen's footer/buttons).
  */
+export type ShortcutScope = 'global' | 'search' | 'form' | 'patient' | 'list' | 'dialog';
+
 export interface Shortcut {
   id: string;
   /** as shown to the clerk, e.g. "Alt+S" */
   keys: string;
+  /** further keys doing the same thing, e.g. ["Shift+?"] for help */
+  altKeys?: string[];
   label: string;
-  scope: 'global' | 'search' | 'form' | 'patient' | 'list';
+  scope: ShortcutScope;
+  /** only offered to administrators */
+  adminOnly?: boolean;
+  /** a printable key ("/", "?") that only acts when the focus is not in a text field */
+  notWhileTyping?: boolean;
 }
+
+export const SCOPE_LABELS: Record<ShortcutScope, string> = {
+  global: 'Anywhere',
+  search: 'Patient search',
+  form: 'Forms',
+  patient: 'Patient record',
+  list: 'Lists and tables',
+  dialog: 'Dialogs',
+};
 
 export const SHORTCUTS: Shortcut[] = [
   { id: 'search', keys: 'Alt+S', label: 'Find a patient (search box)', scope: 'global' },
-  { id: 'search-slash', keys: '/', label: 'Find a patient (when not typing)', scope: 'global' },
+  { id: 'search-slash', keys: '/', label: 'Find a patient (when not typing)', scope: 'global', notWhileTyping: true },
   { id: 'register', keys: 'Alt+N', label: 'Register a new patient', scope: 'global' },
+  { id: 'users', keys: 'Alt+U', label: 'Users', scope: 'global', adminOnly: true },
+  { id: 'audit', keys: 'Alt+A', label: 'Audit log', scope: 'global', adminOnly: true },
+  { id: 'settings', keys: 'Alt+T', label: 'Site settings', scope: 'global', adminOnly: true },
   { id: 'palette', keys: 'Ctrl+K', label: 'Command palette', scope: 'global' },
-  { id: 'help', keys: 'F1', label: 'Show all keys', scope: 'global' },
+  { id: 'help', keys: 'F1', altKeys: ['Shift+?'], label: 'Show all keys', scope: 'global' },
   { id: 'lock', keys: 'Alt+L', label: 'Lock the screen', scope: 'global' },
   { id: 'back', keys: 'Esc', label: 'Back / close', scope: 'global' },
   { id: 'results', keys: '↑ ↓', label: 'Move through results', scope: 'search' },
   { id: 'open', keys: 'Enter', label: 'Open the highlighted patient', scope: 'search' },
   { id: 'save', keys: 'Ctrl+Enter', label: 'Save the form', scope: 'form' },
+  { id: 'submit', keys: 'Enter', label: 'Submit (from a text field)', scope: 'form' },
+  { id: 'next-field', keys: 'Tab / Shift+Tab', label: 'Next / previous field', scope: 'form' },
+  { id: 'select-open', keys: 'Alt+↓', label: 'Open a drop-down list', scope: 'form' },
   { id: 'edit', keys: 'E', label: 'Edit this patient', scope: 'patient' },
   { id: 'history', keys: 'H', label: 'Change history of this patient', scope: 'patient' },
+  { id: 'list-move', keys: '↑ ↓', label: 'Move between rows', scope: 'list' },
+  { id: 'list-open', keys: 'Enter', label: 'Open the row', scope: 'list' },
+  { id: 'list-ends', keys: 'Home / End', label: 'First / last row', scope: 'list' },
+  { id: 'dialog-close', keys: 'Esc', label: 'Close the dialog (nothing is saved)', scope: 'dialog' },
 ];
+
+export function shortcut(id: string): Shortcut {
+  const s = SHORTCUTS.find((x) => x.id === id);
+  if (!s) throw new Error(`unknown shortcut ${id}`);
+  return s;
+}
+
+/** All key labels of a shortcut, for display: "F1 / Shift+?". */
+export function keysLabel(s: Shortcut): string {
+  return [s.keys, ...(s.altKeys ?? [])].join(' / ');
+}
+
+interface Combo {
+  ctrl: boolean;
+  alt: boolean;
+  shift: boolean;
+  /** KeyboardEvent.code for letters/digits (layout- and Alt-proof), else KeyboardEvent.key */
+  code?: string;
+  key?: string;
+}
+
+const KEY_NAMES: Record<string, string> = { Esc: 'Escape' };
+
+/** "Alt+S" -> {alt, code:'KeyS'}; "Shift+?" -> {key:'?'} (shift is implied by the character); "F1" -> {key:'F1'}. */
+export function parseCombo(keys: string): Combo {
+  const parts = keys.split('+');
+  const last = parts.pop() ?? '';
+  const mods = new Set(parts.map((p) => p.toLowerCase()));
+  const c: Combo = { ctrl: mods.has('ctrl'), alt: mods.has('alt'), shift: mods.has('shift') };
+  if (/^[A-Z]$/.test(last)) c.code = `Key${last}`;
+  else if (/^[0-9]$/.test(last)) c.code = `Digit${last}`;
+  else c.key = KEY_NAMES[last] ?? last;
+  return c;
+}
+
+export function matchesCombo(e: KeyboardEvent, keys: string): boolean {
+  const c = parseCombo(keys);
+  if (e.ctrlKey !== c.ctrl || e.altKey !== c.alt || e.metaKey) return false;
+  if (c.code) return e.code === c.code && e.shiftKey === c.shift;
+  // printable characters already carry Shift (e.g. "?"); named keys (F1, Escape) must match Shift exactly
+  if (c.key && c.key.length === 1) return e.key === c.key;
+  return e.key === c.key && e.shiftKey === c.shift;
+}
+
+export function matchesShortcut(e: KeyboardEvent, s: Shortcut): boolean {
+  return [s.keys, ...(s.altKeys ?? [])].some((k) => matchesCombo(e, k));
+}
