@@ -125,7 +125,7 @@ export const migrations: Migration[] = [
         ) STRICT;
         CREATE INDEX patient_names_fg ON patient_names(family_key, given_key, patient_id, kind);
         CREATE INDEX patient_names_gf ON patient_names(given_key, family_key, patient_id, kind);
-        CREATE INDEX patient_names_phon ON patient_names(family_phon) WHERE family_phon <> '';
+        CREATE INDEX patient_names_phon ON patient_names(family_phon, given_key, patient_id) WHERE family_phon <> '';
         CREATE INDEX patient_names_pid ON patient_names(patient_id);
 
         CREATE TABLE patient_phones (
