@@ -61,6 +61,10 @@ export async function startWebHost(app: DeskApp, opts: WebHostOptions): Promise<
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
+  // Registered before the refusal hook below: the plugin's own onRequest hook must run first so that a refused
+  // WebSocket upgrade still has its raw socket destroyed (otherwise the socket leaks and close() never returns).
+  await server.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
   // 1. Host and Origin on every request, static files included.
   server.addHook('onRequest', async (req, reply) => {
     const host = req.headers.host ?? '';
@@ -109,8 +113,6 @@ export async function startWebHost(app: DeskApp, opts: WebHostOptions): Promise<
       status === 413 ? 'The request is too large.' : status === 415 ? 'Send JSON (content-type: application/json).' : status === 500 ? 'Something went wrong.' : err.message;
     return refuse(reply, status, code, message);
   });
-
-  await server.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   server.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
     const key = req.headers[SECRET_HEADER];
