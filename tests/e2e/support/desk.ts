@@ -114,6 +114,13 @@ export async function tabTo(page: Page, label: string | RegExp, max = 40): Promi
 /** The accessible-ish name of the focused element: its label(s), aria-label, or text. */
 export async function focusedName(page: Page): Promise<string> {
   return page.evaluate(() => {
+    /** visible-to-AT text: aria-hidden parts (key hints, required stars, check marks) removed */
+    const textOf = (n: Element | null): string => {
+      if (!n) return '';
+      const c = n.cloneNode(true) as Element;
+      c.querySelectorAll('[aria-hidden="true"], .ad-visually-hidden').forEach((h) => h.remove());
+      return (c.textContent ?? '').replace(/\s+/g, ' ').trim();
+    };
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body) return '';
     const aria = el.getAttribute('aria-label');
@@ -122,15 +129,14 @@ export async function focusedName(page: Page): Promise<string> {
     if (labelledby) {
       const t = labelledby
         .split(/\s+/)
-        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .map((id) => textOf(document.getElementById(id)))
         .join(' ')
-        .replace(/\*/g, '')
         .trim();
-      if (t) return t.replace(/\s+/g, ' ');
+      if (t) return t;
     }
     const labels = (el as HTMLInputElement).labels;
-    if (labels && labels.length) return labels[0]!.textContent!.replace(/\*/g, '').trim();
-    return (el.textContent ?? '').trim().replace(/\s+/g, ' ');
+    if (labels && labels.length) return textOf(labels[0]!);
+    return textOf(el);
   });
 }
 
