@@ -9,7 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = path.join(root, 'build', 'electron');
+// `--outdir DIR` (tests build into a temp dir); default build/electron.
+const outArg = process.argv.indexOf('--outdir');
+const outdir = outArg > 0 && process.argv[outArg + 1] ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'build', 'electron');
 fs.rmSync(outdir, { recursive: true, force: true });
 
 // Native modules (and their loaders) must stay real files on disk (asarUnpack in electron-builder.yml).
@@ -74,4 +76,4 @@ if (foreign.length) {
   console.error(`preload.cjs requires ${foreign.join(', ')}; a sandboxed preload may only require 'electron'`);
   process.exit(1);
 }
-for (const f of fs.readdirSync(outdir)) console.log(`build/electron/${f}  ${(fs.statSync(path.join(outdir, f)).size / 1024).toFixed(1)} kB`);
+for (const f of fs.readdirSync(outdir)) console.log(`${path.relative(root, path.join(outdir, f))}  ${(fs.statSync(path.join(outdir, f)).size / 1024).toFixed(1)} kB`);
