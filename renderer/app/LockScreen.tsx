@@ -49,7 +49,7 @@ export function LockScreen() {
           {error && <Banner tone="error">{error}</Banner>}
           <FormPasswordField control={form.control} name="password" label="Password" autoComplete="current-password" autoFocus />
           <div className="ad-form-actions">
-            <Button type="submit" variant="primary" isDisabled={busy} shortcut="Enter">
+            <Button type="submit" variant="primary" isPending={busy} shortcut="Enter">
               Unlock
             </Button>
             <span className="ad-spacer" />

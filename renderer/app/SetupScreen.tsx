@@ -71,7 +71,7 @@ export function SetupScreen() {
             </div>
           </fieldset>
           <div className="ad-form-actions">
-            <Button type="submit" variant="primary" isDisabled={busy} shortcut="Enter">
+            <Button type="submit" variant="primary" isPending={busy} shortcut="Enter">
               Set up desk
             </Button>
           </div>

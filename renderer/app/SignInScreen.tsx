@@ -47,7 +47,7 @@ export function SignInScreen() {
           <FormTextField control={form.control} name="username" label="User name" autoComplete="username" autoFocus />
           <FormPasswordField control={form.control} name="password" label="Password" autoComplete="current-password" />
           <div className="ad-form-actions">
-            <Button type="submit" variant="primary" isDisabled={busy} shortcut="Enter">
+            <Button type="submit" variant="primary" isPending={busy} shortcut="Enter">
               Sign in
             </Button>
           </div>

@@ -64,7 +64,7 @@ export function AuditScreen() {
   return (
     <div className="ad-page">
       <PageHeader title="Audit log" subtitle="newest first" focusOnMount>
-        <Button onPress={runVerify} isDisabled={busy}>
+        <Button onPress={runVerify} isPending={busy}>
           Verify chain
         </Button>
       </PageHeader>

@@ -7,6 +7,7 @@ import { Banner } from '../ui/Banner.js';
 import { AppForm, FormNumberField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
 import { useSession } from '../app/session.js';
 import { timeZoneOptions } from '../app/timezones.js';
+import { clearDraft, useFormDraft } from '../app/drafts.js';
 
 /** Administrator: site name, time zone, desk name, idle lock, sign-in lockout. */
 export function SettingsScreen() {
@@ -29,6 +30,8 @@ export function SettingsScreen() {
 
 function SettingsForm({ initial }: { initial: SiteSettings }) {
   const form = useZodForm(siteSettingsSchema, initial);
+  // unsaved edits survive the idle lock (same user only)
+  useFormDraft('settings', form);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -41,6 +44,7 @@ function SettingsForm({ initial }: { initial: SiteSettings }) {
       try {
         const saved = await api.call('settings.update', v);
         form.reset(saved);
+        clearDraft('settings');
         setDone('Settings saved.');
         await useSession.getState().refresh();
       } catch (e) {
@@ -73,10 +77,10 @@ function SettingsForm({ initial }: { initial: SiteSettings }) {
         </div>
       </section>
       <div className="ad-form-actions">
-        <Button type="submit" variant="primary" isDisabled={busy} shortcut="Ctrl+Enter">
+        <Button type="submit" variant="primary" isPending={busy} shortcut="Ctrl+Enter">
           Save settings
         </Button>
-        <Button isDisabled={busy} onPress={() => { form.reset(initial); setError(null); setDone(null); }}>
+        <Button isPending={busy} onPress={() => { form.reset(initial); setError(null); setDone(null); }}>
           Undo changes
         </Button>
       </div>

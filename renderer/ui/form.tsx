@@ -112,6 +112,10 @@ export function AppForm({ onSubmit, children, label, className, id }: { onSubmit
       onKeyDown={(e) => {
         if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
           e.preventDefault();
+          // fields that commit on blur (react-aria NumberField) commit first; focus stays where it was
+          const el = document.activeElement as HTMLElement | null;
+          el?.blur();
+          el?.focus();
           (e.currentTarget as HTMLFormElement).requestSubmit();
         }
       }}

@@ -159,7 +159,7 @@ function AddUserForm({ onClose, onSaved }: { onClose: () => void; onSaved: (u: U
         <FormPasswordField control={c} name="confirm" label="Confirm password" isRequired autoComplete="new-password" />
       </div>
       <div className="ad-form-actions">
-        <Button type="submit" variant="primary" isDisabled={busy} shortcut="Enter">
+        <Button type="submit" variant="primary" isPending={busy} shortcut="Enter">
           Add user
         </Button>
         <Button onPress={onClose}>Cancel</Button>
@@ -230,7 +230,7 @@ function EditUserDialog({ user, onClose, onSaved, onDone }: { user: UserSummary;
           <Banner tone="warning" title="Locked out:">
             {' '}
             too many failed sign-ins.{' '}
-            <Button size="small" onPress={unlock} isDisabled={busy}>
+            <Button size="small" onPress={unlock} isPending={busy}>
               Unlock account
             </Button>
           </Banner>
@@ -243,7 +243,7 @@ function EditUserDialog({ user, onClose, onSaved, onDone }: { user: UserSummary;
             <FormCheckboxField control={form.control} name="active" label="Active (may sign in)" />
           </div>
           <div className="ad-form-actions">
-            <Button type="submit" variant="primary" isDisabled={busy} shortcut="Enter">
+            <Button type="submit" variant="primary" isPending={busy} shortcut="Enter">
               Save changes
             </Button>
             <Button onPress={onClose}>Cancel</Button>
@@ -257,7 +257,7 @@ function EditUserDialog({ user, onClose, onSaved, onDone }: { user: UserSummary;
             <FormPasswordField control={pw.control} name="confirm" label="Confirm new password" autoComplete="new-password" />
           </div>
           <div className="ad-form-actions">
-            <Button type="submit" isDisabled={busy}>
+            <Button type="submit" isPending={busy}>
               Set password
             </Button>
           </div>

@@ -3,7 +3,7 @@
  * build/renderer — and helpers that drive it like a clerk, by keyboard only.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -181,6 +181,14 @@ export async function signIn(page: Page, user: { username: string; password: str
 }
 
 /** Opens the desk (set up via API if needed) and signs in; ends on the main layout. */
+/** The patient search box (the shell's contract with the search screen: SEARCH_INPUT_ID). */
+export const SEARCH_INPUT = '#patient-search-input';
+
+/** The nav button of the current screen. */
+export function currentScreen(page: Page) {
+  return page.getByRole('navigation', { name: 'Screens' }).locator('[aria-current="page"]');
+}
+
 export async function openSignedIn(page: Page, desk: E2EDesk, user: { username: string; password: string } = ADMIN): Promise<void> {
   await desk.setupViaApi();
   await openDesk(page, desk);
