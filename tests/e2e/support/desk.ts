@@ -67,7 +67,7 @@ export class E2EDesk {
 async function startDesk(): Promise<E2EDesk> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accessdesk-e2e-'));
   const app = createDeskApp(dir);
-  const host = await startWebHost(app, { port: 0, staticDir: path.resolve('build/renderer') });
+  const host = await startWebHost(app, { port: 0, staticDir: process.env.ACCESSDESK_E2E_STATIC ?? path.resolve('build/renderer') });
   return new E2EDesk(dir, app, host);
 }
 

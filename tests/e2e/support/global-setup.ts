@@ -1,8 +1,13 @@
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
-/** Builds the renderer once if build/renderer is missing or older than its sources. */
+/**
+ * Builds the renderer once if build/renderer is missing or older than its sources, then snapshots it into a temp
+ * directory that the test hosts serve (ACCESSDESK_E2E_STATIC): a `vite build` run elsewhere during the tests
+ * (it empties build/renderer first) cannot pull the files out from under a running test.
+ */
 export default function globalSetup() {
   const root = process.cwd();
   const index = path.join(root, 'build/renderer/index.html');
@@ -10,6 +15,10 @@ export default function globalSetup() {
   if (builtAt === 0 || newestSource([path.join(root, 'renderer'), path.join(root, 'shared')]) > builtAt || process.env.ACCESSDESK_REBUILD === '1') {
     execSync('npx vite build --logLevel warn', { stdio: 'inherit', cwd: root });
   }
+  const snapshot = fs.mkdtempSync(path.join(os.tmpdir(), 'accessdesk-e2e-renderer-'));
+  fs.cpSync(path.join(root, 'build/renderer'), snapshot, { recursive: true });
+  process.env.ACCESSDESK_E2E_STATIC = snapshot;
+  return () => fs.rmSync(snapshot, { recursive: true, force: true });
 }
 
 function newestSource(dirs: string[]): number {
