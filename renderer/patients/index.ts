@@ -1,5 +1,9 @@
 /**
- * PLACEHOLDER patient screens (the patient screens engineer replaces these). The shell imports exactly these
- * five components from here; each receives the route's params.
+ * The patient screens. The shell (app/MainLayout.tsx) imports exactly these five; each receives its route's params
+ * (the patient id, never PHI).
  */
-export { SearchScreen, PatientScreen, RegisterScreen, EditScreen, HistoryScreen } from './placeholders.js';
+import './patients.css';
+export { SearchScreen } from './SearchScreen.js';
+export { PatientScreen } from './PatientScreen.js';
+export { RegisterScreen, EditScreen } from './FormScreens.js';
+export { HistoryScreen } from './HistoryScreen.js';

@@ -10,7 +10,7 @@ const FAMILY = "García-O'Brien";
 const GIVEN = 'José';
 const HEADING = `${FAMILY}, ${GIVEN}`;
 
-test.describe.configure({ mode: 'serial' });
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 test('register a hard name by keyboard, find them by every search form, edit the phone, see it in history', async ({ page, desk }) => {
   await openSignedIn(page, desk);
