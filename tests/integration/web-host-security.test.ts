@@ -78,7 +78,10 @@ function cookieOf(res: Res): string {
 beforeAll(async () => {
   ensureRendererBuilt();
   desk = new TestDesk();
-  host = await startWebHost(desk.app, { port: 0, staticDir });
+  // Serve a private copy of the built renderer: other runs in this tree may rebuild build/renderer meanwhile.
+  const served = path.join(desk.dir, 'renderer');
+  fs.cpSync(staticDir, served, { recursive: true });
+  host = await startWebHost(desk.app, { port: 0, staticDir: served });
 });
 afterAll(async () => {
   for (const ws of clients) ws.terminate();
@@ -212,11 +215,12 @@ describe('web host: session cookie and headers', () => {
   });
 
   it('static files cannot be used to read outside the renderer build', async () => {
-    for (const p of ['/../../../../etc/passwd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd', '/assets/..%2f..%2f..%2fpackage.json']) {
+    for (const p of ['/../../../../etc/passwd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd', '/assets/..%2f..%2f..%2fpackage.json', '/..%2faccessdesk.sqlite', '/%2e%2e/accessdesk.sqlite', '/../accessdesk.sqlite']) {
       const r = await request({ path: p });
       expect([400, 403, 404], p).toContain(r.status);
       expect(r.body).not.toContain('root:');
       expect(r.body).not.toContain('"name": "accessdesk"');
+      expect(r.body).not.toContain('SQLite format'); // the store sits next to the served copy
     }
   });
 });
