@@ -79,7 +79,7 @@ export const SEARCH_SQL = {
       FROM fam CROSS JOIN patient_names n INDEXED BY patient_names_fg
      WHERE n.family_key = fam.f AND n.given_key >= @gLo AND n.given_key < @gHi
      LIMIT @page`,
-  /** the same, walking at most @walk distinct first names of [@gLo, @gHi) instead (when the last-name range is too wide) */
+  /** the same, walking at most @walk distinct first names of [@gLo, @gHi) instead */
   pairByGiven: `WITH RECURSIVE giv(g, i) AS (
       SELECT (SELECT given_key FROM patient_names WHERE given_key >= @gLo AND given_key < @gHi ORDER BY given_key LIMIT 1), 1
       UNION ALL
@@ -90,6 +90,22 @@ export const SEARCH_SQL = {
       FROM giv CROSS JOIN patient_names n INDEXED BY patient_names_gf
      WHERE n.given_key = giv.g AND n.family_key >= @fLo AND n.family_key < @fHi
      LIMIT @page`,
+  /** did a last-name walk of at most @walk keys reach the end of [@fLo, @fHi)? (1 = yes: its rows are all there are) */
+  familyWalkDone: `WITH RECURSIVE fam(f, i) AS (
+      SELECT (SELECT family_key FROM patient_names WHERE family_key >= @fLo AND family_key < @fHi ORDER BY family_key LIMIT 1), 1
+      UNION ALL
+      SELECT (SELECT family_key FROM patient_names WHERE family_key > fam.f AND family_key < @fHi ORDER BY family_key LIMIT 1), i + 1
+        FROM fam WHERE fam.f IS NOT NULL AND fam.i <= @walk
+    )
+    SELECT EXISTS (SELECT 1 FROM fam WHERE f IS NULL) AS done`,
+  /** did a first-name walk of at most @walk keys reach the end of [@gLo, @gHi)? */
+  givenWalkDone: `WITH RECURSIVE giv(g, i) AS (
+      SELECT (SELECT given_key FROM patient_names WHERE given_key >= @gLo AND given_key < @gHi ORDER BY given_key LIMIT 1), 1
+      UNION ALL
+      SELECT (SELECT given_key FROM patient_names WHERE given_key > giv.g AND given_key < @gHi ORDER BY given_key LIMIT 1), i + 1
+        FROM giv WHERE giv.g IS NOT NULL AND giv.i <= @walk
+    )
+    SELECT EXISTS (SELECT 1 FROM giv WHERE g IS NULL) AS done`,
   byId: `SELECT ${HIT_COLS} FROM patients p WHERE p.id = ?`,
   byDob: `SELECT ${HIT_COLS} FROM patients p WHERE p.birth_date = ? AND p.merged_into IS NULL LIMIT ?`,
   byMrn: `SELECT ${HIT_COLS} FROM patients p WHERE p.mrn = ? AND p.merged_into IS NULL`,
@@ -112,7 +128,7 @@ function stmts(db: Database.Database): Stmts {
 }
 
 /** Distinct keys a two-prefix skip-scan walks on one column before it stops (each is one native index seek). */
-export const MAX_WALK = 1000;
+export const MAX_WALK = 400;
 /** Patients born on one day considered for name + DOB (a clinic of 1M patients has a few dozen per day). */
 const MAX_DOB_ROWS = 2000;
 
@@ -188,9 +204,6 @@ class Candidates {
       if (sc >= 0) this.add(r.id, sc, KIND_MATCH[r.kind] ?? 'name', r.fk, r.gk);
     }
   }
-  get size(): number {
-    return this.byId.size;
-  }
   /** The best `limit` hits: candidates in rank order, rows read by primary key, merged patients skipped. */
   hits(s: Stmts, limit: number): PatientHit[] {
     const list = [...this.byId.values()].sort((a, b) => b.score - a.score || cmp(a.fk, b.fk) || cmp(a.gk, b.gk) || cmp(a.id, b.id));
@@ -245,6 +258,7 @@ export function searchPatients(db: Database.Database, q: string, limit: number, 
   if (dob && parsed.names.length > 0) {
     // Name + DOB: the patients born that day, narrowed by name. If none match both, show either alone.
     const born = s.byDob.all(dob, MAX_DOB_ROWS) as PatientRow[];
+    let both = 0;
     if (born.length > 0) {
       const byId = new Map(born.map((r) => [r.id, r]));
       for (const k of s.namesOf.all(JSON.stringify(born.map((r) => r.id))) as KeyRow[]) {
@@ -254,9 +268,10 @@ export function searchPatients(db: Database.Database, q: string, limit: number, 
         const row = byId.get(k.id)!;
         cands.addRow(row, SCORE.nameAndDob + best, KIND_MATCH[k.kind] ?? 'name');
         cands.addRow(row, SCORE.nameAndDob + best, 'dob');
+        both++;
       }
     }
-    if (cands.size === 0) {
+    if (both === 0) {
       searchNames(s, parsed.names, page, cands);
       for (const row of born.slice(0, page)) cands.addRow(row, SCORE.dobOnly, 'dob');
     }
@@ -272,18 +287,30 @@ export function searchPatients(db: Database.Database, q: string, limit: number, 
 function searchNames(s: Stmts, names: NameInterpretation[], page: number, cands: Candidates): void {
   for (const n of names) {
     if (n.family && n.given) {
-      const fHi = n.family + KEY_END;
-      const gHi = n.given + KEY_END;
-      const args = { fLo: n.family, fHi, gLo: n.given, gHi, walk: MAX_WALK, page };
-      const rows = s.pairByFamily.all(args) as KeyRow[];
-      cands.addKeys(rows, n);
-      // Fewer rows than a page: the last-name walk may have stopped at MAX_WALK keys ("s, j"); walk first names too.
-      if (rows.length < page) cands.addKeys(s.pairByGiven.all(args) as KeyRow[], n);
+      searchPair(s, n, page, cands);
     } else if (n.family) {
       // The exact key sorts first in its own prefix range, so exact matches come before longer names.
       cands.addKeys(s.familyRange.all(n.family, n.family + KEY_END, page) as KeyRow[], n);
     } else {
       cands.addKeys(s.givenRange.all(n.given, n.given + KEY_END, page) as KeyRow[], n);
     }
+  }
+}
+
+/**
+ * A last-name prefix and a first-name prefix: skip-scan one column's distinct keys, seeking the other's range under
+ * each. The side with the longer prefix (fewer distinct keys, as a rule) is walked first. Its rows are complete when
+ * they fill a page or when the walk reached the end of its range within MAX_WALK keys; otherwise ("m, q": both wide,
+ * few matches) the other side is walked too. Cost is bounded by 2 x MAX_WALK index seeks either way.
+ */
+function searchPair(s: Stmts, n: NameInterpretation, page: number, cands: Candidates): void {
+  const args = { fLo: n.family, fHi: n.family + KEY_END, gLo: n.given, gHi: n.given + KEY_END, walk: MAX_WALK, page };
+  const sides = n.given.length > n.family.length ? (['given', 'family'] as const) : (['family', 'given'] as const);
+  for (const side of sides) {
+    const rows = (side === 'family' ? s.pairByFamily : s.pairByGiven).all(args) as KeyRow[];
+    cands.addKeys(rows, n);
+    if (rows.length >= page) return;
+    const done = (side === 'family' ? s.familyWalkDone : s.givenWalkDone).get(args) as { done: number };
+    if (done.done === 1) return;
   }
 }

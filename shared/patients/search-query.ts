@@ -135,6 +135,11 @@ function parseWithLetters(text: string, today: string, out: ParsedSearch): void 
         else if (!dob) out.interpretations.push(`${q(t)} is not a real date of birth; searched without it`);
         continue;
       }
+      if (/\d/.test(t)) {
+        // Names have no digits: a phone number or MRN next to a name is searched on its own, not as part of a name.
+        out.interpretations.push(`${q(t)} left out: search a phone number or MRN on its own`);
+        continue;
+      }
       const f = fold(t);
       if (f) nameTokens[i]!.push(f);
     }

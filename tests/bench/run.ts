@@ -11,7 +11,7 @@
  *                        (default 100,000) patients; baseline = a bare one-row INSERT committed the same way
  *                        (synchronous=FULL), i.e. the durable-commit floor of this disk; ratio = p50 / baseline p50.
  *
- * Environment: BENCH_PATIENTS, BENCH_QUERIES (2000), BENCH_BASELINE_QUERIES (50), BENCH_REG_PRELOAD (100000),
+ * Environment: BENCH_PATIENTS, BENCH_QUERIES (2000), BENCH_BASELINE_QUERIES (20), BENCH_REG_PRELOAD (100000),
  * BENCH_REGISTRATIONS (500), BENCH_KEEP=1 keeps the temp directories.
  */
 import fs from 'node:fs';
@@ -37,7 +37,7 @@ const env = (k: string, d: number) => {
 };
 const PATIENTS = env('BENCH_PATIENTS', 1_000_000);
 const QUERIES = env('BENCH_QUERIES', 2000);
-const BASELINE_QUERIES = env('BENCH_BASELINE_QUERIES', 50);
+const BASELINE_QUERIES = env('BENCH_BASELINE_QUERIES', 20);
 const REG_PRELOAD = env('BENCH_REG_PRELOAD', 100_000);
 const REGISTRATIONS = env('BENCH_REGISTRATIONS', 500);
 const KEEP = process.env.BENCH_KEEP === '1';

@@ -86,6 +86,9 @@ describe('every query form finds the right patient', () => {
     expect(hitOf('smi, j', 'johnSmith91')).toBeDefined();
     expect(hitOf('obr,se', 'obrien')).toBeDefined();
     expect(hitOf('gar, mar', 'garcia')).toBeDefined();
+    // the first-name side is the longer prefix: walked first
+    expect(hitOf('s, john', 'johnSmith80')).toBeDefined();
+    expect(hitOf('o, sean', 'obrien')).toBeDefined();
   });
 
   it('"Smith, John" and "john smith" find both John Smiths, exact matches above longer names', () => {
@@ -253,7 +256,7 @@ describe('through the API', () => {
 describe('query plans', () => {
   const bound = (sql: string): unknown[] =>
     // named parameters (the skip-scans) or positional ones
-    /@fLo/.test(sql) ? [{ fLo: 'x', fHi: 'x{', gLo: 'y', gHi: 'y{', walk: 10, page: 10 }] : Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x');
+    /@(fLo|gLo)/.test(sql) ? [{ fLo: 'x', fHi: 'x{', gLo: 'y', gHi: 'y{', walk: 10, page: 10 }] : Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x');
 
   it('no search statement scans a patient table; every table access is an index search', () => {
     const db = desk.app.store.db;

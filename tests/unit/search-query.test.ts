@@ -128,6 +128,18 @@ describe('dates of birth', () => {
   });
 });
 
+describe('digits next to a name', () => {
+  it('are left out of the name and said so', () => {
+    const p = parse('smith 3125550101');
+    expect(p.names.map((n) => [n.family, n.given])).toEqual([
+      ['smith', ''],
+      ['', 'smith'],
+    ]);
+    expect(p.phone).toBeNull();
+    expect(p.interpretations[0]).toMatch(/'3125550101' left out/);
+  });
+});
+
 describe('phone numbers', () => {
   it.each(['(555) 123-4567', '555.123.4567', '5551234567', '+1 555 123 4567', '555-123-4567', '1-555-123-4567'])('%s is a phone number', (q) => {
     const p = parse(q);
