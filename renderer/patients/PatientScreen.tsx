@@ -115,7 +115,7 @@ export function PatientScreen({ id }: { id: string }) {
       </PageHeader>
       {error && <Banner tone="error">{error}</Banner>}
       {refreshed !== null && (
-        <Banner tone="info">This record was just changed elsewhere; showing the new version ({refreshed}).</Banner>
+        <Banner tone="info">This record was just changed elsewhere; you are seeing the new version {refreshed}.</Banner>
       )}
       <p className="pt-meta">
         Version {p.version} · registered {siteDateTime(p.createdAt)} · last changed {siteDateTime(p.updatedAt)}

@@ -177,7 +177,7 @@ export function DuplicateDialog({
     onOverride(reason.trim());
   };
   return (
-    <Dialog isOpen onClose={onClose} title="This patient may already be registered" className="pt-dupdlg" role="alertdialog">
+    <Dialog isOpen onClose={onClose} title="This patient may already be registered" className="pt-dupdlg" role="alertdialog" hideClose>
       <Banner tone="warning">{message}</Banner>
       <ol className="pt-matches">
         {matches.map((m, i) => (

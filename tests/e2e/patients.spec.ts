@@ -172,6 +172,30 @@ test('register a hard name by keyboard, find them by every search form, edit the
   await expect(page.getByRole('heading', { name: HEADING, level: 1 })).toBeVisible();
 });
 
+test('no match: the search says so and Alt+N registers with the typed name and DOB already filled in', async ({ page, desk }) => {
+  await openSignedIn(page, desk);
+  await expect(page.locator(`#${SEARCH_INPUT_ID}`)).toBeFocused();
+  await expect(page.getByRole('heading', { name: 'Type to find a patient' })).toBeVisible();
+  await search(page, 'nguyen-tran, thi 7/4/1990');
+  await expect(page.locator('#pt-interp')).toContainText("last name starts with 'nguyentran', first name starts with 'thi'");
+  await expect(page.locator('#pt-interp')).toContainText('date of birth 07/04/1990');
+  await expect(page.getByRole('heading', { name: 'No patient matches' })).toBeVisible();
+  await expect(page.getByRole('option')).toHaveCount(0);
+  await expectAccessible(page, 'search with no match');
+  await screenshot(page, 'patients-search-nomatch');
+  await page.keyboard.press('Alt+N');
+  await expect(page.getByRole('heading', { name: 'Register a new patient', level: 1 })).toBeVisible();
+  await expect(field(page, 'Last name')).toHaveValue('Nguyen-Tran');
+  await expect(field(page, 'First name')).toHaveValue('Thi');
+  await expect(field(page, 'Date of birth')).toHaveValue('07/04/1990');
+  // the clerk continues at the first identifying field still empty
+  await expect(page.getByRole('button', { name: /Sex at birth$/ })).toBeFocused();
+  // a clean (prefilled, untouched) form goes back on Esc without asking
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('heading', { name: 'Find a patient', level: 1 })).toBeVisible();
+  await expect(page.locator(`#${SEARCH_INPUT_ID}`)).toHaveValue('nguyen-tran, thi 7/4/1990');
+});
+
 test('duplicate warning: matches show while typing; Alt+1 opens the existing record; saving anyway needs a reason and is audited', async ({ page, desk }) => {
   await openSignedIn(page, desk);
   const original = patientRows(desk, FAMILY)[0];
@@ -361,3 +385,17 @@ test('edit conflict: someone else saved first; the clerk sees why, reloads, and 
   expect(saved.phones[0].number).toBe('(312) 555-0000');
 });
 
+
+test('the record refreshes by itself when it is saved elsewhere', async ({ page, desk }) => {
+  await openSignedIn(page, desk);
+  const p = patientRows(desk, FAMILY).find((r) => r.given === GIVEN)!;
+  await search(page, p.mrn);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: HEADING, level: 1 })).toBeVisible();
+  const cur = (await desk.call('patients.get', { id: p.id })).patient;
+  const { id, mrn, version, createdAt, updatedAt, ...doc } = cur;
+  void mrn, createdAt, updatedAt;
+  await desk.call('patients.update', { id, baseVersion: version, patient: { ...doc, email: 'elsewhere@example.org' } });
+  await expect(page.getByRole('status').filter({ hasText: 'just changed elsewhere' })).toContainText(`version ${version + 1}`);
+  await expect(page.getByRole('main')).toContainText('elsewhere@example.org');
+});

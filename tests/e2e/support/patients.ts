@@ -56,6 +56,8 @@ export async function search(page: Page, q: string): Promise<void> {
   const box = page.locator(`#${SEARCH_INPUT_ID}`);
   await page.keyboard.press('Alt+S');
   await expect(box).toBeFocused();
+  // Alt+S focuses and selects the box on the next animation frame: let that happen before typing
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.keyboard.press('Escape');
   await expect(box).toHaveValue('');
   await expect(page.getByRole('option')).toHaveCount(0);
