@@ -273,7 +273,7 @@ function PreviousNames({ control }: { control: C }) {
         <Row key={f.id} title={`Previous name ${i + 1}`} onRemove={() => (remove(i), focusSoon(add))} cols={3}>
           <FormTextField control={control} name={`previousNames.${i}.family`} label="Previous last name" isRequired />
           <FormTextField control={control} name={`previousNames.${i}.given`} label="Previous first name" />
-          <FormDateField control={control} name={`previousNames.${i}.until`} label="Used until" />
+          <FormDateField control={control} name={`previousNames.${i}.until`} label="Used until" description="" />
         </Row>
       ))}
       <AddButton btnRef={add} label="Add previous name" disabled={fields.length >= 10} onPress={() => append(blankPrevious(), { focusName: `previousNames.${fields.length}.family` })} />
@@ -360,7 +360,7 @@ function Guarantor({ control }: { control: C }) {
           <FormTextField control={control} name="guarantor.family" label="Guarantor last name" isRequired autoComplete="off" />
           <FormTextField control={control} name="guarantor.given" label="Guarantor first name" isRequired autoComplete="off" />
           <FormTextField control={control} name="guarantor.relationship" label="Relationship to patient" isRequired autoComplete="off" />
-          <FormDateField control={control} name="guarantor.birthDate" label="Guarantor date of birth" />
+          <FormDateField control={control} name="guarantor.birthDate" label="Guarantor date of birth" description="" />
           <FormTextField control={control} name="guarantor.phone" label="Guarantor phone" type="tel" inputMode="tel" autoComplete="off" />
           <FormTextField control={control} name="guarantor.address" label="Guarantor address" className="pt-span3" autoComplete="off" />
         </Grid>
@@ -390,7 +390,7 @@ function Coverages({ control }: { control: C }) {
   return (
     <div className="pt-list">
       {fields.map((f, i) => (
-        <Row key={f.id} title={`Coverage ${i + 1}`} onRemove={() => (remove(i), focusSoon(add))} cols={4}>
+        <Row key={f.id} title={`Coverage ${i + 1}`} onRemove={() => (remove(i), focusSoon(add))} cols={5}>
           <CoverageFields control={control} i={i} />
         </Row>
       ))}
@@ -448,18 +448,18 @@ function CoverageFields({ control, i }: { control: C; i: number }) {
           />
         )}
       />
-      <FormTextField control={control} name={`coverages.${i}.payerName`} label="Payer" isRequired autoComplete="off" />
+      <FormTextField control={control} name={`coverages.${i}.payerName`} label="Payer" isRequired autoComplete="off" className="pt-span2" />
       <FormTextField control={control} name={`coverages.${i}.planName`} label="Plan" autoComplete="off" />
       <FormTextField control={control} name={`coverages.${i}.memberId`} label="Member ID" isRequired autoComplete="off" />
       <FormTextField control={control} name={`coverages.${i}.groupNumber`} label="Group number" autoComplete="off" />
       <FormSelectField control={control} name={`coverages.${i}.subscriberRelationship`} label="Subscriber is" options={RELATIONSHIP_OPTIONS} />
-      <FormDateField control={control} name={`coverages.${i}.effectiveFrom`} label="Effective from" />
-      <FormDateField control={control} name={`coverages.${i}.effectiveTo`} label="Effective to" />
+      <FormDateField control={control} name={`coverages.${i}.effectiveFrom`} label="Effective from" description="" />
+      <FormDateField control={control} name={`coverages.${i}.effectiveTo`} label="Effective to" description="" />
       {rel && rel !== 'self' && (
         <>
           <FormTextField control={control} name={`coverages.${i}.subscriberFamily`} label="Subscriber last name" isRequired autoComplete="off" />
           <FormTextField control={control} name={`coverages.${i}.subscriberGiven`} label="Subscriber first name" isRequired autoComplete="off" />
-          <FormDateField control={control} name={`coverages.${i}.subscriberBirthDate`} label="Subscriber date of birth" />
+          <FormDateField control={control} name={`coverages.${i}.subscriberBirthDate`} label="Subscriber date of birth" description="" />
         </>
       )}
     </>
@@ -475,7 +475,7 @@ function Consents({ control }: { control: C }) {
         <Row key={f.id} title={`Consent ${i + 1}`} onRemove={() => (remove(i), focusSoon(add))} cols={5}>
           <FormSelectField control={control} name={`consents.${i}.type`} label="Consent" isRequired options={CONSENT_OPTIONS} />
           <FormTextField control={control} name={`consents.${i}.version`} label="Form version" isRequired autoComplete="off" />
-          <FormDateField control={control} name={`consents.${i}.signedOn`} label="Signed on" isRequired />
+          <FormDateField control={control} name={`consents.${i}.signedOn`} label="Signed on" description="" isRequired />
           <FormTextField control={control} name={`consents.${i}.signer`} label="Signed by" isRequired autoComplete="off" />
           <FormTextField control={control} name={`consents.${i}.signerRelationship`} label="Signer is" description="self, parent, guardian…" autoComplete="off" />
         </Row>

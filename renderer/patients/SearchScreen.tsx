@@ -148,7 +148,7 @@ export function SearchScreen() {
       <p id={INTERP_ID} className="pt-interp" role="status" aria-live="polite">
         {q.trim() && interpretations.length > 0 && (
           <>
-            <span className="pt-interp__lead">Searching:</span> {interpretations.join(' · or ')}
+            <span className="pt-interp__lead">Searching:</span> {interpretations.join(' · ')}
             {status === 'done' && !stale && (
               <span className="pt-interp__count">
                 {' '}
