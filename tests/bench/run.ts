@@ -167,6 +167,7 @@ function benchSearch(): void {
     const step = Math.max(50_000, Math.floor(PATIENTS / 10));
     let nextReport = step;
     const load = bulkLoadPatients(db, PATIENTS, 1, {
+      deferIndexes: true,
       onProgress: (n) => {
         if (n >= nextReport || n === PATIENTS) {
           progress(`  ${n.toLocaleString('en-US')} loaded`);
@@ -175,6 +176,8 @@ function benchSearch(): void {
       },
     });
     const counts = db.prepare(`SELECT (SELECT COUNT(*) FROM patient_names) AS names, (SELECT COUNT(*) FROM patient_phones) AS phones`).get() as { names: number; phones: number };
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    if (db.pragma('synchronous', { simple: true }) !== 2 || db.pragma('journal_mode', { simple: true }) !== 'wal') throw new Error('store is not WAL/FULL');
     const sizeMb = fs.readdirSync(dir).reduce((a, f) => a + fs.statSync(path.join(dir, f)).size, 0) / 1e6;
     emit({ bench: 'bulk-load', patients: PATIENTS, name_keys: counts.names, phone_keys: counts.phones, seconds: round(load.ms / 1000, 1), patients_per_s: Math.round(PATIENTS / (load.ms / 1000)), db_mb: Math.round(sizeMb) });
 
@@ -248,7 +251,7 @@ async function benchRegistration(): Promise<void> {
     await call('session.signIn', { username: 'admin', password: 'bench-admin-password' });
     const db = app.store.db;
     progress(`preloading ${REG_PRELOAD.toLocaleString('en-US')} patients for registration`);
-    bulkLoadPatients(db, REG_PRELOAD, 2);
+    bulkLoadPatients(db, REG_PRELOAD, 2, { deferIndexes: true });
     if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('store is not synchronous=FULL');
 
     const gen = new PatientGenerator(3, { duplicateRate: 0 });

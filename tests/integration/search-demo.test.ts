@@ -136,6 +136,18 @@ describe('bulk loader', () => {
     }
   });
 
+  it('with deferred indexes, the schema comes back byte-identical and search still uses the indexes', async () => {
+    const desk = newDesk();
+    const db = desk.app.store.db;
+    const schema = () => db.prepare(`SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name`).all();
+    const before = schema();
+    bulkLoadPatients(db, 400, 79, { deferIndexes: true, batchSize: 100 });
+    expect(schema()).toEqual(before);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const r = db.prepare('SELECT mrn FROM patients ORDER BY rowid LIMIT 1').get() as { mrn: string };
+    expect(searchPatients(db, r.mrn, 5, '2025-06-30').hits).toHaveLength(1);
+  });
+
   it('loaded patients are found by search', async () => {
     const desk = newDesk();
     const db = desk.app.store.db;
