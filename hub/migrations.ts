@@ -1,0 +1,202 @@
+/**
+ * Numbered, forward-only migrations of the hub database. Never edit a released migration: add the next number.
+ * `schema_migrations` records what ran; migrating runs under the hub write lock, so two hub processes starting
+ * against one PostgreSQL server cannot both apply the same migration.
+ *
+ * Storage notes: op payloads and documents are stored as TEXT holding JSON (not jsonb) because jsonb refuses some
+ * strings JSON allows (\u0000, lone surrogates), and a payload the hub cannot store must never wedge a desk's queue.
+ */
+import type { HubDb, Queryable } from './db.js';
+
+export interface HubMigration {
+  version: number;
+  name: string;
+  up: (tx: Queryable) => Promise<void>;
+}
+
+async function exec(tx: Queryable, sql: string): Promise<void> {
+  for (const stmt of sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) await tx.query(stmt);
+}
+
+export const hubMigrations: HubMigration[] = [
+  {
+    version: 1,
+    name: 'hub foundation: desks, enrollment, ops log, changes feed, materialised entities, review items, mrn blocks',
+    up: (tx) =>
+      exec(
+        tx,
+        `
+        CREATE TABLE hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE hub_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+        INSERT INTO hub_counters (name, value) VALUES ('server_seq', 0), ('mrn_next', 4000000);
+
+        CREATE TABLE desks (
+          desk_id TEXT PRIMARY KEY,
+          label TEXT NOT NULL,
+          credential_hash TEXT NOT NULL UNIQUE,
+          enrolled_at TIMESTAMPTZ NOT NULL,
+          revoked_at TIMESTAMPTZ,
+          last_push_at TIMESTAMPTZ
+        );
+
+        CREATE TABLE enrollment_codes (
+          code_hash TEXT PRIMARY KEY,
+          desk_label TEXT,
+          created_at TIMESTAMPTZ NOT NULL,
+          expires_at TIMESTAMPTZ NOT NULL,
+          used_at TIMESTAMPTZ,
+          used_by_desk TEXT
+        );
+
+        CREATE TABLE desk_cursors (
+          desk_id TEXT NOT NULL REFERENCES desks(desk_id),
+          epoch INTEGER NOT NULL,
+          start_seq BIGINT NOT NULL,
+          last_seq BIGINT NOT NULL,
+          updated_at TIMESTAMPTZ NOT NULL,
+          PRIMARY KEY (desk_id, epoch),
+          CHECK (last_seq >= start_seq - 1)
+        );
+
+        CREATE TABLE ops (
+          op_id TEXT PRIMARY KEY,
+          desk_id TEXT NOT NULL REFERENCES desks(desk_id),
+          epoch INTEGER NOT NULL,
+          seq BIGINT NOT NULL,
+          kind TEXT NOT NULL,
+          entity_id TEXT NOT NULL,
+          payload TEXT NOT NULL,
+          hlc TEXT NOT NULL,
+          schema_version INTEGER NOT NULL,
+          content_hash TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('applied', 'rejected')),
+          received_at TIMESTAMPTZ NOT NULL,
+          UNIQUE (desk_id, epoch, seq)
+        );
+
+        CREATE TABLE rejected_ops (
+          op_id TEXT PRIMARY KEY REFERENCES ops(op_id),
+          reason TEXT NOT NULL,
+          message TEXT NOT NULL,
+          rejected_at TIMESTAMPTZ NOT NULL
+        );
+
+        CREATE TABLE changes (
+          server_seq BIGINT PRIMARY KEY,
+          op_id TEXT NOT NULL UNIQUE REFERENCES ops(op_id)
+        );
+
+        CREATE TABLE directory_entities (
+          entity_type TEXT NOT NULL,
+          entity_id TEXT NOT NULL,
+          doc TEXT NOT NULL,
+          hlc TEXT NOT NULL,
+          op_id TEXT NOT NULL REFERENCES ops(op_id),
+          updated_at TIMESTAMPTZ NOT NULL,
+          PRIMARY KEY (entity_type, entity_id)
+        );
+
+        CREATE TABLE patients (
+          id TEXT PRIMARY KEY,
+          mrn TEXT NOT NULL,
+          doc TEXT NOT NULL,
+          birth_date TEXT NOT NULL,
+          hub_version INTEGER NOT NULL,
+          registered_desk TEXT NOT NULL,
+          registered_op TEXT NOT NULL REFERENCES ops(op_id),
+          registered_hlc TEXT NOT NULL,
+          created_at TIMESTAMPTZ NOT NULL,
+          updated_at TIMESTAMPTZ NOT NULL,
+          merged_into TEXT REFERENCES patients(id)
+        );
+        CREATE INDEX patients_mrn ON patients(mrn);
+        CREATE INDEX patients_dob ON patients(birth_date);
+
+        CREATE TABLE patient_keys (
+          patient_id TEXT NOT NULL REFERENCES patients(id),
+          key TEXT NOT NULL,
+          PRIMARY KEY (key, patient_id)
+        );
+
+        CREATE TABLE patient_fields (
+          patient_id TEXT NOT NULL REFERENCES patients(id),
+          field TEXT NOT NULL,
+          value TEXT NOT NULL,
+          hlc TEXT NOT NULL,
+          op_id TEXT NOT NULL REFERENCES ops(op_id),
+          desk_id TEXT NOT NULL,
+          PRIMARY KEY (patient_id, field)
+        );
+
+        CREATE TABLE patient_field_writes (
+          op_id TEXT NOT NULL REFERENCES ops(op_id),
+          field TEXT NOT NULL,
+          patient_id TEXT NOT NULL REFERENCES patients(id),
+          desk_id TEXT NOT NULL,
+          base_version INTEGER NOT NULL,
+          hlc TEXT NOT NULL,
+          value TEXT NOT NULL,
+          PRIMARY KEY (op_id, field)
+        );
+        CREATE INDEX patient_field_writes_base ON patient_field_writes(patient_id, field, base_version);
+
+        CREATE TABLE patient_conflicts (
+          id TEXT PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id),
+          field TEXT NOT NULL,
+          base_version INTEGER NOT NULL,
+          op_a TEXT NOT NULL REFERENCES ops(op_id),
+          op_b TEXT NOT NULL REFERENCES ops(op_id),
+          status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+          created_at TIMESTAMPTZ NOT NULL,
+          UNIQUE (op_a, op_b, field)
+        );
+
+        CREATE TABLE merge_items (
+          id TEXT PRIMARY KEY,
+          type TEXT NOT NULL CHECK (type IN ('possible-duplicate', 'mrn-collision')),
+          patient_a TEXT NOT NULL REFERENCES patients(id),
+          patient_b TEXT NOT NULL REFERENCES patients(id),
+          score INTEGER NOT NULL DEFAULT 0,
+          reasons TEXT NOT NULL DEFAULT '[]',
+          mrn TEXT,
+          status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+          created_at TIMESTAMPTZ NOT NULL,
+          UNIQUE (type, patient_a, patient_b)
+        );
+
+        CREATE TABLE mrn_blocks_granted (
+          block_start BIGINT PRIMARY KEY,
+          block_end BIGINT NOT NULL,
+          desk_id TEXT NOT NULL REFERENCES desks(desk_id),
+          request_id TEXT UNIQUE,
+          granted_at TIMESTAMPTZ NOT NULL,
+          CHECK (block_start <= block_end AND block_start >= 4000000 AND block_end <= 9999999)
+        );
+        CREATE INDEX mrn_blocks_desk ON mrn_blocks_granted(desk_id)
+        `,
+      ),
+  },
+];
+
+export const LATEST_HUB_SCHEMA = hubMigrations[hubMigrations.length - 1]!.version;
+
+/** Applies every migration not yet recorded, each in its own write transaction. Returns the versions applied. */
+export async function migrateHub(db: HubDb): Promise<number[]> {
+  await db.write((tx) => tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`));
+  const max = await db.query<{ v: number | null }>('SELECT MAX(version) v FROM schema_migrations');
+  const v = Number(max.rows[0]?.v ?? 0);
+  if (v > LATEST_HUB_SCHEMA) throw new Error(`This hub database was written by a newer AccessDesk hub (schema ${v}; this version knows ${LATEST_HUB_SCHEMA}). Update the hub.`);
+  const applied: number[] = [];
+  for (const m of hubMigrations) {
+    const did = await db.write(async (tx) => {
+      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+      if (done.rows.length > 0) return false;
+      await m.up(tx);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      return true;
+    });
+    if (did) applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,409 @@
+/**
+ * The hub's operations, independent of HTTP: enrollment, desk auth, push, pull, status, MRN blocks, review items.
+ * Every write runs in one HubDb.write transaction (hub write lock held), so each call commits whole or not at all.
+ */
+import crypto from 'node:crypto';
+import { newId } from '../shared/ids.js';
+import {
+  HUB_MRN_FIRST,
+  HUB_MRN_LAST,
+  MRN_BLOCK_SIZE,
+  PROTOCOL_VERSION,
+  SUPPORTED_SCHEMA_VERSIONS,
+  compareHlc,
+  type EnrollRequest,
+  type EnrollResponse,
+  type MrnBlockGrant,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+  type RejectReason,
+  type RejectedOp,
+  type ReviewItem,
+  type StatusResponse,
+  type SyncOp,
+} from '../shared/sync/protocol.js';
+import { canonicalJson } from '../shared/sync/patient-merge.js';
+import { isPermanentDbError, savepoint, type HubDb, type Queryable } from './db.js';
+import { HubError, RejectOp } from './errors.js';
+import { applyOp } from './apply.js';
+import { hashCredential, hashEnrollmentCode, newEnrollmentCode, normalizeEnrollmentCode, randomToken } from './secrets.js';
+
+export const ENROLLMENT_CODE_TTL_MS = 24 * 3600 * 1000;
+
+export interface DeskIdentity {
+  deskId: string;
+  label: string;
+}
+
+export interface HubServiceOptions {
+  db: HubDb;
+  certPem: string;
+  certFingerprint: string;
+  /** Injectable clock (tests move it to expire codes). */
+  now?: () => Date;
+}
+
+const num = (v: unknown) => Number(v);
+
+export function opContentHash(op: SyncOp): string {
+  const body = canonicalJson([op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, op.payload, op.hlc, op.schemaVersion]);
+  return crypto.createHash('sha256').update(body, 'utf8').digest('hex');
+}
+
+export class HubService {
+  readonly db: HubDb;
+  readonly certPem: string;
+  readonly certFingerprint: string;
+  now: () => Date;
+  private hubIdCache: string | null = null;
+
+  constructor(opts: HubServiceOptions) {
+    this.db = opts.db;
+    this.certPem = opts.certPem;
+    this.certFingerprint = opts.certFingerprint;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  private nowIso(): string {
+    return this.now().toISOString();
+  }
+
+  /** The hub's stable id (made on first start). */
+  async hubId(): Promise<string> {
+    if (this.hubIdCache) return this.hubIdCache;
+    const id = await this.db.write(async (tx) => {
+      const r = await tx.query<{ value: string }>(`SELECT value FROM hub_meta WHERE key = 'hub_id'`);
+      if (r.rows[0]) return r.rows[0].value;
+      const v = newId();
+      await tx.query(`INSERT INTO hub_meta (key, value) VALUES ('hub_id', $1)`, [v]);
+      return v;
+    });
+    this.hubIdCache = id;
+    return id;
+  }
+
+  // ---- enrollment and auth --------------------------------------------------------------------------------------
+
+  async createEnrollmentCode(deskLabel: string | null): Promise<{ code: string; expiresAt: string; deskLabel: string | null }> {
+    const code = newEnrollmentCode();
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + ENROLLMENT_CODE_TTL_MS).toISOString();
+    await this.db.write((tx) =>
+      tx.query('INSERT INTO enrollment_codes (code_hash, desk_label, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+        hashEnrollmentCode(normalizeEnrollmentCode(code)!),
+        deskLabel,
+        now.toISOString(),
+        expiresAt,
+      ]),
+    );
+    return { code, expiresAt, deskLabel };
+  }
+
+  async enroll(req: EnrollRequest): Promise<EnrollResponse> {
+    const norm = normalizeEnrollmentCode(req.code);
+    if (!norm) throw new HubError(400, 'CODE_INVALID', 'This is not an enrollment code: it has 8 letters and digits, like K7QM-3XWD.');
+    const hubId = await this.hubId();
+    return this.db.write(async (tx) => {
+      const now = this.now();
+      const c = await tx.query<{ desk_label: string | null; expires_at: Date | string; used_at: unknown }>(
+        'SELECT desk_label, expires_at, used_at FROM enrollment_codes WHERE code_hash = $1',
+        [hashEnrollmentCode(norm)],
+      );
+      const code = c.rows[0];
+      if (!code) throw new HubError(400, 'CODE_INVALID', 'This enrollment code is not known to the hub. Check it, or ask the hub administrator for a new one.');
+      if (code.used_at) throw new HubError(400, 'CODE_INVALID', 'This enrollment code was already used. Ask the hub administrator for a new one.');
+      if (new Date(code.expires_at).getTime() <= now.getTime()) throw new HubError(400, 'CODE_INVALID', 'This enrollment code has expired (codes last 24 hours). Ask the hub administrator for a new one.');
+
+      const existing = await tx.query<{ revoked_at: unknown }>('SELECT revoked_at FROM desks WHERE desk_id = $1', [req.deskId]);
+      if (existing.rows[0]?.revoked_at) {
+        throw new HubError(403, 'FORBIDDEN', 'This desk was revoked at the hub and cannot enroll again under the same identity. Reinstall the desk to enroll it as a new desk.');
+      }
+      const used = await tx.query('UPDATE enrollment_codes SET used_at = $2, used_by_desk = $3 WHERE code_hash = $1 AND used_at IS NULL', [
+        hashEnrollmentCode(norm),
+        now.toISOString(),
+        req.deskId,
+      ]);
+      if (used.rowCount !== 1) throw new HubError(400, 'CODE_INVALID', 'This enrollment code was already used. Ask the hub administrator for a new one.');
+
+      const credential = randomToken(32);
+      const label = code.desk_label ?? req.deskLabel;
+      // An active desk enrolling again (lost its credential) gets a new credential; the old one stops working.
+      await tx.query(
+        `INSERT INTO desks (desk_id, label, credential_hash, enrolled_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (desk_id) DO UPDATE SET label = EXCLUDED.label, credential_hash = EXCLUDED.credential_hash, enrolled_at = EXCLUDED.enrolled_at`,
+        [req.deskId, label, hashCredential(credential), now.toISOString()],
+      );
+      const mrnBlock = await this.grantBlock(tx, req.deskId, null);
+      return {
+        deskId: req.deskId,
+        deskCredential: credential,
+        hubId,
+        certFingerprint: this.certFingerprint,
+        certPem: this.certPem,
+        mrnBlock,
+        serverTime: now.toISOString(),
+      };
+    });
+  }
+
+  /** The desk a bearer credential belongs to. 401 when missing, unknown or revoked. */
+  async authenticate(authorization: string | undefined): Promise<DeskIdentity> {
+    const m = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '');
+    if (!m) throw new HubError(401, 'UNAUTHORIZED', 'This request needs the desk credential (Authorization: Bearer …). Enroll the desk at the hub first.');
+    const r = await this.db.query<{ desk_id: string; label: string; revoked_at: unknown }>('SELECT desk_id, label, revoked_at FROM desks WHERE credential_hash = $1', [
+      hashCredential(m[1]!),
+    ]);
+    const d = r.rows[0];
+    if (!d) throw new HubError(401, 'UNAUTHORIZED', 'The hub does not recognise this desk credential. Enroll the desk again with a new code.');
+    if (d.revoked_at) throw new HubError(401, 'DESK_REVOKED', "This desk's access to the hub was revoked by the hub administrator.");
+    return { deskId: d.desk_id, label: d.label };
+  }
+
+  async revokeDesk(deskId: string): Promise<{ deskId: string; revokedAt: string }> {
+    return this.db.write(async (tx) => {
+      const r = await tx.query<{ revoked_at: Date | string | null }>('SELECT revoked_at FROM desks WHERE desk_id = $1', [deskId]);
+      const d = r.rows[0];
+      if (!d) throw new HubError(404, 'NOT_FOUND', 'No desk with this id is enrolled at the hub.');
+      if (d.revoked_at) return { deskId, revokedAt: new Date(d.revoked_at).toISOString() };
+      const at = this.nowIso();
+      await tx.query('UPDATE desks SET revoked_at = $2 WHERE desk_id = $1', [deskId, at]);
+      return { deskId, revokedAt: at };
+    });
+  }
+
+  async listDesks(): Promise<{ deskId: string; label: string; enrolledAt: string; revokedAt: string | null; lastPushAt: string | null }[]> {
+    const r = await this.db.query<{ desk_id: string; label: string; enrolled_at: Date | string; revoked_at: Date | string | null; last_push_at: Date | string | null }>(
+      'SELECT desk_id, label, enrolled_at, revoked_at, last_push_at FROM desks ORDER BY enrolled_at',
+    );
+    const iso = (v: Date | string | null) => (v ? new Date(v).toISOString() : null);
+    return r.rows.map((d) => ({ deskId: d.desk_id, label: d.label, enrolledAt: iso(d.enrolled_at)!, revokedAt: iso(d.revoked_at), lastPushAt: iso(d.last_push_at) }));
+  }
+
+  // ---- MRN blocks -------------------------------------------------------------------------------------------------
+
+  /** Grants the next block of the hub MRN range (one clinic-wide counter under the write lock: never overlapping). */
+  async grantBlock(tx: Queryable, deskId: string, requestId: string | null): Promise<MrnBlockGrant> {
+    if (requestId) {
+      const prior = await tx.query<{ block_start: unknown; block_end: unknown; desk_id: string }>('SELECT block_start, block_end, desk_id FROM mrn_blocks_granted WHERE request_id = $1', [requestId]);
+      const p = prior.rows[0];
+      if (p) {
+        if (p.desk_id !== deskId) throw new HubError(409, 'OP_MISMATCH', 'This requestId was used by another desk; use a new UUID per request.');
+        return { start: num(p.block_start), end: num(p.block_end) };
+      }
+    }
+    const c = await tx.query<{ value: unknown }>(`SELECT value FROM hub_counters WHERE name = 'mrn_next'`);
+    const start = Math.max(HUB_MRN_FIRST, num(c.rows[0]?.value ?? HUB_MRN_FIRST));
+    if (start > HUB_MRN_LAST) throw new HubError(409, 'MRN_EXHAUSTED', 'The hub has granted every medical record number of its range. Contact support.');
+    const end = Math.min(HUB_MRN_LAST, start + MRN_BLOCK_SIZE - 1);
+    await tx.query(`UPDATE hub_counters SET value = $1 WHERE name = 'mrn_next'`, [end + 1]);
+    await tx.query('INSERT INTO mrn_blocks_granted (block_start, block_end, desk_id, request_id, granted_at) VALUES ($1, $2, $3, $4, $5)', [
+      start,
+      end,
+      deskId,
+      requestId,
+      this.nowIso(),
+    ]);
+    return { start, end };
+  }
+
+  async requestMrnBlock(desk: DeskIdentity, requestId: string): Promise<MrnBlockGrant> {
+    return this.db.write(async (tx) => {
+      await this.assertActive(tx, desk.deskId);
+      return this.grantBlock(tx, desk.deskId, requestId);
+    });
+  }
+
+  private async assertActive(tx: Queryable, deskId: string): Promise<void> {
+    // Re-checked inside the write lock: a revocation that committed after the request was authenticated still wins.
+    const r = await tx.query<{ revoked_at: unknown }>('SELECT revoked_at FROM desks WHERE desk_id = $1', [deskId]);
+    if (!r.rows[0] || r.rows[0].revoked_at) throw new HubError(401, 'DESK_REVOKED', "This desk's access to the hub was revoked by the hub administrator.");
+  }
+
+  // ---- push ---------------------------------------------------------------------------------------------------------
+
+  async push(desk: DeskIdentity, body: PushRequest): Promise<PushResponse> {
+    if (body.deskId !== desk.deskId) throw new HubError(403, 'FORBIDDEN', 'A desk may push only its own ops: deskId is not the desk this credential belongs to.');
+    for (const op of body.ops) {
+      if (!SUPPORTED_SCHEMA_VERSIONS.includes(op.schemaVersion)) {
+        throw new HubError(409, 'SCHEMA_UNSUPPORTED', `Op seq ${op.seq} has payload schema version ${op.schemaVersion}, newer than this hub understands. Update the hub; the desk keeps the op and retries.`);
+      }
+    }
+    const hashes = new Map(body.ops.map((op) => [op.opId, opContentHash(op)]));
+    return this.db.write(async (tx) => {
+      const now = this.nowIso();
+      await this.assertActive(tx, desk.deskId);
+      const cur = await tx.query<{ start_seq: unknown; last_seq: unknown }>('SELECT start_seq, last_seq FROM desk_cursors WHERE desk_id = $1 AND epoch = $2', [desk.deskId, body.epoch]);
+      let startSeq: number;
+      let last: number;
+      if (cur.rows[0]) {
+        startSeq = num(cur.rows[0].start_seq);
+        last = num(cur.rows[0].last_seq);
+        if (body.epochStartSeq !== undefined && body.epochStartSeq !== startSeq) {
+          throw new HubError(409, 'OP_MISMATCH', `Epoch ${body.epoch} of this desk started at seq ${startSeq} at the hub, not ${body.epochStartSeq}.`);
+        }
+      } else {
+        startSeq = body.epochStartSeq ?? 1;
+        last = startSeq - 1;
+        if (body.ops.length === 0) return { ackedSeq: last, rejected: [], serverTime: now };
+        await tx.query('INSERT INTO desk_cursors (desk_id, epoch, start_seq, last_seq, updated_at) VALUES ($1, $2, $3, $4, $5)', [desk.deskId, body.epoch, startSeq, last, now]);
+      }
+
+      const rejected: RejectedOp[] = [];
+      // Already at the hub: must be the very same ops (same id, same content) — acknowledged again, not re-applied.
+      const old = body.ops.filter((o) => o.seq <= last);
+      if (old.length > 0) {
+        const rows = await tx.query<{ seq: unknown; op_id: string; content_hash: string; status: string; reason: RejectReason | null; message: string | null }>(
+          `SELECT o.seq, o.op_id, o.content_hash, o.status, r.reason, r.message FROM ops o LEFT JOIN rejected_ops r ON r.op_id = o.op_id
+           WHERE o.desk_id = $1 AND o.epoch = $2 AND o.seq >= $3 AND o.seq <= $4`,
+          [desk.deskId, body.epoch, old[0]!.seq, old[old.length - 1]!.seq],
+        );
+        const bySeq = new Map(rows.rows.map((r) => [num(r.seq), r]));
+        for (const op of old) {
+          const r = bySeq.get(op.seq);
+          if (!r) throw new HubError(409, 'OP_MISMATCH', `Seq ${op.seq} is before the first seq (${startSeq}) of epoch ${body.epoch} at the hub.`);
+          if (r.op_id !== op.opId || r.content_hash !== hashes.get(op.opId)) {
+            throw new HubError(409, 'OP_MISMATCH', `The hub already holds a different op at seq ${op.seq} of epoch ${body.epoch}. A desk restored from a backup must start a new epoch.`);
+          }
+          if (r.status === 'rejected') rejected.push({ opId: op.opId, seq: op.seq, reason: r.reason ?? 'data-error', message: r.message ?? '' });
+        }
+      }
+      const fresh = body.ops.filter((o) => o.seq > last);
+      if (fresh.length > 0) {
+        if (fresh[0]!.seq !== last + 1) {
+          throw new HubError(409, 'SEQ_GAP', `The hub needs seq ${last + 1} of epoch ${body.epoch} next; this batch starts at ${fresh[0]!.seq}. Send from seq ${last + 1}.`, { expectedSeq: last + 1 });
+        }
+        const ids = fresh.map((o) => o.opId);
+        const dup = await tx.query<{ op_id: string }>(`SELECT op_id FROM ops WHERE op_id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) LIMIT 1`, ids);
+        if (dup.rows[0]) throw new HubError(409, 'OP_MISMATCH', `Op ${dup.rows[0].op_id} is already at the hub under another desk, epoch or seq.`);
+      }
+
+      for (const op of fresh) {
+        const hash = hashes.get(op.opId)!;
+        const payloadText = JSON.stringify(op.payload);
+        const insertOp = (status: 'applied' | 'rejected') =>
+          tx.query(
+            `INSERT INTO ops (op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, schema_version, content_hash, status, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+            [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, payloadText, op.hlc, op.schemaVersion, hash, status, now],
+          );
+        try {
+          await savepoint(tx, 'op_apply', async () => {
+            await insertOp('applied');
+            const s = await tx.query<{ value: unknown }>(`UPDATE hub_counters SET value = value + 1 WHERE name = 'server_seq' RETURNING value`);
+            await tx.query('INSERT INTO changes (server_seq, op_id) VALUES ($1, $2)', [num(s.rows[0]!.value), op.opId]);
+            await applyOp(tx, op, now);
+          });
+        } catch (e) {
+          const rej = e instanceof RejectOp ? e : isPermanentDbError(e) ? new RejectOp('data-error', 'The hub database refused this op’s data') : null;
+          if (!rej) throw e;
+          await insertOp('rejected');
+          await tx.query('INSERT INTO rejected_ops (op_id, reason, message, rejected_at) VALUES ($1, $2, $3, $4)', [op.opId, rej.reason, rej.message, now]);
+          rejected.push({ opId: op.opId, seq: op.seq, reason: rej.reason, message: rej.message });
+        }
+        last = op.seq;
+      }
+      await tx.query('UPDATE desk_cursors SET last_seq = $3, updated_at = $4 WHERE desk_id = $1 AND epoch = $2', [desk.deskId, body.epoch, last, now]);
+      await tx.query('UPDATE desks SET last_push_at = $2 WHERE desk_id = $1', [desk.deskId, now]);
+      return { ackedSeq: last, rejected, serverTime: now };
+    });
+  }
+
+  // ---- pull and status ----------------------------------------------------------------------------------------------
+
+  async headSeq(q: Queryable = this.db): Promise<number> {
+    const r = await q.query<{ value: unknown }>(`SELECT value FROM hub_counters WHERE name = 'server_seq'`);
+    return num(r.rows[0]?.value ?? 0);
+  }
+
+  async pull(cursor: number, limit: number): Promise<PullResponse> {
+    const head = await this.headSeq();
+    if (cursor > head) {
+      throw new HubError(409, 'CURSOR_AHEAD', `This desk has read up to change ${cursor}, but the hub holds only ${head}. Was the hub restored from a backup? Contact support; do not reset the desk.`, { headSeq: head });
+    }
+    const r = await this.db.query<{ server_seq: unknown; op_id: string; desk_id: string; epoch: unknown; kind: string; entity_id: string; payload: string; hlc: string; schema_version: unknown }>(
+      `SELECT c.server_seq, o.op_id, o.desk_id, o.epoch, o.kind, o.entity_id, o.payload, o.hlc, o.schema_version
+       FROM changes c JOIN ops o ON o.op_id = c.op_id WHERE c.server_seq > $1 ORDER BY c.server_seq LIMIT $2`,
+      [cursor, limit + 1],
+    );
+    const page = r.rows.slice(0, limit);
+    const changes = page.map((c) => ({
+      serverSeq: num(c.server_seq),
+      opId: c.op_id,
+      deskId: c.desk_id,
+      epoch: num(c.epoch),
+      kind: c.kind,
+      entityId: c.entity_id,
+      payload: JSON.parse(c.payload) as unknown,
+      hlc: c.hlc,
+      schemaVersion: num(c.schema_version),
+    }));
+    const next = changes.length ? changes[changes.length - 1]!.serverSeq : cursor;
+    return { changes, cursor: next, hasMore: r.rows.length > limit, headSeq: Math.max(head, next), serverTime: this.nowIso() };
+  }
+
+  async status(desk: DeskIdentity): Promise<StatusResponse> {
+    const [cursors, rejected, blocks, head, hubId] = await Promise.all([
+      this.db.query<{ epoch: unknown; start_seq: unknown; last_seq: unknown }>('SELECT epoch, start_seq, last_seq FROM desk_cursors WHERE desk_id = $1 ORDER BY epoch', [desk.deskId]),
+      this.db.query<{ n: unknown }>(`SELECT COUNT(*) n FROM ops WHERE desk_id = $1 AND status = 'rejected'`, [desk.deskId]),
+      this.db.query<{ block_start: unknown; block_end: unknown }>('SELECT block_start, block_end FROM mrn_blocks_granted WHERE desk_id = $1 ORDER BY block_start', [desk.deskId]),
+      this.headSeq(),
+      this.hubId(),
+    ]);
+    return {
+      hubId,
+      deskId: desk.deskId,
+      deskLabel: desk.label,
+      epochs: cursors.rows.map((c) => ({ epoch: num(c.epoch), startSeq: num(c.start_seq), lastSeq: num(c.last_seq) })),
+      rejectedCount: num(rejected.rows[0]?.n ?? 0),
+      headSeq: head,
+      mrnBlocks: blocks.rows.map((b) => ({ start: num(b.block_start), end: num(b.block_end) })),
+      serverTime: this.nowIso(),
+      protocolVersion: PROTOCOL_VERSION,
+    };
+  }
+
+  // ---- review items -------------------------------------------------------------------------------------------------
+
+  async reviewItems(status: 'open' | 'all' = 'open'): Promise<ReviewItem[]> {
+    const where = status === 'open' ? `WHERE c.status = 'open'` : '';
+    const conflicts = await this.db.query<{
+      id: string; patient_id: string; field: string; base_version: unknown; status: 'open' | 'resolved'; created_at: Date | string;
+      op_a: string; desk_a: string; hlc_a: string; value_a: string; op_b: string; desk_b: string; hlc_b: string; value_b: string;
+    }>(
+      `SELECT c.id, c.patient_id, c.field, c.base_version, c.status, c.created_at,
+              a.op_id op_a, a.desk_id desk_a, a.hlc hlc_a, a.value value_a, b.op_id op_b, b.desk_id desk_b, b.hlc hlc_b, b.value value_b
+       FROM patient_conflicts c
+       JOIN patient_field_writes a ON a.op_id = c.op_a AND a.field = c.field
+       JOIN patient_field_writes b ON b.op_id = c.op_b AND b.field = c.field
+       ${where} ORDER BY c.created_at, c.id`,
+    );
+    const merges = await this.db.query<{ id: string; type: 'possible-duplicate' | 'mrn-collision'; patient_a: string; patient_b: string; score: unknown; reasons: string; mrn: string | null; status: 'open' | 'resolved'; created_at: Date | string }>(
+      `SELECT id, type, patient_a, patient_b, score, reasons, mrn, status, created_at FROM merge_items c ${where} ORDER BY created_at, id`,
+    );
+    const items: ReviewItem[] = [];
+    for (const c of conflicts.rows) {
+      const a = { opId: c.op_a, deskId: c.desk_a, hlc: c.hlc_a, value: JSON.parse(c.value_a) as unknown };
+      const b = { opId: c.op_b, deskId: c.desk_b, hlc: c.hlc_b, value: JSON.parse(c.value_b) as unknown };
+      const cmp = compareHlc(a.hlc, b.hlc);
+      const winner = cmp > 0 || (cmp === 0 && a.opId > b.opId) ? a : b;
+      items.push({
+        type: 'identity-conflict',
+        id: c.id,
+        status: c.status,
+        createdAt: new Date(c.created_at).toISOString(),
+        patientId: c.patient_id,
+        field: c.field,
+        baseVersion: num(c.base_version),
+        values: [a, b],
+        winnerOpId: winner.opId,
+      });
+    }
+    for (const m of merges.rows) {
+      const base = { id: m.id, status: m.status, createdAt: new Date(m.created_at).toISOString(), patientIds: [m.patient_a, m.patient_b] as [string, string] };
+      if (m.type === 'possible-duplicate') items.push({ type: 'possible-duplicate', ...base, score: num(m.score), reasons: JSON.parse(m.reasons) as string[] });
+      else items.push({ type: 'mrn-collision', ...base, mrn: m.mrn ?? '' });
+    }
+    return items;
+  }
+}

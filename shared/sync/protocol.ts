@@ -1,0 +1,346 @@
+/**
+ * Desk <-> hub sync protocol, version 1 (design.md section 4; issue 3). One zod schema per request and response,
+ * shared by the hub (hub/) and the desk's sync worker. Field names are camelCase on the wire; `outboxRowToOp` maps
+ * a desk outbox row (electron/store/migrations.ts, table `outbox`) to the wire shape.
+ *
+ * Transport: HTTPS with the hub's self-signed certificate pinned by SHA-256 fingerprint (see hub-client.ts). Every
+ * request except GET /health and POST /enroll carries `Authorization: Bearer <deskCredential>`; /admin/* carries the
+ * hub's admin token instead. Every refusal is a 4xx JSON body `{ error: { code, message, ... } }` (hubErrorSchema);
+ * a 503 `HUB_BUSY` means "transient, nothing was written, retry with backoff".
+ *
+ * Push (POST /sync/push) — idempotent, per (deskId, epoch) the hub keeps `lastSeq`:
+ *   - ops with seq <= lastSeq are acknowledged again and skipped (same opId and same content required, else 409
+ *     OP_MISMATCH: a protocol error, nothing written);
+ *   - the first new op must have seq = lastSeq + 1, else 409 SEQ_GAP with `expectedSeq`;
+ *   - each new op is applied in its own savepoint; a permanently invalid op (bad payload for its kind, unknown kind,
+ *     unknown or foreign entity) is recorded as rejected and skipped: `ackedSeq` still advances past it;
+ *   - a transient failure aborts the whole batch (nothing written) and answers 503 HUB_BUSY.
+ *   A new epoch (desk restored from a backup or reinstalled) starts a new series; its first seq is `epochStartSeq`
+ *   (default 1), fixed the first time the hub sees that epoch.
+ *
+ * Pull (GET /sync/pull?cursor=N&limit=M) — every accepted (not rejected) op of EVERY desk, including the caller's own,
+ * in hub order (serverSeq). Own ops are included on purpose: a desk restored from a backup gets back the ops it
+ * pushed after that backup was taken. A desk recognises its own echoes by opId (present in its outbox) and skips them.
+ * Apply a page and store the returned `cursor` in ONE local transaction.
+ */
+import { z } from 'zod';
+import { isUuidV7 } from '../ids.js';
+import { CONTROL_CHARS } from '../text.js';
+
+export const PROTOCOL_VERSION = 1;
+/** Payload schema versions this code understands (outbox `schema_version`). */
+export const SUPPORTED_SCHEMA_VERSIONS: readonly number[] = [1];
+export const MAX_PUSH_OPS = 500;
+export const DEFAULT_PULL_LIMIT = 500;
+export const MAX_PULL_LIMIT = 1000;
+/** Request bodies above this many bytes are refused with 413 before parsing. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** MRN numbers per hub-granted block. */
+export const MRN_BLOCK_SIZE = 1000;
+/** The hub grants MRN serials from this range only (electron/patients/mrn.ts: HUB space; desks' local slots are below). */
+export const HUB_MRN_FIRST = 4_000_000;
+export const HUB_MRN_LAST = 9_999_999;
+
+/** Kinds of op the hub applies today (anything else is rejected as `unknown-kind`). */
+export const OP_KINDS = ['site.configured', 'user.upserted', 'patient.registered', 'patient.updated'] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+
+// ---- building blocks ----------------------------------------------------------------------------------------------
+
+const noControl = (label: string) => (s: string) => !CONTROL_CHARS.test(s) || `${label} contains control characters`;
+
+export const deskIdSchema = z.string({ error: 'deskId must be a string' }).uuid({ error: 'deskId must be a UUID' });
+export const opIdSchema = z.string({ error: 'opId must be a string' }).refine((s) => isUuidV7(s), { error: 'opId must be a UUIDv7' });
+export const epochSchema = z.number({ error: 'epoch must be a number' }).int({ error: 'epoch must be an integer' }).min(1, { error: 'epoch starts at 1' }).max(1_000_000, { error: 'epoch is too large' });
+export const seqSchema = z.number({ error: 'seq must be a number' }).int({ error: 'seq must be an integer' }).min(1, { error: 'seq starts at 1' }).max(Number.MAX_SAFE_INTEGER);
+/** Encoded HLC (shared/hlc.ts): 15-digit wall ms, 6-digit counter, node id. */
+export const hlcSchema = z
+  .string({ error: 'hlc must be a string' })
+  .max(100, { error: 'hlc is too long' })
+  .regex(/^\d{15}-\d{6}-[A-Za-z0-9-]{1,64}$/, { error: 'hlc must look like 000001700000000-000000-<node>' });
+export const kindSchema = z
+  .string({ error: 'kind must be a string' })
+  .max(64, { error: 'kind is too long' })
+  .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, { error: 'kind must look like "patient.updated"' });
+export const entityIdSchema = z
+  .string({ error: 'entityId must be a string' })
+  .min(1, { error: 'entityId is required' })
+  .max(128, { error: 'entityId is too long' })
+  .refine((s) => noControl('entityId')(s) === true, { error: 'entityId contains control characters' });
+export const labelSchema = z
+  .string({ error: 'deskLabel must be text' })
+  .trim()
+  .min(1, { error: 'deskLabel is required' })
+  .max(60, { error: 'deskLabel is too long (at most 60 characters)' })
+  .refine((s) => !CONTROL_CHARS.test(s), { error: 'deskLabel contains control characters' });
+
+/** Compare two encoded HLCs (fixed-width, so string order = clock order; node id breaks ties). */
+export function compareHlc(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Wall-clock milliseconds of an encoded HLC. */
+export function hlcWall(hlc: string): number {
+  return Number(hlc.slice(0, 15));
+}
+
+// ---- ops ----------------------------------------------------------------------------------------------------------
+
+/** One outbox entry on the wire. `payload` is any JSON value here; the hub validates it per kind when applying. */
+export const opSchema = z.object({
+  opId: opIdSchema,
+  deskId: deskIdSchema,
+  epoch: epochSchema,
+  seq: seqSchema,
+  kind: kindSchema,
+  entityId: entityIdSchema,
+  payload: z.unknown(),
+  hlc: hlcSchema,
+  schemaVersion: z.number({ error: 'schemaVersion must be a number' }).int().min(1).max(1000),
+}).refine((o) => o.payload !== undefined, { path: ['payload'], error: 'payload is required' });
+export type SyncOp = z.infer<typeof opSchema>;
+
+/** An outbox row as the desk stores it (electron/store/migrations.ts). */
+export interface OutboxRow {
+  desk_seq: number;
+  op_id: string;
+  desk_id: string;
+  desk_epoch: number;
+  kind: string;
+  entity_id: string;
+  payload: string;
+  hlc: string;
+  schema_version: number;
+}
+
+export function outboxRowToOp(r: OutboxRow): SyncOp {
+  return {
+    opId: r.op_id,
+    deskId: r.desk_id,
+    epoch: r.desk_epoch,
+    seq: r.desk_seq,
+    kind: r.kind,
+    entityId: r.entity_id,
+    payload: JSON.parse(r.payload) as unknown,
+    hlc: r.hlc,
+    schemaVersion: r.schema_version,
+  };
+}
+
+// ---- payloads per kind (what the desk emits today: electron/users/handlers.ts, electron/patients/handlers.ts) -----
+
+export const sitePayloadSchema = z.object({
+  siteName: z.string().trim().min(1).max(100).refine((s) => !CONTROL_CHARS.test(s), { error: 'siteName contains control characters' }),
+  timeZone: z.string().min(1).max(64).refine((s) => !CONTROL_CHARS.test(s), { error: 'timeZone contains control characters' }),
+});
+
+export const userPayloadSchema = z.object({
+  id: z.string().uuid(),
+  username: z.string().min(1).max(40).regex(/^[a-z0-9._-]+$/i),
+  displayName: z.string().min(1).max(80).refine((s) => !CONTROL_CHARS.test(s), { error: 'displayName contains control characters' }),
+  role: z.enum(['clerk', 'supervisor', 'administrator']),
+  active: z.boolean(),
+  passwordHash: z.string().min(1).max(512).refine((s) => !CONTROL_CHARS.test(s), { error: 'passwordHash contains control characters' }),
+});
+
+/** patient.registered: the full document (validated against patientInputSchema by the hub). */
+export const patientRegisteredPayloadSchema = z.object({
+  id: z.string().uuid(),
+  mrn: z.string().regex(/^\d{8}$/, { error: 'mrn must be 8 digits' }),
+  version: z.literal(1),
+  doc: z.record(z.string(), z.unknown()),
+});
+
+/** patient.updated: a field patch {path: new value} made from `baseVersion` (lists replaced as a whole). */
+export const patientUpdatedPayloadSchema = z.object({
+  id: z.string().uuid(),
+  baseVersion: z.number().int().min(1),
+  version: z.number().int().min(2),
+  changes: z.record(z.string(), z.unknown()).refine((c) => Object.keys(c).length > 0, { error: 'changes is empty' }),
+});
+
+// ---- requests and responses ---------------------------------------------------------------------------------------
+
+export const enrollRequestSchema = z.object({
+  code: z.string({ error: 'code must be a string' }).min(1, { error: 'code is required' }).max(32, { error: 'code is too long' }),
+  deskId: deskIdSchema,
+  deskLabel: labelSchema,
+});
+export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
+
+export const mrnBlockSchema = z.object({ start: z.number().int(), end: z.number().int() });
+export type MrnBlockGrant = z.infer<typeof mrnBlockSchema>;
+
+export const enrollResponseSchema = z.object({
+  deskId: z.string(),
+  /** 32 random bytes, base64url. Store it protected (safeStorage); the hub keeps only its hash. */
+  deskCredential: z.string(),
+  hubId: z.string(),
+  /** SHA-256 of the hub's certificate (DER), "AB:CD:..." as Node's X509Certificate.fingerprint256 prints it. */
+  certFingerprint: z.string(),
+  /** The hub's certificate (PEM), to pin as the only trusted CA for this hub (see hub-client.ts). */
+  certPem: z.string(),
+  mrnBlock: mrnBlockSchema,
+  serverTime: z.string(),
+});
+export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
+
+export const pushRequestSchema = z
+  .object({
+    deskId: deskIdSchema,
+    epoch: epochSchema,
+    /** desk_seq of this epoch's first op; only read the first time the hub sees the epoch. Default 1. */
+    epochStartSeq: seqSchema.optional(),
+    ops: z.array(opSchema, { error: 'ops must be an array' }).max(MAX_PUSH_OPS, { error: `A push carries at most ${MAX_PUSH_OPS} ops; send the rest in the next batch` }),
+  })
+  .superRefine((b, ctx) => {
+    b.ops.forEach((op, i) => {
+      if (op.deskId !== b.deskId) ctx.addIssue({ code: 'custom', path: ['ops', i, 'deskId'], message: 'op.deskId differs from the batch deskId' });
+      if (op.epoch !== b.epoch) ctx.addIssue({ code: 'custom', path: ['ops', i, 'epoch'], message: 'op.epoch differs from the batch epoch (push one epoch per batch)' });
+      const prev = b.ops[i - 1];
+      if (prev && op.seq !== prev.seq + 1) ctx.addIssue({ code: 'custom', path: ['ops', i, 'seq'], message: 'ops must be in consecutive seq order' });
+    });
+    const ids = new Set(b.ops.map((o) => o.opId));
+    if (ids.size !== b.ops.length) ctx.addIssue({ code: 'custom', path: ['ops'], message: 'the same opId appears twice in the batch' });
+  });
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+export const REJECT_REASONS = ['unknown-kind', 'invalid-payload', 'entity-mismatch', 'unknown-entity', 'foreign-entity', 'foreign-mrn', 'data-error'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export const rejectedOpSchema = z.object({ opId: z.string(), seq: z.number().int(), reason: z.enum(REJECT_REASONS), message: z.string() });
+export type RejectedOp = z.infer<typeof rejectedOpSchema>;
+
+export const pushResponseSchema = z.object({
+  /** Every op of this epoch with seq <= ackedSeq is durably at the hub (applied or rejected): mark them sent. */
+  ackedSeq: z.number().int(),
+  /** Ops of this batch (including re-sent ones) the hub recorded as rejected. Show them; do not resend. */
+  rejected: z.array(rejectedOpSchema),
+  serverTime: z.string(),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+export const pullQuerySchema = z.object({
+  cursor: z
+    .string({ error: 'cursor is required' })
+    .regex(/^\d{1,15}$/, { error: 'cursor must be a non-negative integer' })
+    .transform(Number),
+  limit: z
+    .string()
+    .regex(/^\d{1,5}$/, { error: 'limit must be a positive integer' })
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= MAX_PULL_LIMIT, { error: `limit must be 1..${MAX_PULL_LIMIT}` })
+    .optional(),
+});
+
+export const changeSchema = z.object({
+  serverSeq: z.number().int(),
+  opId: z.string(),
+  deskId: z.string(),
+  epoch: z.number().int(),
+  kind: z.string(),
+  entityId: z.string(),
+  payload: z.unknown(),
+  hlc: z.string(),
+  schemaVersion: z.number().int(),
+});
+export type Change = z.infer<typeof changeSchema>;
+
+export const pullResponseSchema = z.object({
+  changes: z.array(changeSchema),
+  /** serverSeq of the last change in this page (the request's cursor when the page is empty). */
+  cursor: z.number().int(),
+  hasMore: z.boolean(),
+  /** Highest serverSeq at the hub right now. */
+  headSeq: z.number().int(),
+  serverTime: z.string(),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+export const statusResponseSchema = z.object({
+  hubId: z.string(),
+  deskId: z.string(),
+  deskLabel: z.string(),
+  epochs: z.array(z.object({ epoch: z.number().int(), startSeq: z.number().int(), lastSeq: z.number().int() })),
+  rejectedCount: z.number().int(),
+  headSeq: z.number().int(),
+  mrnBlocks: z.array(mrnBlockSchema),
+  /** Hub clock (UTC instant): the desk shows its offset ("desk clock 12 min off"), never blocks on it. */
+  serverTime: z.string(),
+  protocolVersion: z.number().int(),
+});
+export type StatusResponse = z.infer<typeof statusResponseSchema>;
+
+export const mrnBlockRequestSchema = z.object({
+  /** Idempotency key: asking again with the same requestId returns the same block. */
+  requestId: z.string().uuid({ error: 'requestId must be a UUID' }),
+});
+export const mrnBlockResponseSchema = z.object({ block: mrnBlockSchema });
+
+export const reviewItemSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('identity-conflict'),
+    id: z.string(),
+    status: z.enum(['open', 'resolved']),
+    createdAt: z.string(),
+    patientId: z.string(),
+    field: z.string(),
+    baseVersion: z.number().int(),
+    /** Both values, each with who wrote it; `winner` is the one the field-level merge kept (newer HLC). */
+    values: z.array(z.object({ opId: z.string(), deskId: z.string(), hlc: z.string(), value: z.unknown() })),
+    winnerOpId: z.string(),
+  }),
+  z.object({
+    type: z.literal('possible-duplicate'),
+    id: z.string(),
+    status: z.enum(['open', 'resolved']),
+    createdAt: z.string(),
+    patientIds: z.tuple([z.string(), z.string()]),
+    score: z.number(),
+    reasons: z.array(z.string()),
+  }),
+  z.object({
+    type: z.literal('mrn-collision'),
+    id: z.string(),
+    status: z.enum(['open', 'resolved']),
+    createdAt: z.string(),
+    patientIds: z.tuple([z.string(), z.string()]),
+    mrn: z.string(),
+  }),
+]);
+export type ReviewItem = z.infer<typeof reviewItemSchema>;
+export const reviewItemsResponseSchema = z.object({ items: z.array(reviewItemSchema) });
+
+export const enrollmentCodeRequestSchema = z.object({ deskLabel: labelSchema.optional() });
+export const enrollmentCodeResponseSchema = z.object({ code: z.string(), expiresAt: z.string(), deskLabel: z.string().nullable() });
+
+// ---- errors -------------------------------------------------------------------------------------------------------
+
+export const HUB_ERROR_CODES = [
+  'VALIDATION', // 400: the body/query failed its schema; `fields` says where
+  'BAD_JSON', // 400: the body is not JSON
+  'PAYLOAD_TOO_LARGE', // 413
+  'UNAUTHORIZED', // 401: missing/unknown credential or admin token
+  'DESK_REVOKED', // 401: this desk's access was revoked at the hub; enroll again (as a new desk)
+  'FORBIDDEN', // 403: e.g. pushing another desk's ops
+  'CODE_INVALID', // 400: enrollment code unknown, used or expired
+  'NOT_FOUND', // 404
+  'SEQ_GAP', // 409: `expectedSeq` says which seq the hub needs next
+  'OP_MISMATCH', // 409: an op id or seq the hub already holds with different content (protocol error)
+  'SCHEMA_UNSUPPORTED', // 409: op schemaVersion newer than this hub: upgrade the hub; retry later
+  'CURSOR_AHEAD', // 409: pull cursor beyond the hub's head (hub restored from an older backup?); `headSeq`
+  'MRN_EXHAUSTED', // 409: the hub has granted every MRN of its range
+  'HUB_BUSY', // 503: transient failure, nothing written: retry with backoff
+] as const;
+export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
+
+export const hubErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(HUB_ERROR_CODES),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+    expectedSeq: z.number().int().optional(),
+    headSeq: z.number().int().optional(),
+  }),
+});
+export type HubErrorBody = z.infer<typeof hubErrorSchema>;
