@@ -18,6 +18,7 @@
  * Pure read: auditing the search is the caller's job (electron/patients/handlers.ts).
  */
 import type Database from 'better-sqlite3';
+import type { PatientRow as StoredPatientRow } from './repo.js';
 import type { PatientHit } from '../../shared/domain/patient.js';
 import { parseSearchQuery, KEY_END, type NameInterpretation } from '../../shared/patients/search-query.js';
 import { fold } from '../../shared/text.js';
@@ -33,19 +34,8 @@ const HIT_COLS = `p.id AS id, p.mrn AS mrn, p.family AS family, p.given AS given
   p.preferred_name AS preferred_name, p.birth_date AS birth_date, p.sex_at_birth AS sex_at_birth, p.phone AS phone,
   p.merged_into AS merged_into`;
 
-interface PatientRow {
-  id: string;
-  mrn: string;
-  family: string;
-  given: string;
-  middle: string;
-  suffix: string;
-  preferred_name: string;
-  birth_date: string;
-  sex_at_birth: string;
-  phone: string;
-  merged_into: string | null;
-}
+/** The columns of a patients row that a hit shows (see HIT_COLS). */
+type PatientRow = Pick<StoredPatientRow, 'id' | 'mrn' | 'family' | 'given' | 'middle' | 'suffix' | 'preferred_name' | 'birth_date' | 'sex_at_birth' | 'phone' | 'merged_into'>;
 interface KeyRow {
   id: string;
   fk: string;

@@ -4,6 +4,7 @@
  * either opens the existing record (the happy path) or saves anyway with a reason (audited as an override).
  */
 import { useEffect, useRef, useState } from 'react';
+import type { MethodInput } from '../../shared/api/contract.js';
 import { useWatch } from 'react-hook-form';
 import { api } from '../api/client.js';
 import { parseIsoDate } from '../../shared/dates.js';
@@ -19,17 +20,8 @@ import { age, displayName, siteToday, usDate, formatPhone, SEX_LABELS } from './
 const DEBOUNCE_MS = 300;
 export const MAX_MATCH_KEYS = 5;
 
-type DupInput = {
-  given: string;
-  family: string;
-  birthDate: string;
-  sexAtBirth: string;
-  phones: string[];
-  email: string;
-  postalCode: string;
-  line1: string;
-  identifiers: string[];
-};
+/** What the duplicate check sends: the contract's own input type, less the record being edited. */
+type DupInput = Omit<Required<MethodInput<'patients.findDuplicates'>>, 'excludeId'>;
 
 /** Watches the identifying fields and returns the current matches ('idle' until enough is typed). */
 export function useDuplicateCheck(control: Control<PatientFormValues, unknown, PatientInput>, excludeId?: string) {
