@@ -79,6 +79,11 @@ export async function buildHubServer(opts: HubServerOptions): Promise<FastifyIns
     trustProxy: false,
     // One line per request from the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // Router-level refusals (malformed URL encoding, over-long path parameters) answer in the hub's error shape too.
+    frameworkErrors: (err: Error & { statusCode?: number }, _req: FastifyRequest, reply: FastifyReply) => {
+      const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      void reply.code(status).header('cache-control', 'no-store').send({ error: { code: 'VALIDATION', message: 'The request URL is malformed or too long.' } });
+    },
     ...(opts.tls ? { https: { key: opts.tls.key, cert: opts.tls.cert } } : {}),
     logger:
       opts.log === false
@@ -170,7 +175,7 @@ export async function buildHubServer(opts: HubServerOptions): Promise<FastifyIns
   });
 
   app.post('/admin/enrollment-codes', { preHandler: adminAuth }, async (req, reply) => {
-    const b = parse(enrollmentCodeRequestSchema, req.body ?? {}, 'enrollment code request');
+    const b = parse(enrollmentCodeRequestSchema, req.body === undefined ? {} : body(req), 'enrollment code request');
     return send(reply, await service.createEnrollmentCode(b.deskLabel ?? null));
   });
 
