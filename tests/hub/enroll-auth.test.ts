@@ -5,6 +5,7 @@ import { newId } from '../../shared/ids.js';
 import { HubClient, HubRequestError, fetchHubCertificate } from '../../shared/sync/hub-client.js';
 import { ensureTls, normalizeEnrollmentCode } from '../../hub/secrets.js';
 import { startHub } from '../../hub/hub.js';
+import { hubMigrations, migrateHub } from '../../hub/migrations.js';
 import { createCode, doc, enrollDesk, formatMrn, OpMaker, startTestHub, tempDir, type TestHub } from './support.js';
 
 let hub: TestHub;
@@ -44,6 +45,14 @@ describe('HTTPS and the pinned certificate', () => {
 
   it('plain HTTP is refused unless bound to loopback', async () => {
     await expect(startHub({ dataDir: tempDir(), insecureHttp: true, host: '0.0.0.0', port: 0, log: false })).rejects.toThrow(/loopback/);
+  });
+});
+
+describe('migrations', () => {
+  it('are recorded in schema_migrations and applied once (forward only)', async () => {
+    const r = await hub.db.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+    expect(r.rows.map((x) => Number(x.version))).toEqual(hubMigrations.map((m) => m.version));
+    expect(await migrateHub(hub.db)).toEqual([]);
   });
 });
 

@@ -201,6 +201,41 @@ describe('pull', () => {
     expect(end).toMatchObject({ changes: [], cursor, hasMore: false });
   });
 
+  it('a reader pulling while desks push concurrently never skips or repeats a change', async () => {
+    const reader = await enrollDesk(hub, 'Reader');
+    let cursor = (await reader.client.pull(0, 1)).headSeq;
+    const desks = await Promise.all([enrollDesk(hub, 'W1'), enrollDesk(hub, 'W2'), enrollDesk(hub, 'W3')]);
+    const sent = new Set<string>();
+    let done = false;
+    const writers = Promise.all(
+      desks.map(async (d) => {
+        const m = new OpMaker(d.deskId);
+        for (let b = 0; b < 6; b++) {
+          const ops = Array.from({ length: 10 }, () => m.op('site.configured', 'site', { siteName: `W${b}`, timeZone: 'UTC' }));
+          ops.forEach((o) => sent.add(o.opId));
+          await push(d, ops);
+        }
+      }),
+    ).finally(() => {
+      done = true;
+    });
+    const seen: string[] = [];
+    for (;;) {
+      const finished = done; // read before pulling: after the writers finished, one more full drain
+      for (;;) {
+        const page = await reader.client.pull(cursor, 13);
+        expect(page.cursor).toBeGreaterThanOrEqual(cursor);
+        seen.push(...page.changes.map((c) => c.opId));
+        cursor = page.cursor;
+        if (!page.hasMore) break;
+      }
+      if (finished) break;
+    }
+    await writers;
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of sent) expect(seen).toContain(id);
+  });
+
   it('a cursor beyond the hub head is refused (a hub restored from an older backup), with the head', async () => {
     const d = await enrollDesk(hub);
     const head = (await d.client.pull(0, 1)).headSeq;
