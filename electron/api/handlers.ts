@@ -3,6 +3,8 @@ import type { SessionTable } from '../users/sessions.js';
 import { userHandlers } from '../users/handlers.js';
 import { patientHandlers } from '../patients/handlers.js';
 import { auditHandlers } from '../audit/handlers.js';
+import { syncHandlers } from '../sync/handlers.js';
+import { mergeHandlers } from '../patients/merge.js';
 
 /** The one handler table, composed from the domains. `satisfies Handlers` makes a missing or extra method a type error. */
 export function createHandlers(deps: { sessions: SessionTable }): Handlers {
@@ -10,5 +12,7 @@ export function createHandlers(deps: { sessions: SessionTable }): Handlers {
     ...userHandlers(deps.sessions),
     ...patientHandlers(),
     ...auditHandlers(),
+    ...syncHandlers(),
+    ...mergeHandlers(),
   } satisfies Handlers;
 }

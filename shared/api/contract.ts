@@ -24,9 +24,32 @@ import {
   passwordSchema,
 } from '../domain/user.js';
 import { isValidTimeZone } from '../dates.js';
+import { reviewItemSchema } from '../sync/protocol.js';
 
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
+
+/** What the clerk sees about sync: the truth, always. */
+export const syncStatusSchema = z.object({
+  enrolled: z.boolean(),
+  hubUrl: z.string(),
+  /** not-enrolled: standalone desk; online: last contact worked; offline: hub unreachable (retrying);
+   *  refused: the hub refuses this desk (revoked, wrong fingerprint, protocol) and a person must act */
+  state: z.enum(['not-enrolled', 'online', 'offline', 'refused']),
+  refusal: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** local changes not yet acknowledged by the hub */
+  pending: z.number().int(),
+  /** changes the hub refused permanently (kept locally, shown to a supervisor) */
+  rejected: z.number().int(),
+  lastSyncAt: instantSchema.nullable(),
+  lastAttemptAt: instantSchema.nullable(),
+  nextAttemptAt: instantSchema.nullable(),
+  /** desk clock minus hub clock in ms (null until known); shown when large, never blocks local work */
+  clockSkewMs: z.number().int().nullable(),
+  /** open review items known from the last contact (supervisors see the queue) */
+  openReviewItems: z.number().int(),
+});
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
 const sessionInfo = z.object({
   user: userSummarySchema.nullable(),
@@ -179,6 +202,53 @@ export const contract = {
     input: empty,
     output: z.object({ ok: z.boolean(), count: z.number().int(), firstBadSeq: z.number().int().nullable(), checkedAt: instantSchema }),
   }),
+
+  // ---- sync with the clinic hub ------------------------------------------------------------------
+  'sync.status': method({
+    access: 'session',
+    summary: 'Whether this desk is enrolled, online or offline, how many changes wait, the last successful sync, and any refusal.',
+    input: empty,
+    output: syncStatusSchema,
+  }),
+  'sync.enroll': method({
+    access: 'administrator',
+    summary: 'Enroll this desk with the clinic hub: hub address, one-time code and the fingerprint the hub shows.',
+    input: z
+      .object({
+        hubUrl: z.string().max(200).url({ error: 'Hub address like https://hub.local:8443' }).refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(u), { error: 'The hub address must be https (plain http only on this computer)' }),
+        code: z.string().trim().min(8, { error: 'The code has 8 characters' }).max(20).regex(/^[A-Za-z0-9\- ]+$/, { error: 'Letters and digits only' }),
+        fingerprint: z.string().trim().max(200).regex(/^[A-Fa-f0-9: ]*$/, { error: 'The fingerprint is hex digits (with or without colons)' }).default(''),
+      })
+      .strict(),
+    output: syncStatusSchema,
+  }),
+  'sync.now': method({ access: 'session', summary: 'Sync now instead of waiting for the next round.', input: empty, output: syncStatusSchema }),
+  'sync.reviewItems': method({
+    access: 'supervisor',
+    summary: 'Work items from the hub that need a person: identity conflicts, likely duplicates, MRN collisions.',
+    input: z.object({ status: z.enum(['open', 'all']).default('open') }).strict(),
+    output: z.object({ items: z.array(reviewItemSchema), fetchedAt: instantSchema }),
+  }),
+  'sync.resolveReviewItem': method({
+    access: 'supervisor',
+    summary: 'Close a review item with a note (after merging, correcting, or deciding the records are different people).',
+    input: z.object({ id: z.string().min(1).max(100), resolution: z.enum(['merged', 'corrected', 'not-duplicate', 'kept']), note: requiredText(500, 'Note') }).strict(),
+    output: ok,
+  }),
+
+  // ---- patient merge (supervisor): link-and-survivor, undoable, synced --------------------------------
+  'patients.merge': method({
+    access: 'supervisor',
+    summary: 'Merge a duplicate record into the surviving one (the duplicate is linked, never deleted).',
+    input: z.object({ survivorId: uuidSchema, mergedId: uuidSchema, reason: requiredText(500, 'Reason') }).strict(),
+    output: z.object({ survivor: patientSchema }),
+  }),
+  'patients.unmerge': method({
+    access: 'supervisor',
+    summary: 'Undo a merge: the linked record becomes a patient of its own again.',
+    input: z.object({ mergedId: uuidSchema, reason: requiredText(500, 'Reason') }).strict(),
+    output: z.object({ patient: patientSchema }),
+  }),
 } as const;
 
 export type Contract = typeof contract;
@@ -192,6 +262,7 @@ export const METHOD_NAMES = Object.keys(contract) as MethodName[];
 export const events = {
   'session.changed': z.object({ locked: z.boolean(), signedIn: z.boolean() }),
   'patients.changed': z.object({ id: uuidSchema, version: z.number().int() }),
+  'sync.changed': syncStatusSchema,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

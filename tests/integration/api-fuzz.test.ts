@@ -52,6 +52,13 @@ const VALID: Record<MethodName, Record<string, unknown>> = {
   'patients.history': { id: ID },
   'audit.list': { limit: 10 },
   'audit.verify': {},
+  'sync.status': {},
+  'sync.enroll': { hubUrl: 'https://hub.example:8443', code: 'ABCD-EFGH', fingerprint: '' },
+  'sync.now': {},
+  'sync.reviewItems': { status: 'open' },
+  'sync.resolveReviewItem': { id: 'item-1', resolution: 'not-duplicate', note: 'Different people: checked photo ID.' },
+  'patients.merge': { survivorId: ID, mergedId: '0190a6f0-0000-7000-8000-000000000002', reason: 'Same person, registered twice.' },
+  'patients.unmerge': { mergedId: ID, reason: 'Merged by mistake.' },
 };
 
 // ---- hostile values ----------------------------------------------------------------------------------------------
