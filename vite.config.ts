@@ -11,5 +11,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     target: 'chrome120',
+    // A desktop app loaded from the local disk or loopback: one bundle is fine, no network to split for.
+    chunkSizeWarningLimit: 2000,
   },
 });
