@@ -86,7 +86,7 @@ describe('MRN blocks', () => {
     ]);
     expect(desk.count('mrn_blocks')).toBe(0); // the last block is used up
     expect(new Set((db.prepare('SELECT mrn FROM patients').all() as { mrn: string }[]).map((r) => r.mrn)).size).toBe(5000);
-  });
+  }, 180_000); // 5,000 durable (synchronous=FULL) registrations: ~25 s on a quiet 2-core machine, more under load
 
   it('an allocation rolled back with its transaction gives the number back', () => {
     desk = new TestDesk();
