@@ -1,11 +1,33 @@
 import { defineConfig } from 'vitest/config';
 
+// When HUB_TEST_DATABASE_URL points at a PostgreSQL server, the hub suite runs a second time against it (project
+// "hub-postgres"); every other project is pinned to embedded PGlite by blanking the variable, so the default pass
+// stays the PGlite pass.
+const pgUrl = process.env.HUB_TEST_DATABASE_URL || '';
+
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/hub/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'default',
+          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/hub/**/*.test.ts'],
+          env: { HUB_TEST_DATABASE_URL: '' },
+        },
+      },
+      ...(pgUrl
+        ? [
+            {
+              extends: true,
+              test: { name: 'hub-postgres', include: ['tests/hub/**/*.test.ts'], env: { HUB_TEST_DATABASE_URL: pgUrl } },
+            },
+          ]
+        : []),
+    ],
   },
 });
