@@ -8,7 +8,7 @@
 import { ApiError } from '../../shared/api/errors.js';
 import { newId } from '../../shared/ids.js';
 import { businessDate, formatUsDate, parseIsoDate, parseTypedDate } from '../../shared/dates.js';
-import type { DuplicateMatch, Patient, PatientInput } from '../../shared/domain/patient.js';
+import type { DuplicateMatch, Patient, PatientInput, PatientVersion } from '../../shared/domain/patient.js';
 import type { DupCandidate } from '../../shared/patients/duplicate-score.js';
 import type { DomainHandlers, HandlerContext } from '../api/types.js';
 import { requireUser } from '../api/types.js';
@@ -158,7 +158,7 @@ export function patientHandlers(deps: { mrns?: MrnAllocator } = {}): DomainHandl
           changedAt: r.changed_at,
           changedBy: r.changed_by,
           changedByName: nameOf(r.changed_by),
-          action: r.action as 'registered' | 'edited',
+          action: r.action as PatientVersion['action'],
           changes: JSON.parse(r.changes) as { field: string; before: string; after: string }[],
         })),
       };

@@ -39,7 +39,7 @@ export function parseDoc(row: Pick<PatientRow, 'doc'>): PatientInput {
 }
 
 export function toPatient(row: PatientRow): Patient {
-  return { ...parseDoc(row), id: row.id, mrn: row.mrn, version: row.version, createdAt: row.created_at, updatedAt: row.updated_at };
+  return { ...parseDoc(row), id: row.id, mrn: row.mrn, version: row.version, createdAt: row.created_at, updatedAt: row.updated_at, mergedInto: row.merged_into };
 }
 
 export function toHit(row: PatientRow, matchedOn: string[], score: number): PatientHit {

@@ -13,7 +13,15 @@ import { usePatient } from './PatientScreen.js';
 import { displayName, siteDateTime, siteTimeZone, usDate } from './format.js';
 import { FIELD_LABEL } from './FormScreens.js';
 
-const ACTION_LABEL: Record<PatientVersion['action'], string> = { registered: 'Registered', edited: 'Edited' };
+const ACTION_LABEL: Record<PatientVersion['action'], string> = {
+  registered: 'Registered',
+  edited: 'Edited',
+  'merged-into': 'Merged into another record',
+  merged: 'Record merged into this one',
+  unmerged: 'Merge undone',
+};
+/** The link fields of merge / undo rows (not fields of the patient form). */
+const LINK_FIELD_LABEL: Record<string, string> = { mergedInto: 'Merged into', mergedRecord: 'Merged record' };
 
 export function HistoryScreen({ id }: { id: string }) {
   const { patient } = usePatient(id);
@@ -26,6 +34,7 @@ export function HistoryScreen({ id }: { id: string }) {
       .catch((e) => setError(e instanceof ApiError ? e.message : 'Could not load the history.'));
   }, [id]);
   const tz = siteTimeZone();
+  const withBefore = (a: PatientVersion['action']) => a !== 'registered';
   const title = patient ? `History of ${displayName({ ...patient.name, preferredName: patient.preferredName })}` : 'Change history';
   return (
     <div className="ad-page pt-history">
@@ -55,15 +64,15 @@ export function HistoryScreen({ id }: { id: string }) {
                     <thead>
                       <tr>
                         <th scope="col">Field</th>
-                        {v.action === 'edited' && <th scope="col">Before</th>}
-                        <th scope="col">{v.action === 'edited' ? 'After' : 'Value'}</th>
+                        {withBefore(v.action) && <th scope="col">Before</th>}
+                        <th scope="col">{withBefore(v.action) ? 'After' : 'Value'}</th>
                       </tr>
                     </thead>
                     <tbody>
                       {v.changes.map((c) => (
                         <tr key={c.field}>
-                          <th scope="row">{FIELD_LABEL.get(c.field) ?? c.field}</th>
-                          {v.action === 'edited' && <td className="pt-before">{c.before || <span className="pt-muted">(empty)</span>}</td>}
+                          <th scope="row">{FIELD_LABEL.get(c.field) ?? LINK_FIELD_LABEL[c.field] ?? c.field}</th>
+                          {withBefore(v.action) && <td className="pt-before">{c.before || <span className="pt-muted">(empty)</span>}</td>}
                           <td>{c.after || <span className="pt-muted">(empty)</span>}</td>
                         </tr>
                       ))}

@@ -165,6 +165,8 @@ export const patientSchema = patientInputSchema.safeExtend({
   version: z.number().int().positive(),
   createdAt: instantSchema,
   updatedAt: instantSchema,
+  /** Set when this record was merged into another one (link-and-survivor): the surviving patient's id. */
+  mergedInto: z.string().nullable().default(null),
 });
 export type Patient = z.infer<typeof patientSchema>;
 
@@ -204,7 +206,8 @@ export const patientVersionSchema = z.object({
   changedAt: instantSchema,
   changedBy: z.string(),
   changedByName: z.string(),
-  action: z.enum(['registered', 'edited']),
+  /** merged-into: this record was merged into another; merged: another record was merged into this one; unmerged: a merge was undone */
+  action: z.enum(['registered', 'edited', 'merged-into', 'merged', 'unmerged']),
   changes: z.array(z.object({ field: z.string(), before: z.string(), after: z.string() })),
 });
 export type PatientVersion = z.infer<typeof patientVersionSchema>;
