@@ -10,6 +10,11 @@
  *   patient.updated                 field patch merged field by field by HLC (shared/sync/patient-merge.ts); two desks
  *                                   changing an identity field from the same base version to different values ->
  *                                   review item (both values kept in patient_field_writes)
+ *   patient.merged                  link-and-survivor: merged_into = survivorId (electron/patients/merge.ts). The same
+ *                                   merge again is a no-op; unknown ids are rejected (unknown-entity); a merge the
+ *                                   hub's records cannot take without a chain (record already merged elsewhere,
+ *                                   survivor itself merged, records merged into the merged one) is rejected (data-error)
+ *   patient.unmerged                merged_into cleared; a record that is not merged is a no-op
  */
 import type { z } from 'zod';
 import { patientInputSchema, type PatientInput } from '../shared/domain/patient.js';
@@ -20,6 +25,8 @@ import {
   HUB_MRN_FIRST,
   hlcWall,
   patientRegisteredPayloadSchema,
+  patientMergedPayloadSchema,
+  patientUnmergedPayloadSchema,
   patientUpdatedPayloadSchema,
   sitePayloadSchema,
   userPayloadSchema,
@@ -111,6 +118,10 @@ export async function applyOp(tx: Queryable, op: SyncOp, now: string): Promise<v
       return applyPatientRegistered(tx, op, now);
     case 'patient.updated':
       return applyPatientUpdated(tx, op, now);
+    case 'patient.merged':
+      return applyPatientMerged(tx, op, now);
+    case 'patient.unmerged':
+      return applyPatientUnmerged(tx, op, now);
     default:
       throw new RejectOp('unknown-kind', `The hub does not know ops of kind "${op.kind}"`);
   }
@@ -268,6 +279,36 @@ async function applyPatientUpdated(tx: Queryable, op: SyncOp, now: string): Prom
     now,
   ]);
   if (identityChanged) await writePatientKeys(tx, p.id, merged);
+}
+
+async function patientLink(tx: Queryable, id: string): Promise<{ id: string; mrn: string; merged_into: string | null } | undefined> {
+  const r = await tx.query<{ id: string; mrn: string; merged_into: string | null }>('SELECT id, mrn, merged_into FROM patients WHERE id = $1', [id]);
+  return r.rows[0];
+}
+
+async function applyPatientMerged(tx: Queryable, op: SyncOp, now: string): Promise<void> {
+  const p = parseOrReject(patientMergedPayloadSchema, op.payload, 'patient.merged payload');
+  if (op.entityId !== p.mergedId) throw new RejectOp('entity-mismatch', 'patient.merged entityId differs from payload.mergedId');
+  if (p.survivorId === p.mergedId) throw new RejectOp('invalid-payload', 'patient.merged: a record cannot be merged into itself');
+  const merged = await patientLink(tx, p.mergedId);
+  const survivor = await patientLink(tx, p.survivorId);
+  if (!merged) throw new RejectOp('unknown-entity', 'patient.merged: the hub does not hold the merged patient');
+  if (!survivor) throw new RejectOp('unknown-entity', 'patient.merged: the hub does not hold the surviving patient');
+  if (merged.merged_into === survivor.id) return; // the same merge made at another desk too: already so
+  if (merged.merged_into) throw new RejectOp('data-error', 'patient.merged: at the hub this record is already merged into another record; undo that merge first');
+  if (survivor.merged_into) throw new RejectOp('data-error', 'patient.merged: at the hub the surviving record is itself merged into another record (no chains)');
+  const linked = await tx.query('SELECT 1 FROM patients WHERE merged_into = $1 LIMIT 1', [merged.id]);
+  if (linked.rows.length > 0) throw new RejectOp('data-error', 'patient.merged: at the hub other records are merged into the merged record (no chains)');
+  await tx.query('UPDATE patients SET merged_into = $2, hub_version = hub_version + 1, updated_at = $3 WHERE id = $1', [merged.id, survivor.id, now]);
+}
+
+async function applyPatientUnmerged(tx: Queryable, op: SyncOp, now: string): Promise<void> {
+  const p = parseOrReject(patientUnmergedPayloadSchema, op.payload, 'patient.unmerged payload');
+  if (op.entityId !== p.mergedId) throw new RejectOp('entity-mismatch', 'patient.unmerged entityId differs from payload.mergedId');
+  const merged = await patientLink(tx, p.mergedId);
+  if (!merged) throw new RejectOp('unknown-entity', 'patient.unmerged: the hub does not hold this patient');
+  if (!merged.merged_into) return; // already undone (at another desk, or twice)
+  await tx.query('UPDATE patients SET merged_into = NULL, hub_version = hub_version + 1, updated_at = $2 WHERE id = $1', [merged.id, now]);
 }
 
 /** The merged document the hub holds for a patient (tests and review screens). */

@@ -177,6 +177,27 @@ export const hubMigrations: HubMigration[] = [
         `,
       ),
   },
+  {
+    version: 2,
+    name: 'review item resolutions (who, which desk, when, how) and the merge link index',
+    up: (tx) =>
+      exec(
+        tx,
+        `
+        CREATE TABLE review_resolutions (
+          item_id TEXT PRIMARY KEY,
+          item_type TEXT NOT NULL CHECK (item_type IN ('identity-conflict', 'possible-duplicate', 'mrn-collision')),
+          resolution TEXT NOT NULL CHECK (resolution IN ('merged', 'corrected', 'not-duplicate', 'kept')),
+          note TEXT NOT NULL,
+          desk_id TEXT NOT NULL REFERENCES desks(desk_id),
+          user_id TEXT,
+          user_name TEXT,
+          resolved_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX patients_merged_into ON patients(merged_into) WHERE merged_into IS NOT NULL
+        `,
+      ),
+  },
 ];
 
 export const LATEST_HUB_SCHEMA = hubMigrations[hubMigrations.length - 1]!.version;

@@ -8,6 +8,7 @@
  *   GET  /sync/status                    desk credential  StatusResponse
  *   POST /mrn-blocks                     desk credential  {requestId} -> {block}
  *   GET  /review-items?status=open|all   desk credential  {items}
+ *   POST /review-items/:id/resolve       desk credential  {resolution, note, resolvedBy?} -> {item, alreadyResolved}
  *   POST /admin/enrollment-codes         admin token      {deskLabel?} -> {code, expiresAt, deskLabel}
  *   GET  /admin/desks                    admin token      {desks}
  *   POST /admin/desks/:id/revoke         admin token      {deskId, revokedAt}
@@ -28,6 +29,7 @@ import {
   mrnBlockRequestSchema,
   pullQuerySchema,
   pushRequestSchema,
+  resolveReviewItemRequestSchema,
   type HubErrorCode,
 } from '../shared/sync/protocol.js';
 import { HubError } from './errors.js';
@@ -172,6 +174,12 @@ export async function buildHubServer(opts: HubServerOptions): Promise<FastifyIns
   app.get('/review-items', { preHandler: deskAuth }, async (req, reply) => {
     const q = parse(z.object({ status: z.enum(['open', 'all'], { error: 'status must be open or all' }).optional() }), req.query, 'review-items query');
     return send(reply, { items: await service.reviewItems(q.status ?? 'open') });
+  });
+
+  app.post('/review-items/:id/resolve', { preHandler: deskAuth }, async (req, reply) => {
+    const p = parse(z.object({ id: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+$/, { error: 'review item id is letters, digits and -' }) }), req.params, 'review item id');
+    const b = parse(resolveReviewItemRequestSchema, body(req), 'resolution');
+    return send(reply, await service.resolveReviewItem(req.desk!, p.id, b));
   });
 
   app.post('/admin/enrollment-codes', { preHandler: adminAuth }, async (req, reply) => {

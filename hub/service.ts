@@ -3,6 +3,7 @@
  * Every write runs in one HubDb.write transaction (hub write lock held), so each call commits whole or not at all.
  */
 import crypto from 'node:crypto';
+import type { z } from 'zod';
 import { newId } from '../shared/ids.js';
 import {
   HUB_MRN_FIRST,
@@ -19,7 +20,10 @@ import {
   type PushResponse,
   type RejectReason,
   type RejectedOp,
+  type ResolveReviewItemResponse,
   type ReviewItem,
+  type ReviewResolution,
+  type resolveReviewItemRequestSchema,
   type StatusResponse,
   type SyncOp,
 } from '../shared/sync/protocol.js';
@@ -45,6 +49,7 @@ export interface HubServiceOptions {
 }
 
 const num = (v: unknown) => Number(v);
+type ResolveReviewItemRequestParsed = z.output<typeof resolveReviewItemRequestSchema>;
 
 export function opContentHash(op: SyncOp): string {
   const body = canonicalJson([op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, op.payload, op.hlc, op.schemaVersion]);
@@ -365,21 +370,56 @@ export class HubService {
 
   // ---- review items -------------------------------------------------------------------------------------------------
 
-  async reviewItems(status: 'open' | 'all' = 'open'): Promise<ReviewItem[]> {
-    const where = status === 'open' ? `WHERE c.status = 'open'` : '';
-    const conflicts = await this.db.query<{
-      id: string; patient_id: string; field: string; base_version: unknown; status: 'open' | 'resolved'; created_at: Date | string;
-      op_a: string; desk_a: string; hlc_a: string; value_a: string; op_b: string; desk_b: string; hlc_b: string; value_b: string;
-    }>(
+  async reviewItems(status: 'open' | 'all' = 'open', onlyId?: string, q: Queryable = this.db): Promise<ReviewItem[]> {
+    const conds: string[] = [];
+    const params: unknown[] = [];
+    if (status === 'open') conds.push(`c.status = 'open'`);
+    if (onlyId !== undefined) {
+      params.push(onlyId);
+      conds.push(`c.id = $${params.length}`);
+    }
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    // Who closed an item, how and when (review_resolutions, migration 2).
+    const resolutionCols = `r.resolution r_resolution, r.note r_note, r.resolved_at r_resolved_at, r.desk_id r_desk_id, d.label r_desk_label, r.user_id r_user_id, r.user_name r_user_name`;
+    const resolutionJoin = `LEFT JOIN review_resolutions r ON r.item_id = c.id LEFT JOIN desks d ON d.desk_id = r.desk_id`;
+    type ResolutionCols = {
+      r_resolution: ReviewResolution['resolution'] | null; r_note: string | null; r_resolved_at: Date | string | null; r_desk_id: string | null;
+      r_desk_label: string | null; r_user_id: string | null; r_user_name: string | null;
+    };
+    const resolutionOf = (r: ResolutionCols): ReviewResolution | null =>
+      r.r_resolution
+        ? {
+            resolution: r.r_resolution,
+            note: r.r_note ?? '',
+            resolvedAt: new Date(r.r_resolved_at!).toISOString(),
+            deskId: r.r_desk_id ?? '',
+            deskLabel: r.r_desk_label ?? '',
+            userId: r.r_user_id,
+            userName: r.r_user_name,
+          }
+        : null;
+    const conflicts = await q.query<
+      {
+        id: string; patient_id: string; field: string; base_version: unknown; status: 'open' | 'resolved'; created_at: Date | string;
+        op_a: string; desk_a: string; hlc_a: string; value_a: string; op_b: string; desk_b: string; hlc_b: string; value_b: string;
+      } & ResolutionCols
+    >(
       `SELECT c.id, c.patient_id, c.field, c.base_version, c.status, c.created_at,
-              a.op_id op_a, a.desk_id desk_a, a.hlc hlc_a, a.value value_a, b.op_id op_b, b.desk_id desk_b, b.hlc hlc_b, b.value value_b
+              a.op_id op_a, a.desk_id desk_a, a.hlc hlc_a, a.value value_a, b.op_id op_b, b.desk_id desk_b, b.hlc hlc_b, b.value value_b,
+              ${resolutionCols}
        FROM patient_conflicts c
        JOIN patient_field_writes a ON a.op_id = c.op_a AND a.field = c.field
        JOIN patient_field_writes b ON b.op_id = c.op_b AND b.field = c.field
+       ${resolutionJoin}
        ${where} ORDER BY c.created_at, c.id`,
+      params,
     );
-    const merges = await this.db.query<{ id: string; type: 'possible-duplicate' | 'mrn-collision'; patient_a: string; patient_b: string; score: unknown; reasons: string; mrn: string | null; status: 'open' | 'resolved'; created_at: Date | string }>(
-      `SELECT id, type, patient_a, patient_b, score, reasons, mrn, status, created_at FROM merge_items c ${where} ORDER BY created_at, id`,
+    const merges = await q.query<
+      { id: string; type: 'possible-duplicate' | 'mrn-collision'; patient_a: string; patient_b: string; score: unknown; reasons: string; mrn: string | null; status: 'open' | 'resolved'; created_at: Date | string } & ResolutionCols
+    >(
+      `SELECT c.id, c.type, c.patient_a, c.patient_b, c.score, c.reasons, c.mrn, c.status, c.created_at, ${resolutionCols}
+       FROM merge_items c ${resolutionJoin} ${where} ORDER BY c.created_at, c.id`,
+      params,
     );
     const items: ReviewItem[] = [];
     for (const c of conflicts.rows) {
@@ -392,6 +432,7 @@ export class HubService {
         id: c.id,
         status: c.status,
         createdAt: new Date(c.created_at).toISOString(),
+        resolution: resolutionOf(c),
         patientId: c.patient_id,
         field: c.field,
         baseVersion: num(c.base_version),
@@ -400,10 +441,52 @@ export class HubService {
       });
     }
     for (const m of merges.rows) {
-      const base = { id: m.id, status: m.status, createdAt: new Date(m.created_at).toISOString(), patientIds: [m.patient_a, m.patient_b] as [string, string] };
+      const base = { id: m.id, status: m.status, createdAt: new Date(m.created_at).toISOString(), resolution: resolutionOf(m), patientIds: [m.patient_a, m.patient_b] as [string, string] };
       if (m.type === 'possible-duplicate') items.push({ type: 'possible-duplicate', ...base, score: num(m.score), reasons: JSON.parse(m.reasons) as string[] });
       else items.push({ type: 'mrn-collision', ...base, mrn: m.mrn ?? '' });
     }
     return items;
   }
+
+  /**
+   * Closes a review item with a decision (POST /review-items/:id/resolve). Records which desk (from its credential),
+   * which user (as the desk names them), when and the note. Idempotent: an item already closed is returned as it was
+   * closed the first time (`alreadyResolved`), whatever this call asked, so a retried request cannot overwrite a
+   * supervisor's decision.
+   */
+  async resolveReviewItem(desk: DeskIdentity, id: string, body: ResolveReviewItemRequestParsed): Promise<ResolveReviewItemResponse> {
+    return this.db.write(async (tx) => {
+      await this.assertActive(tx, desk.deskId);
+      const found = await tx.query<{ type: ReviewItem['type']; tbl: 'patient_conflicts' | 'merge_items' }>(
+        `SELECT 'identity-conflict' AS type, 'patient_conflicts' AS tbl FROM patient_conflicts WHERE id = $1
+         UNION ALL SELECT type, 'merge_items' AS tbl FROM merge_items WHERE id = $1`,
+        [id],
+      );
+      const f = found.rows[0];
+      if (!f) throw new HubError(404, 'NOT_FOUND', 'No review item with this id at the hub.');
+      const prior = await tx.query('SELECT 1 FROM review_resolutions WHERE item_id = $1', [id]);
+      if (prior.rows.length > 0) return { item: (await this.reviewItems('all', id, tx))[0]!, alreadyResolved: true };
+      const allowed = RESOLUTIONS_BY_TYPE[f.type];
+      if (!allowed.includes(body.resolution)) {
+        throw new HubError(400, 'VALIDATION', `A ${f.type.replace('-', ' ')} is resolved as ${allowed.join(' or ')}, not ${body.resolution}.`, {
+          fields: { resolution: `one of ${allowed.join(', ')}` },
+        });
+      }
+      const at = this.nowIso();
+      await tx.query(
+        'INSERT INTO review_resolutions (item_id, item_type, resolution, note, desk_id, user_id, user_name, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [id, f.type, body.resolution, body.note, desk.deskId, body.resolvedBy?.userId ?? null, body.resolvedBy?.userName ?? null, at],
+      );
+      await tx.query(`UPDATE ${f.tbl} SET status = 'resolved' WHERE id = $1`, [id]);
+      return { item: (await this.reviewItems('all', id, tx))[0]!, alreadyResolved: false };
+    });
+  }
 }
+
+/** Which decisions close which kind of item (a conflict is kept or corrected; a duplicate merged or declared different). */
+export const RESOLUTIONS_BY_TYPE: Record<ReviewItem['type'], readonly ReviewResolution['resolution'][]> = {
+  'identity-conflict': ['kept', 'corrected'],
+  'possible-duplicate': ['merged', 'not-duplicate'],
+  'mrn-collision': ['merged', 'corrected'],
+};
+

@@ -20,6 +20,7 @@ import {
   pullResponseSchema,
   pushResponseSchema,
   reviewItemsResponseSchema,
+  resolveReviewItemResponseSchema,
   statusResponseSchema,
   type EnrollRequest,
   type EnrollResponse,
@@ -29,6 +30,8 @@ import {
   type PushRequest,
   type PushResponse,
   type ReviewItem,
+  type ResolveReviewItemRequest,
+  type ResolveReviewItemResponse,
   type StatusResponse,
 } from './protocol.js';
 import type { z } from 'zod';
@@ -182,5 +185,9 @@ export class HubClient {
   }
   reviewItems(status: 'open' | 'all' = 'open'): Promise<ReviewItem[]> {
     return this.call(reviewItemsResponseSchema, 'GET', `/review-items?status=${status}`).then((r) => r.items);
+  }
+  /** Close a review item (idempotent: an item closed before comes back as it was closed, with alreadyResolved). */
+  resolveReviewItem(id: string, body: ResolveReviewItemRequest): Promise<ResolveReviewItemResponse> {
+    return this.call(resolveReviewItemResponseSchema, 'POST', `/review-items/${encodeURIComponent(id)}/resolve`, body);
   }
 }

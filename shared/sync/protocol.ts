@@ -42,7 +42,7 @@ export const HUB_MRN_FIRST = 4_000_000;
 export const HUB_MRN_LAST = 9_999_999;
 
 /** Kinds of op the hub applies today (anything else is rejected as `unknown-kind`). */
-export const OP_KINDS = ['site.configured', 'user.upserted', 'patient.registered', 'patient.updated'] as const;
+export const OP_KINDS = ['site.configured', 'user.upserted', 'patient.registered', 'patient.updated', 'patient.merged', 'patient.unmerged'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
 // ---- building blocks ----------------------------------------------------------------------------------------------
@@ -158,6 +158,30 @@ export const patientUpdatedPayloadSchema = z.object({
   version: z.number().int().min(2),
   changes: z.record(z.string(), z.unknown()).refine((c) => Object.keys(c).length > 0, { error: 'changes is empty' }),
 });
+
+/** Required free text of at most 500 characters, like the desk's requiredText(500). */
+const noteText = (label: string) =>
+  z
+    .string({ error: `${label} must be text` })
+    .trim()
+    .min(1, { error: `${label} is required` })
+    .max(500, { error: `${label} is too long (at most 500 characters)` })
+    .refine((s) => !CONTROL_CHARS.test(s), { error: `${label} contains control characters` });
+
+/** patient.merged (electron/patients/merge.ts): the merged record links to the survivor (link-and-survivor). */
+export const patientMergedPayloadSchema = z.object({
+  survivorId: z.string().uuid({ error: 'survivorId must be a UUID' }),
+  mergedId: z.string().uuid({ error: 'mergedId must be a UUID' }),
+  reason: noteText('reason'),
+});
+export type PatientMergedPayload = z.infer<typeof patientMergedPayloadSchema>;
+
+/** patient.unmerged: the merge of `mergedId` is undone. */
+export const patientUnmergedPayloadSchema = z.object({
+  mergedId: z.string().uuid({ error: 'mergedId must be a UUID' }),
+  reason: noteText('reason'),
+});
+export type PatientUnmergedPayload = z.infer<typeof patientUnmergedPayloadSchema>;
 
 // ---- requests and responses ---------------------------------------------------------------------------------------
 
@@ -277,12 +301,28 @@ export const mrnBlockRequestSchema = z.object({
 });
 export const mrnBlockResponseSchema = z.object({ block: mrnBlockSchema });
 
+export const REVIEW_RESOLUTIONS = ['merged', 'corrected', 'not-duplicate', 'kept'] as const;
+export type ReviewResolutionKind = (typeof REVIEW_RESOLUTIONS)[number];
+
+/** Who closed a review item, how and when (present on resolved items). */
+export const reviewResolutionSchema = z.object({
+  resolution: z.enum(REVIEW_RESOLUTIONS),
+  note: z.string(),
+  resolvedAt: z.string(),
+  deskId: z.string(),
+  deskLabel: z.string(),
+  userId: z.string().nullable(),
+  userName: z.string().nullable(),
+});
+export type ReviewResolution = z.infer<typeof reviewResolutionSchema>;
+
 export const reviewItemSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('identity-conflict'),
     id: z.string(),
     status: z.enum(['open', 'resolved']),
     createdAt: z.string(),
+    resolution: reviewResolutionSchema.nullable().optional(),
     patientId: z.string(),
     field: z.string(),
     baseVersion: z.number().int(),
@@ -295,6 +335,7 @@ export const reviewItemSchema = z.discriminatedUnion('type', [
     id: z.string(),
     status: z.enum(['open', 'resolved']),
     createdAt: z.string(),
+    resolution: reviewResolutionSchema.nullable().optional(),
     patientIds: z.tuple([z.string(), z.string()]),
     score: z.number(),
     reasons: z.array(z.string()),
@@ -304,12 +345,30 @@ export const reviewItemSchema = z.discriminatedUnion('type', [
     id: z.string(),
     status: z.enum(['open', 'resolved']),
     createdAt: z.string(),
+    resolution: reviewResolutionSchema.nullable().optional(),
     patientIds: z.tuple([z.string(), z.string()]),
     mrn: z.string(),
   }),
 ]);
 export type ReviewItem = z.infer<typeof reviewItemSchema>;
 export const reviewItemsResponseSchema = z.object({ items: z.array(reviewItemSchema) });
+
+/** POST /review-items/:id/resolve. `resolvedBy` names the desk user who decided (the desk itself comes from its credential). */
+export const resolveReviewItemRequestSchema = z.object({
+  resolution: z.enum(REVIEW_RESOLUTIONS, { error: 'resolution must be merged, corrected, not-duplicate or kept' }),
+  note: noteText('note'),
+  resolvedBy: z
+    .object({
+      userId: z.string().uuid({ error: 'resolvedBy.userId must be a UUID' }),
+      userName: z.string().trim().min(1).max(80).refine((s) => !CONTROL_CHARS.test(s), { error: 'resolvedBy.userName contains control characters' }),
+    })
+    .optional(),
+});
+export type ResolveReviewItemRequest = z.input<typeof resolveReviewItemRequestSchema>;
+
+/** The item as resolved. `alreadyResolved`: it was closed before (this call changed nothing; `item.resolution` is the first decision). */
+export const resolveReviewItemResponseSchema = z.object({ item: reviewItemSchema, alreadyResolved: z.boolean() });
+export type ResolveReviewItemResponse = z.infer<typeof resolveReviewItemResponseSchema>;
 
 export const enrollmentCodeRequestSchema = z.object({ deskLabel: labelSchema.optional() });
 export const enrollmentCodeResponseSchema = z.object({ code: z.string(), expiresAt: z.string(), deskLabel: z.string().nullable() });

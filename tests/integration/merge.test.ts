@@ -25,7 +25,7 @@ beforeEach(async () => {
 afterEach(() => desk.destroy());
 
 const TABLES = ['patients', 'patient_versions', 'outbox', 'audit_log'] as const;
-const counts = () => Object.fromEntries(TABLES.map((t) => [t, desk.count(t)]));
+const counts = () => Object.fromEntries(TABLES.map((t) => [t, desk.count(t)])) as Record<(typeof TABLES)[number], number>;
 const db = () => desk.app.store.db;
 const row = (id: string) => db().prepare('SELECT merged_into, version FROM patients WHERE id = ?').get(id) as { merged_into: string | null; version: number };
 const versions = (id: string) =>
