@@ -402,14 +402,17 @@ export class HubService {
       {
         id: string; patient_id: string; field: string; base_version: unknown; status: 'open' | 'resolved'; created_at: Date | string;
         op_a: string; desk_a: string; hlc_a: string; value_a: string; op_b: string; desk_b: string; hlc_b: string; value_b: string;
+        label_a: string | null; label_b: string | null;
       } & ResolutionCols
     >(
       `SELECT c.id, c.patient_id, c.field, c.base_version, c.status, c.created_at,
               a.op_id op_a, a.desk_id desk_a, a.hlc hlc_a, a.value value_a, b.op_id op_b, b.desk_id desk_b, b.hlc hlc_b, b.value value_b,
-              ${resolutionCols}
+              da.label label_a, db.label label_b, ${resolutionCols}
        FROM patient_conflicts c
        JOIN patient_field_writes a ON a.op_id = c.op_a AND a.field = c.field
        JOIN patient_field_writes b ON b.op_id = c.op_b AND b.field = c.field
+       LEFT JOIN desks da ON da.desk_id = a.desk_id
+       LEFT JOIN desks db ON db.desk_id = b.desk_id
        ${resolutionJoin}
        ${where} ORDER BY c.created_at, c.id`,
       params,
@@ -423,8 +426,8 @@ export class HubService {
     );
     const items: ReviewItem[] = [];
     for (const c of conflicts.rows) {
-      const a = { opId: c.op_a, deskId: c.desk_a, hlc: c.hlc_a, value: JSON.parse(c.value_a) as unknown };
-      const b = { opId: c.op_b, deskId: c.desk_b, hlc: c.hlc_b, value: JSON.parse(c.value_b) as unknown };
+      const a = { opId: c.op_a, deskId: c.desk_a, hlc: c.hlc_a, value: JSON.parse(c.value_a) as unknown, deskLabel: c.label_a ?? '' };
+      const b = { opId: c.op_b, deskId: c.desk_b, hlc: c.hlc_b, value: JSON.parse(c.value_b) as unknown, deskLabel: c.label_b ?? '' };
       const cmp = compareHlc(a.hlc, b.hlc);
       const winner = cmp > 0 || (cmp === 0 && a.opId > b.opId) ? a : b;
       items.push({

@@ -327,7 +327,7 @@ export const reviewItemSchema = z.discriminatedUnion('type', [
     field: z.string(),
     baseVersion: z.number().int(),
     /** Both values, each with who wrote it; `winner` is the one the field-level merge kept (newer HLC). */
-    values: z.array(z.object({ opId: z.string(), deskId: z.string(), hlc: z.string(), value: z.unknown() })),
+    values: z.array(z.object({ opId: z.string(), deskId: z.string(), hlc: z.string(), value: z.unknown(), deskLabel: z.string().optional() })),
     winnerOpId: z.string(),
   }),
   z.object({

@@ -98,6 +98,9 @@ describe('POST /review-items/:id/resolve', () => {
     }
     expect(await resolutionsCount()).toBe(n);
     expect((await a.client.reviewItems('open')).map((i) => i.id)).toEqual(expect.arrayContaining([conflict.id, dup.id]));
+    // Each value says which desk wrote it, by label.
+    if (conflict.type !== 'identity-conflict') throw new Error('type');
+    expect(conflict.values.map((v) => v.deskLabel).sort()).toEqual(['Front A', 'Front B']);
     // Without resolvedBy the desk is still recorded.
     const k = await a.client.resolveReviewItem(conflict.id, { resolution: 'kept', note: 'Kate is what she goes by' });
     expect(k.item.resolution).toMatchObject({ resolution: 'kept', deskId: a.deskId, userId: null, userName: null });
