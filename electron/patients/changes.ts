@@ -9,46 +9,17 @@ import type { PatientInput } from '../../shared/domain/patient.js';
 import { MARITAL_LABELS } from '../../shared/domain/patient.js';
 import { formatUsDate } from '../../shared/dates.js';
 import { phoneDigits } from '../../shared/text.js';
+import { IDENTITY_SYNC_FIELDS, PATIENT_SYNC_FIELDS, type PatientSyncField } from '../../shared/sync/patient-merge.js';
 
-/** Every field of a patient document, in form order. */
-export const PATIENT_FIELDS = [
-  'name.prefix',
-  'name.given',
-  'name.middle',
-  'name.family',
-  'name.suffix',
-  'preferredName',
-  'previousNames',
-  'birthDate',
-  'sexAtBirth',
-  'genderIdentity',
-  'pronouns',
-  'race',
-  'ethnicity',
-  'preferredLanguage',
-  'interpreterNeeded',
-  'maritalStatus',
-  'addresses',
-  'phones',
-  'email',
-  'emergencyContacts',
-  'guarantor',
-  'coverages',
-  'consents',
-  'identifiers',
-] as const;
-export type PatientField = (typeof PATIENT_FIELDS)[number];
+/**
+ * Every field of a patient document, in form order. The one list lives in shared/sync/patient-merge.ts (the hub and
+ * the desk's sync merge by the same fields); the change history and the outbox patch use it from there.
+ */
+export const PATIENT_FIELDS = PATIENT_SYNC_FIELDS;
+export type PatientField = PatientSyncField;
 
 /** Fields that decide who the patient is: changing one re-runs the duplicate check, and the hub reviews conflicts on them. */
-export const IDENTITY_FIELDS: ReadonlySet<PatientField> = new Set<PatientField>([
-  'name.given',
-  'name.middle',
-  'name.family',
-  'previousNames',
-  'birthDate',
-  'sexAtBirth',
-  'identifiers',
-]);
+export const IDENTITY_FIELDS: ReadonlySet<PatientField> = IDENTITY_SYNC_FIELDS as ReadonlySet<PatientField>;
 
 export interface FieldChange {
   field: PatientField;

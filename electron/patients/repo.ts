@@ -136,5 +136,6 @@ export function writePatientVersion(tx: CommandTx, w: VersionWrite): void {
 /** Display name of whoever made a change ('system' and unknown ids included). */
 export function userDisplayName(db: Database.Database, userId: string): string {
   if (userId === 'system') return 'AccessDesk';
+  if (userId.startsWith('sync:')) return 'Another desk (sync)';
   return db.prepare<[string], { display_name: string }>('SELECT display_name FROM users WHERE id = ?').get(userId)?.display_name ?? 'an unknown user';
 }

@@ -153,6 +153,49 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'sync: outbox rejections, per-field patient stamps, entity stamps, parked changes',
+    up: (db) => {
+      db.exec(`
+        -- The hub refused these ops permanently (they are acknowledged, so acked_at is set too): shown, never resent.
+        ALTER TABLE outbox ADD COLUMN rejected_reason TEXT;
+        ALTER TABLE outbox ADD COLUMN rejected_message TEXT;
+        CREATE INDEX outbox_rejected ON outbox(desk_seq) WHERE rejected_reason IS NOT NULL;
+
+        -- Field-level last-writer-wins (shared/sync/patient-merge.ts): the (hlc, op_id) of the write that set each
+        -- field of each patient, for local edits (caught up from the outbox) and for applied remote ones.
+        CREATE TABLE patient_field_stamps (
+          patient_id TEXT NOT NULL,
+          field TEXT NOT NULL,
+          hlc TEXT NOT NULL,
+          op_id TEXT NOT NULL,
+          PRIMARY KEY (patient_id, field)
+        ) STRICT, WITHOUT ROWID;
+
+        -- Latest-by-HLC entities (users, site): the stamp of the write that set the row.
+        CREATE TABLE sync_entity_stamps (
+          entity_type TEXT NOT NULL,
+          entity_id TEXT NOT NULL,
+          hlc TEXT NOT NULL,
+          op_id TEXT NOT NULL,
+          PRIMARY KEY (entity_type, entity_id)
+        ) STRICT, WITHOUT ROWID;
+
+        -- Pulled changes this desk could not apply (unknown kind after a hub upgrade, a username taken here, ...):
+        -- kept whole, to apply after an upgrade or for a person to look at. Never blocks the page.
+        CREATE TABLE sync_parked (
+          server_seq INTEGER PRIMARY KEY,
+          op_id TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          entity_id TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          change TEXT NOT NULL,
+          parked_at TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

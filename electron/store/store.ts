@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { openDatabase, getMeta, setMeta } from './db.js';
 import { auditHash, GENESIS_HASH } from '../audit/chain.js';
 import { newId } from '../../shared/ids.js';
-import { encodeHlc, decodeHlc, tickHlc, type Hlc } from '../../shared/hlc.js';
+import { encodeHlc, decodeHlc, tickHlc, receiveHlc, type Hlc } from '../../shared/hlc.js';
 
 /** Schema version of outbox payloads (bumped when a payload shape changes). */
 export const PAYLOAD_SCHEMA_VERSION = 1;
@@ -41,6 +41,19 @@ export interface CommandTx {
 export interface Clock {
   now(): Date;
 }
+
+/** Handed to `Store.remote`: applying changes that came from elsewhere (sync pull). No outbox: they are not ours. */
+export interface RemoteTx {
+  db: Database.Database;
+  now: string;
+  /** Merges a remote HLC into the desk's clock, so later local writes order after everything this desk has seen. */
+  receive(hlc: string): void;
+  /** Audit entry attributed to whoever made the change elsewhere (e.g. another desk). */
+  audit(actor: Actor, e: AuditInput): void;
+}
+
+/** Told after a transaction committed (`outboxWrites` > 0: new outbox rows wait to be pushed). */
+export type CommitListener = (info: { outboxWrites: number }) => void;
 export const systemClock: Clock = { now: () => new Date() };
 
 /**
@@ -50,10 +63,11 @@ export const systemClock: Clock = { now: () => new Date() };
 export class Store {
   readonly db: Database.Database;
   readonly deskId: string;
-  readonly deskEpoch: number;
   readonly dataDir: string;
   clock: Clock;
+  private epoch: number;
   private lastHlc: Hlc | null;
+  private readonly commitListeners = new Set<CommitListener>();
   private readonly stmts;
 
   constructor(dataDir: string, opts: { clock?: Clock; quickCheck?: boolean } = {}) {
@@ -61,7 +75,7 @@ export class Store {
     this.db = openDatabase(dataDir, { quickCheck: opts.quickCheck });
     this.clock = opts.clock ?? systemClock;
     this.deskId = getMeta(this.db, 'desk_id')!;
-    this.deskEpoch = Number(getMeta(this.db, 'desk_epoch'));
+    this.epoch = Number(getMeta(this.db, 'desk_epoch'));
     const h = getMeta(this.db, 'hlc');
     this.lastHlc = h ? decodeHlc(h) : null;
     this.stmts = {
@@ -78,6 +92,58 @@ export class Store {
     };
   }
 
+  /** The desk epoch new outbox rows get (a restored or reinstalled desk moves to a new one: electron/sync). */
+  get deskEpoch(): number {
+    return this.epoch;
+  }
+
+  /** Re-reads the desk epoch from meta (after sync started a new epoch). */
+  refreshIdentity(): void {
+    this.epoch = Number(getMeta(this.db, 'desk_epoch'));
+  }
+
+  /** Listens for committed transactions (the sync worker pushes soon after a local write). Returns an unsubscribe. */
+  onCommit(l: CommitListener): () => void {
+    this.commitListeners.add(l);
+    return () => this.commitListeners.delete(l);
+  }
+
+  private notifyCommit(outboxWrites: number): void {
+    for (const l of this.commitListeners) {
+      try {
+        l({ outboxWrites });
+      } catch {
+        /* a listener never fails a committed write */
+      }
+    }
+  }
+
+  /**
+   * Applies changes that came from elsewhere (a page pulled from the sync hub): one IMMEDIATE transaction, no outbox
+   * rows (they are not this desk's changes), audit entries attributed to the remote author, HLC merged on receive.
+   */
+  remote<T>(fn: (tx: RemoteTx) => T): T {
+    const run = this.db.transaction(() => {
+      const now = this.clock.now().toISOString();
+      let hlc = this.lastHlc;
+      const tx: RemoteTx = {
+        db: this.db,
+        now,
+        receive: (remote) => {
+          hlc = receiveHlc(hlc, decodeHlc(remote), this.clock.now().getTime(), this.deskId);
+        },
+        audit: (actor, e) => this.appendAudit(actor, now, e),
+      };
+      const result = fn(tx);
+      if (hlc !== this.lastHlc && hlc) setMeta(this.db, 'hlc', encodeHlc(hlc));
+      return { result, hlc };
+    });
+    const { result, hlc } = run.immediate();
+    this.lastHlc = hlc;
+    this.notifyCommit(0);
+    return result;
+  }
+
   /**
    * Runs one domain command. `fn` writes domain rows through `tx.db` and declares its outbox and audit entries;
    * everything commits together (BEGIN IMMEDIATE) or rolls back together. A command must audit at least once.
@@ -86,6 +152,7 @@ export class Store {
     const run = this.db.transaction(() => {
       const now = this.clock.now().toISOString();
       let audited = 0;
+      let outboxWrites = 0;
       let hlc = this.lastHlc;
       const tx: CommandTx = {
         db: this.db,
@@ -94,7 +161,8 @@ export class Store {
         outbox: (e) => {
           hlc = tickHlc(hlc, this.clock.now().getTime(), this.deskId);
           const seq = (this.stmts.lastOutbox.get()?.desk_seq ?? 0) + 1;
-          this.stmts.insertOutbox.run(seq, newId(), this.deskId, this.deskEpoch, e.kind, e.entityId, JSON.stringify(e.payload), encodeHlc(hlc), PAYLOAD_SCHEMA_VERSION, now);
+          this.stmts.insertOutbox.run(seq, newId(), this.deskId, this.epoch, e.kind, e.entityId, JSON.stringify(e.payload), encodeHlc(hlc), PAYLOAD_SCHEMA_VERSION, now);
+          outboxWrites++;
         },
         audit: (e) => {
           this.appendAudit(actor, now, e);
@@ -104,10 +172,11 @@ export class Store {
       const result = fn(tx);
       if (audited === 0) throw new Error('A command must write an audit entry');
       if (hlc !== this.lastHlc && hlc) setMeta(this.db, 'hlc', encodeHlc(hlc));
-      return { result, hlc };
+      return { result, hlc, outboxWrites };
     });
-    const { result, hlc } = run.immediate();
+    const { result, hlc, outboxWrites } = run.immediate();
     this.lastHlc = hlc; // only after commit
+    this.notifyCommit(outboxWrites);
     return result;
   }
 

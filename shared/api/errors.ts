@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'ALREADY_SET_UP',
   'UNKNOWN_METHOD',
   'STORE_UNAVAILABLE',
+  'HUB_UNAVAILABLE', // the clinic hub cannot be reached right now (local work is unaffected)
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -206,8 +206,9 @@ export const patientVersionSchema = z.object({
   changedAt: instantSchema,
   changedBy: z.string(),
   changedByName: z.string(),
-  /** merged-into: this record was merged into another; merged: another record was merged into this one; unmerged: a merge was undone */
-  action: z.enum(['registered', 'edited', 'merged-into', 'merged', 'unmerged']),
+  /** merged-into: this record was merged into another; merged: another record was merged into this one; unmerged: a merge was undone;
+   *  synced: another desk's change arrived through the clinic hub */
+  action: z.enum(['registered', 'edited', 'merged-into', 'merged', 'unmerged', 'synced']),
   changes: z.array(z.object({ field: z.string(), before: z.string(), after: z.string() })),
 });
 export type PatientVersion = z.infer<typeof patientVersionSchema>;
