@@ -19,6 +19,7 @@ const ACTION_LABEL: Record<PatientVersion['action'], string> = {
   'merged-into': 'Merged into another record',
   merged: 'Record merged into this one',
   unmerged: 'Merge undone',
+  synced: 'Changed at another desk',
 };
 /** The link fields of merge / undo rows (not fields of the patient form). */
 const LINK_FIELD_LABEL: Record<string, string> = { mergedInto: 'Merged into', mergedRecord: 'Merged record' };
