@@ -3,16 +3,30 @@ import { SessionTable } from './users/sessions.js';
 import { Dispatcher } from './api/dispatch.js';
 import { createHandlers } from './api/handlers.js';
 import { readSettings } from './users/repo.js';
+import { DeskSync, type DeskSyncOptions } from './sync/desk-sync.js';
 
 /** The desk's backend, transport-free: what Electron's main process and the web host both run. */
 export interface DeskApp {
   store: Store;
   sessions: SessionTable;
   dispatcher: Dispatcher;
+  /** sync with the clinic hub (electron/sync/desk-sync.ts) */
+  sync: DeskSync;
   close(): void;
 }
 
-export function createDeskApp(dataDir: string, opts: { clock?: Clock } = {}): DeskApp {
+export interface DeskAppOptions {
+  clock?: Clock;
+  /**
+   * Sync: `autoStart: false` keeps the engine from scheduling rounds (tests call `app.sync.syncOnce()`),
+   * `mode: 'in-process'` runs the engine without a worker thread (with `transportFactory` for fault injection),
+   * `engine` sets intervals/backoff, `credentials` the credential store (Electron: safeStorage),
+   * `allowInsecureHub` permits a plain-http loopback test hub.
+   */
+  sync?: Omit<DeskSyncOptions, 'emit'>;
+}
+
+export function createDeskApp(dataDir: string, opts: DeskAppOptions = {}): DeskApp {
   const store = new Store(dataDir, { clock: opts.clock });
   const sessions = new SessionTable(() => store.clock.now().getTime());
   const handlers = createHandlers({ sessions });
@@ -22,10 +36,22 @@ export function createDeskApp(dataDir: string, opts: { clock?: Clock } = {}): De
     handlers,
     idleLockSeconds: () => readSettings(store.db)?.idleLockSeconds ?? 300,
   });
+  let sync: DeskSync;
+  try {
+    sync = new DeskSync(store, { ...opts.sync, emit: (e, p) => dispatcher.emit(e, p) });
+    sync.start();
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   return {
     store,
     sessions,
     dispatcher,
-    close: () => store.close(),
+    sync,
+    close: () => {
+      sync.close();
+      store.close();
+    },
   };
 }

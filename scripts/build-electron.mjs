@@ -38,6 +38,17 @@ await build({
   banner: { js: "import { createRequire as __adCreateRequire } from 'node:module'; const require = __adCreateRequire(import.meta.url);" },
 });
 
+// The sync worker thread (electron/sync/runner.ts loads sync-worker.js next to main.js): network I/O only.
+await build({
+  ...common,
+  entryPoints: { 'sync-worker': 'electron/sync/worker.ts' },
+  outdir,
+  format: 'esm',
+  outExtension: { '.js': '.js' },
+  external: NATIVE,
+  banner: { js: "import { createRequire as __adCreateRequire } from 'node:module'; const require = __adCreateRequire(import.meta.url);" },
+});
+
 // The preload needs only the contract's method names, not zod and every schema: evaluate the contract once here
 // and hand the preload a generated module with just METHOD_NAMES (keeps preload.cjs a few kB instead of ~750 kB).
 const contractBundle = await build({

@@ -1,0 +1,506 @@
+/**
+ * The desk's sync engine: network I/O, scheduling and backoff (design.md section 4; issue 3). It never touches the
+ * store directly: every read and write goes through a `SyncLocalApi` (electron/sync/local.ts), which lives in the
+ * main thread with the one writer connection. The same class runs
+ *   - in a worker thread (electron/sync/worker.ts; the local side is reached over a MessagePort), which is what the
+ *     app does, or
+ *   - in-process (the local side is a DeskSyncLocal called directly), for deterministic tests: several desks and a
+ *     hub in one process, with a fault-injecting HubTransport wrapped around the real one.
+ *
+ * API
+ * ---
+ *   new SyncEngine({ local, transport, clock?, onStatus?, options? })
+ *     local      SyncLocalApi (sync or async methods): new DeskSyncLocal(store) in-process
+ *     transport  HubTransport: createHttpTransport({ hubUrl, credential, certPem?, fingerprint?, timeoutMs? }), or a
+ *                wrapper of it that injects faults (throw HubRequestError(0, 'NETWORK', …) for a dropped connection)
+ *     clock      { now(): Date } for timestamps and clock-skew (default: system clock)
+ *     onStatus   called with a fresh EngineStatus after every change of state
+ *     options    SyncEngineOptions (intervals, backoff, batch sizes, jitter source)
+ *   engine.start()                 begin scheduled rounds (first round at once); idempotent
+ *   engine.stop(): Promise<void>   no further rounds; resolves when the round in flight (if any) has ended. After stop
+ *                                  the engine never calls `local` again, even if a request was still on the wire.
+ *   engine.syncOnce(): Promise<SyncRoundResult>
+ *                                  one round now (waits for a round in flight first): handshake on first contact
+ *                                  (hub status, epoch check), push every pending op, pull every page, top up MRN blocks,
+ *                                  refresh the open review item count. Works without start() (deterministic tests).
+ *   engine.syncNow()               = syncOnce(), and when started, resets the backoff and reschedules from now
+ *   engine.notifyLocalWrite()      a local write committed: push soon (debounced pushDelayMs) unless offline/refused
+ *                                  (then the backoff schedule stands: no hammering a hub that is down)
+ *   engine.status(): EngineStatus  state ('online' | 'offline' | 'refused'), refusal, lastAttemptAt, lastSuccessAt,
+ *                                  nextAttemptAt, clockSkewMs, openReviewItems, consecutiveFailures
+ *   engine.reviewItems(status) / engine.resolveReviewItem(id, {resolution, note, resolvedBy?})   hub calls (errors propagate)
+ *
+ * Round outcome rules:
+ *   NETWORK / HUB_BUSY / 5xx / unreadable answer   -> 'offline', retry after backoff: min(max, base * 2^(n-1)),
+ *                                                    times a jitter factor in [0.5, 1); forever, no local write needed
+ *   SEQ_GAP                                        -> resend from the hub's expectedSeq (acknowledged rows are kept)
+ *   OP_MISMATCH                                    -> re-check epochs with the hub once (a restored desk moves to a
+ *                                                    new epoch); if it persists: 'refused'
+ *   UNAUTHORIZED / DESK_REVOKED / PIN_MISMATCH / FORBIDDEN / VALIDATION / CURSOR_AHEAD
+ *                                                  -> 'refused' with a message a person can act on; no scheduled
+ *                                                    rounds (syncNow still tries); local work is never affected
+ *   SCHEMA_UNSUPPORTED                             -> ops kept, pushing paused for this round, pull continues; the
+ *                                                    refusal note says the hub needs an update
+ *   rejected ops                                   -> acknowledged, marked in the outbox (rejected_reason), counted
+ */
+import type { Clock } from '../store/store.js';
+import { HubClient, HubRequestError, type HubClientOptions } from '../../shared/sync/hub-client.js';
+import {
+  DEFAULT_PULL_LIMIT,
+  MAX_PUSH_OPS,
+  type MrnBlockGrant,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+  type ResolveReviewItemRequest,
+  type ResolveReviewItemResponse,
+  type ReviewItem,
+  type StatusResponse,
+} from '../../shared/sync/protocol.js';
+import type { PushBatch, SyncLocalApi } from './local.js';
+import { log } from '../log.js';
+
+// ---- transport ----------------------------------------------------------------------------------------------------
+
+export type ReviewResolution = ResolveReviewItemRequest['resolution'];
+
+/** The hub as the engine sees it. Implementations throw HubRequestError (code 'NETWORK' for connection trouble). */
+export interface HubTransport {
+  push(req: PushRequest): Promise<PushResponse>;
+  pull(cursor: number, limit: number): Promise<PullResponse>;
+  status(): Promise<StatusResponse>;
+  mrnBlock(requestId: string): Promise<MrnBlockGrant>;
+  reviewItems(status: 'open' | 'all'): Promise<ReviewItem[]>;
+  resolveReviewItem(id: string, body: ResolveReviewItemRequest): Promise<ResolveReviewItemResponse>;
+  /** Drops keep-alive connections and aborts requests in flight. */
+  close(): void;
+}
+
+export interface HubConnection {
+  hubUrl: string;
+  credential: string;
+  /** the pinned certificate (https hubs) */
+  certPem?: string;
+  fingerprint?: string;
+  timeoutMs?: number;
+}
+
+/** The real transport: HubClient over HTTPS with the hub's certificate pinned (plain HTTP only for loopback tests). */
+export function createHttpTransport(c: HubConnection): HubTransport {
+  const opts: HubClientOptions = { baseUrl: c.hubUrl, credential: c.credential, certPem: c.certPem, fingerprint: c.fingerprint, timeoutMs: c.timeoutMs ?? 30_000 };
+  const client = new HubClient(opts);
+  return {
+    push: (req) => client.push(req),
+    pull: (cursor, limit) => client.pull(cursor, limit),
+    status: () => client.status(),
+    mrnBlock: (requestId) => client.mrnBlock(requestId),
+    reviewItems: (status) => client.reviewItems(status),
+    async resolveReviewItem(id, body) {
+      try {
+        return await client.resolveReviewItem(id, body);
+      } catch (e) {
+        if (e instanceof HubRequestError && e.status === 404) {
+          throw new HubRequestError(404, 'NOT_FOUND', /route/i.test(e.message) ? 'This hub cannot resolve review items yet (update the hub).' : 'The hub does not know this review item.');
+        }
+        throw e;
+      }
+    },
+    close: () => client.close(),
+  };
+}
+
+// ---- engine -------------------------------------------------------------------------------------------------------
+
+export type EngineState = 'online' | 'offline' | 'refused';
+
+export interface EngineStatus {
+  state: EngineState;
+  refusal: { code: string; message: string } | null;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  nextAttemptAt: string | null;
+  /** desk clock minus hub clock (ms), from the last answer that carried serverTime */
+  clockSkewMs: number | null;
+  openReviewItems: number;
+  consecutiveFailures: number;
+}
+
+export interface SyncRoundResult {
+  ok: boolean;
+  /** ops this desk's outbox marked acknowledged in this round */
+  pushed: number;
+  /** of those, refused permanently by the hub */
+  rejected: number;
+  /** pulled changes applied (own echoes not counted) */
+  pulled: number;
+  pages: number;
+  /** set when this round moved the desk to a new epoch */
+  newEpoch: number | null;
+  error: { code: string; message: string; retryable: boolean } | null;
+}
+
+export interface SyncEngineOptions {
+  /** pause between rounds while online (default 5 s) */
+  pullIntervalMs?: number;
+  /** debounce between a local write and its push (default 200 ms) */
+  pushDelayMs?: number;
+  /** first retry delay after a failure (default 1 s), doubling up to backoffMaxMs (default 60 s) */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  pushBatchSize?: number;
+  pullPageSize?: number;
+  /** how often a round also fetches the open review items (default 30 s; 0 = every round) */
+  reviewItemsEveryMs?: number;
+  /** jitter source in [0, 1) (default Math.random) */
+  random?: () => number;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+/** The methods of SyncLocalApi (what crosses the MessagePort in worker mode). */
+export const SYNC_LOCAL_METHODS = [
+  'nextBatch',
+  'opsFrom',
+  'ack',
+  'cursor',
+  'applyPage',
+  'reconcileEpochs',
+  'mrnNeed',
+  'storeMrnBlock',
+  'recordSuccess',
+  'counts',
+] as const satisfies readonly (keyof SyncLocalApi)[];
+/** The local side, sync (in-process) or async (over a MessagePort). */
+export type LocalSide = { [K in keyof SyncLocalApi]: (...a: Parameters<SyncLocalApi[K]>) => Awaitable<ReturnType<SyncLocalApi[K]>> };
+
+export interface SyncEngineDeps {
+  local: LocalSide;
+  transport: HubTransport;
+  clock?: Clock;
+  onStatus?: (s: EngineStatus) => void;
+  options?: SyncEngineOptions;
+}
+
+class Stopped extends Error {
+  constructor() {
+    super('sync engine stopped');
+  }
+}
+
+interface Refusal {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+const REFUSAL_TEXT: Record<string, string> = {
+  UNAUTHORIZED: 'The hub does not recognise this desk’s credential. An administrator must enroll the desk again with a new code.',
+  DESK_REVOKED: 'The hub administrator revoked this desk’s access. Local work continues; an administrator must enroll the desk again.',
+  PIN_MISMATCH: 'The hub’s certificate is not the one this desk was enrolled with (fingerprint mismatch). Do not sync until an administrator checks the hub, then enroll again.',
+};
+
+export function classifyError(e: unknown): Refusal {
+  if (e instanceof HubRequestError) {
+    if (e.code === 'NETWORK' || e.code === 'HUB_BUSY' || e.code === 'BAD_RESPONSE' || e.status >= 500) {
+      return { code: e.code, message: e.code === 'HUB_BUSY' ? 'The hub is busy; retrying.' : 'The hub cannot be reached; retrying. Local work continues.', retryable: true };
+    }
+    return { code: e.code, message: REFUSAL_TEXT[e.code] ?? e.message, retryable: false };
+  }
+  return { code: 'NETWORK', message: 'The hub cannot be reached; retrying. Local work continues.', retryable: true };
+}
+
+export class SyncEngine {
+  readonly transport: HubTransport;
+  private readonly local: LocalSide;
+  private readonly clock: Clock;
+  private readonly onStatus?: (s: EngineStatus) => void;
+  private readonly o: Required<SyncEngineOptions>;
+  private st: EngineStatus = {
+    state: 'offline',
+    refusal: null,
+    lastAttemptAt: null,
+    lastSuccessAt: null,
+    nextAttemptAt: null,
+    clockSkewMs: null,
+    openReviewItems: 0,
+    consecutiveFailures: 0,
+  };
+  private running = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+  private inFlight = 0;
+  private handshakeDone = false;
+  private lastReviewFetch = -Infinity;
+
+  constructor(deps: SyncEngineDeps) {
+    this.local = deps.local;
+    this.transport = deps.transport;
+    this.clock = deps.clock ?? { now: () => new Date() };
+    this.onStatus = deps.onStatus;
+    const o = deps.options ?? {};
+    this.o = {
+      pullIntervalMs: o.pullIntervalMs ?? 5000,
+      pushDelayMs: o.pushDelayMs ?? 200,
+      backoffBaseMs: o.backoffBaseMs ?? 1000,
+      backoffMaxMs: o.backoffMaxMs ?? 60_000,
+      pushBatchSize: Math.min(o.pushBatchSize ?? MAX_PUSH_OPS, MAX_PUSH_OPS),
+      pullPageSize: o.pullPageSize ?? DEFAULT_PULL_LIMIT,
+      reviewItemsEveryMs: o.reviewItemsEveryMs ?? 30_000,
+      random: o.random ?? Math.random,
+    };
+  }
+
+  status(): EngineStatus {
+    return { ...this.st, refusal: this.st.refusal ? { ...this.st.refusal } : null };
+  }
+
+  start(): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopped = true;
+    this.clearTimer();
+    this.transport.close();
+    if (this.st.nextAttemptAt) this.update({ nextAttemptAt: null });
+    await this.chain.catch(() => undefined);
+  }
+
+  notifyLocalWrite(): void {
+    if (!this.running || this.st.state !== 'online') return;
+    this.schedule(this.o.pushDelayMs);
+  }
+
+  /** One round now; when started, the schedule restarts from its outcome (backoff reset on success). */
+  async syncNow(): Promise<SyncRoundResult> {
+    if (this.running) this.clearTimer();
+    const r = await this.syncOnce();
+    if (this.running && !this.timer && this.inFlight === 0) this.scheduleAfter(r);
+    return r;
+  }
+
+  syncOnce(): Promise<SyncRoundResult> {
+    this.inFlight++;
+    const p = this.chain.then(() => this.round());
+    this.chain = p.catch(() => undefined);
+    return p.finally(() => {
+      this.inFlight--;
+    });
+  }
+
+  async reviewItems(status: 'open' | 'all'): Promise<ReviewItem[]> {
+    const items = await this.transport.reviewItems(status);
+    if (status === 'open') this.update({ openReviewItems: items.length });
+    else this.update({ openReviewItems: items.filter((i) => i.status === 'open').length });
+    return items;
+  }
+
+  async resolveReviewItem(id: string, body: ResolveReviewItemRequest): Promise<ResolveReviewItemResponse> {
+    const r = await this.transport.resolveReviewItem(id, body);
+    this.lastReviewFetch = -Infinity; // refresh the count next round
+    return r;
+  }
+
+  // ---- scheduling -------------------------------------------------------------------------------------------------
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Runs a round in `ms` (keeps an earlier timer that is already due sooner). */
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    const at = Date.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
+    this.clearTimer();
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.syncOnce().then((r) => {
+        if (this.running && !this.timer && this.inFlight === 0) this.scheduleAfter(r);
+      });
+    }, ms);
+    this.timer.unref?.();
+    this.update({ nextAttemptAt: new Date(this.clock.now().getTime() + ms).toISOString() });
+  }
+
+  private scheduleAfter(r: SyncRoundResult): void {
+    if (r.ok) return this.schedule(this.o.pullIntervalMs);
+    if (this.st.state === 'refused') {
+      this.update({ nextAttemptAt: null });
+      return;
+    }
+    this.schedule(this.backoffMs(this.st.consecutiveFailures));
+  }
+
+  /** Exponential backoff with jitter: base * 2^(n-1), capped, times a factor in [0.5, 1). */
+  backoffMs(failures: number): number {
+    const exp = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
+    return Math.max(1, Math.round(exp * (0.5 + this.o.random() / 2)));
+  }
+
+  private update(p: Partial<EngineStatus>): void {
+    this.st = { ...this.st, ...p };
+    try {
+      this.onStatus?.(this.status());
+    } catch {
+      /* a listener never breaks sync */
+    }
+  }
+
+  // ---- one round --------------------------------------------------------------------------------------------------
+
+  private async call<K extends keyof SyncLocalApi>(k: K, ...a: Parameters<SyncLocalApi[K]>): Promise<ReturnType<SyncLocalApi[K]>> {
+    if (this.stopped) throw new Stopped();
+    const fn = this.local[k] as (...x: Parameters<SyncLocalApi[K]>) => Awaitable<ReturnType<SyncLocalApi[K]>>;
+    const v = await fn.apply(this.local, a);
+    return v;
+  }
+
+  private net<T>(p: Promise<T>): Promise<T> {
+    return p.then((v) => {
+      if (this.stopped) throw new Stopped();
+      return v;
+    });
+  }
+
+  private noteServerTime(t0: number, serverTime: string): void {
+    const t1 = this.clock.now().getTime();
+    const s = Date.parse(serverTime);
+    if (Number.isFinite(s)) this.st.clockSkewMs = Math.round((t0 + t1) / 2 - s);
+  }
+
+  private async handshake(res: SyncRoundResult): Promise<void> {
+    const t0 = this.clock.now().getTime();
+    const st = await this.net(this.transport.status());
+    this.noteServerTime(t0, st.serverTime);
+    const d = await this.call('reconcileEpochs', st.epochs);
+    if (d.changed) {
+      res.newEpoch = d.epoch;
+      log.info('sync: desk moved to a new epoch', { epoch: d.epoch, moved: d.moved });
+    }
+    this.handshakeDone = true;
+  }
+
+  private async round(): Promise<SyncRoundResult> {
+    const res: SyncRoundResult = { ok: false, pushed: 0, rejected: 0, pulled: 0, pages: 0, newEpoch: null, error: null };
+    if (this.stopped) {
+      res.error = { code: 'STOPPED', message: 'Sync is stopped.', retryable: false };
+      return res;
+    }
+    const startedAt = this.clock.now().toISOString();
+    this.update({ lastAttemptAt: startedAt, nextAttemptAt: null });
+    let note: { code: string; message: string } | null = null;
+    try {
+      if (!this.handshakeDone) await this.handshake(res);
+      note = await this.pushAll(res);
+      await this.pullAll(res);
+      await this.topUpMrn();
+      await this.refreshReviewCount();
+      const at = this.clock.now().toISOString();
+      await this.call('recordSuccess', at);
+      res.ok = true;
+      this.update({ state: 'online', refusal: note, lastSuccessAt: at, consecutiveFailures: 0, clockSkewMs: this.st.clockSkewMs });
+    } catch (e) {
+      if (e instanceof Stopped || this.stopped) {
+        res.error = { code: 'STOPPED', message: 'Sync is stopped.', retryable: false };
+        return res;
+      }
+      const r = classifyError(e);
+      res.error = r;
+      if (!(e instanceof HubRequestError)) log.warn('sync round failed', { error: (e as Error)?.name ?? typeof e });
+      else log.info('sync round failed', { code: r.code, status: e.status });
+      if (r.retryable) {
+        this.update({ state: 'offline', refusal: null, consecutiveFailures: this.st.consecutiveFailures + 1 });
+      } else {
+        this.handshakeDone = false; // a person may fix it (re-enroll, hub update): check again on the next try
+        this.update({ state: 'refused', refusal: { code: r.code, message: r.message }, consecutiveFailures: this.st.consecutiveFailures + 1 });
+      }
+    }
+    return res;
+  }
+
+  /** Pushes every pending op. Returns a note when pushing had to pause (hub too old for an op's schema). */
+  private async pushAll(res: SyncRoundResult): Promise<{ code: string; message: string } | null> {
+    let resend: { epoch: number; from: number } | null = null;
+    let rechecked = false;
+    let gaps = 0;
+    for (let guard = 0; guard < 100_000; guard++) {
+      const batch: PushBatch | null = resend ? await this.call('opsFrom', resend.epoch, resend.from, this.o.pushBatchSize) : await this.call('nextBatch', this.o.pushBatchSize);
+      resend = null;
+      if (!batch || batch.ops.length === 0) return null;
+      const deskId = batch.ops[0]!.deskId;
+      const t0 = this.clock.now().getTime();
+      let r: PushResponse;
+      try {
+        r = await this.net(this.transport.push({ deskId, epoch: batch.epoch, epochStartSeq: batch.epochStartSeq, ops: batch.ops }));
+      } catch (e) {
+        if (!(e instanceof HubRequestError)) throw e;
+        const expected = (e.body as { expectedSeq?: number } | undefined)?.expectedSeq;
+        if (e.code === 'SEQ_GAP' && typeof expected === 'number' && expected < batch.ops[0]!.seq && gaps++ < 3) {
+          resend = { epoch: batch.epoch, from: expected }; // the hub lost ops it had acknowledged (restored): send them again
+          continue;
+        }
+        if (e.code === 'OP_MISMATCH' && !rechecked) {
+          rechecked = true;
+          await this.handshake(res);
+          continue;
+        }
+        if (e.code === 'SCHEMA_UNSUPPORTED') {
+          return { code: e.code, message: 'The hub is older than this desk: some changes wait until the hub is updated. Everything else syncs.' };
+        }
+        throw e;
+      }
+      this.noteServerTime(t0, r.serverTime);
+      const { acked } = await this.call('ack', batch.epoch, r.ackedSeq, r.rejected);
+      res.pushed += acked;
+      res.rejected += r.rejected.length;
+      const last = batch.ops[batch.ops.length - 1]!.seq;
+      if (r.ackedSeq < last) return null; // the hub took less than it was sent: try the rest next round
+    }
+    return null;
+  }
+
+  private async pullAll(res: SyncRoundResult): Promise<void> {
+    let cursor = await this.call('cursor');
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      const t0 = this.clock.now().getTime();
+      const page = await this.net(this.transport.pull(cursor, this.o.pullPageSize));
+      this.noteServerTime(t0, page.serverTime);
+      const r = await this.call('applyPage', page);
+      res.pulled += r.applied;
+      res.pages++;
+      if (!page.hasMore || page.cursor <= cursor) return;
+      cursor = page.cursor;
+    }
+  }
+
+  private async topUpMrn(): Promise<void> {
+    const need = await this.call('mrnNeed');
+    if (!need.requestId) return;
+    try {
+      const block = await this.net(this.transport.mrnBlock(need.requestId));
+      await this.call('storeMrnBlock', block, need.requestId);
+    } catch (e) {
+      if (e instanceof HubRequestError && e.code === 'MRN_EXHAUSTED') {
+        log.warn('sync: hub MRN range exhausted', {});
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private async refreshReviewCount(): Promise<void> {
+    const now = this.clock.now().getTime();
+    if (now - this.lastReviewFetch < this.o.reviewItemsEveryMs) return;
+    const items = await this.net(this.transport.reviewItems('open'));
+    this.lastReviewFetch = now;
+    this.st.openReviewItems = items.length;
+  }
+}
