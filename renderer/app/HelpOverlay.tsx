@@ -8,7 +8,9 @@ export function HelpOverlay() {
   const open = useOverlays((s) => s.help);
   const close = useOverlays((s) => s.close);
   const isAdmin = useSession((s) => s.user?.role === 'administrator');
-  const scopes = [...new Set(SHORTCUTS.map((s) => s.scope))] as ShortcutScope[];
+  const isSupervisor = useSession((s) => s.user?.role === 'supervisor' || s.user?.role === 'administrator');
+  const visible = SHORTCUTS.filter((s) => (isAdmin || !s.adminOnly) && (isSupervisor || !s.supervisorOnly));
+  const scopes = [...new Set(visible.map((s) => s.scope))] as ShortcutScope[];
   return (
     <Dialog isOpen={open} onClose={close} title="Keyboard keys" className="ad-help">
       <div className="ad-help-grid" tabIndex={0} aria-label="Keys by area">
@@ -23,7 +25,7 @@ export function HelpOverlay() {
                 </tr>
               </thead>
               <tbody>
-                {SHORTCUTS.filter((s) => s.scope === scope && (isAdmin || !s.adminOnly)).map((s) => (
+                {visible.filter((s) => s.scope === scope).map((s) => (
                   <tr key={s.id}>
                     <td>
                       <kbd>{keysLabel(s)}</kbd>

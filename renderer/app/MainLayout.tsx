@@ -13,6 +13,9 @@ import { SearchScreen, PatientScreen, RegisterScreen, EditScreen, HistoryScreen 
 import { UsersScreen } from '../users/UsersScreen.js';
 import { SettingsScreen } from '../settings/SettingsScreen.js';
 import { AuditScreen } from '../audit/AuditScreen.js';
+import { SyncStatus, SyncBanners } from '../sync/SyncStatus.js';
+import { ReviewQueueScreen } from '../sync/ReviewQueueScreen.js';
+import { useSync } from '../sync/store.js';
 
 const ROLE_LABEL = { clerk: 'Clerk', supervisor: 'Supervisor', administrator: 'Administrator' } as const;
 
@@ -21,20 +24,31 @@ interface NavItem {
   shortcutId: string;
   label: string;
   adminOnly?: boolean;
+  supervisorOnly?: boolean;
 }
 
 const NAV: NavItem[] = [
   { route: { name: 'search' }, shortcutId: 'search', label: 'Search' },
   { route: { name: 'register' }, shortcutId: 'register', label: 'New patient' },
+  { route: { name: 'review' }, shortcutId: 'review', label: 'Review queue', supervisorOnly: true },
   { route: { name: 'users' }, shortcutId: 'users', label: 'Users', adminOnly: true },
   { route: { name: 'audit' }, shortcutId: 'audit', label: 'Audit log', adminOnly: true },
   { route: { name: 'settings' }, shortcutId: 'settings', label: 'Settings', adminOnly: true },
 ];
 
 const ADMIN_ROUTES = new Set<Route['name']>(['users', 'audit', 'settings']);
+const SUPERVISOR_ROUTES = new Set<Route['name']>(['review']);
 
 /** The screen for a route. Patient screens get only the id. Keyed by route so a screen remounts on navigation. */
-function Screen({ route, isAdmin }: { route: Route; isAdmin: boolean }): ReactNode {
+function Screen({ route, isAdmin, isSupervisor }: { route: Route; isAdmin: boolean; isSupervisor: boolean }): ReactNode {
+  if (SUPERVISOR_ROUTES.has(route.name) && !isSupervisor) {
+    return (
+      <div className="ad-page">
+        <h1>Not available</h1>
+        <p>This screen is for supervisors.</p>
+      </div>
+    );
+  }
   if (ADMIN_ROUTES.has(route.name) && !isAdmin) {
     return (
       <div className="ad-page">
@@ -60,6 +74,8 @@ function Screen({ route, isAdmin }: { route: Route; isAdmin: boolean }): ReactNo
       return <AuditScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'review':
+      return <ReviewQueueScreen />;
   }
 }
 
@@ -76,6 +92,8 @@ export function MainLayout() {
   const settings = useSession((s) => s.settings);
   const idleLockSeconds = useSession((s) => s.idleLockSeconds);
   const isAdmin = user?.role === 'administrator';
+  const isSupervisor = isAdmin || user?.role === 'supervisor';
+  const openReview = useSync((s) => s.status?.openReviewItems ?? 0);
   useIdleLock(true, idleLockSeconds);
 
   return (
@@ -86,6 +104,7 @@ export function MainLayout() {
           {settings?.siteName ?? status?.siteName} · {settings?.deskLabel ?? status?.deskLabel}
         </span>
         <span className="ad-spacer" />
+        <SyncStatus />
         <span className="ad-user" data-testid="current-user">
           {user?.displayName}
           <span className="ad-role">({user ? ROLE_LABEL[user.role] : ''})</span>
@@ -98,7 +117,7 @@ export function MainLayout() {
         </Button>
       </header>
       <nav className="ad-nav" aria-label="Screens">
-        {NAV.filter((n) => isAdmin || !n.adminOnly).map((n) => (
+        {NAV.filter((n) => (isAdmin || !n.adminOnly) && (isSupervisor || !n.supervisorOnly)).map((n) => (
           <Button
             key={n.route.name}
             variant="quiet"
@@ -110,11 +129,13 @@ export function MainLayout() {
             }}
           >
             {n.label}
+            {n.route.name === 'review' && openReview > 0 ? ` (${openReview})` : ''}
           </Button>
         ))}
       </nav>
+      <SyncBanners />
       <main className="ad-main" id="main">
-        <Screen key={routeKey(route)} route={route} isAdmin={isAdmin} />
+        <Screen key={routeKey(route)} route={route} isAdmin={isAdmin} isSupervisor={isSupervisor} />
       </main>
       <footer className="ad-footer" aria-label="Keys">
         <span>

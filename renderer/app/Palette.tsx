@@ -13,7 +13,8 @@ export function Palette() {
   const close = useOverlays((s) => s.close);
   const isAdmin = useSession((s) => s.user?.role === 'administrator');
   const { contains } = useFilter({ sensitivity: 'base' });
-  const commands = paletteCommands(isAdmin);
+  const isSupervisor = useSession((s) => s.user?.role === 'supervisor' || s.user?.role === 'administrator');
+  const commands = paletteCommands(isAdmin, isSupervisor);
   return (
     <Dialog isOpen={open} onClose={close} title="Commands" className="ad-palette" hideClose>
       <Autocomplete filter={contains}>

@@ -6,6 +6,7 @@ import { SHORTCUTS, keysLabel, type Shortcut } from './shortcuts.js';
 import { useNav, type Route } from './nav.js';
 import { useSession } from './session.js';
 import { useOverlays } from './overlays.js';
+import { useSync } from '../sync/store.js';
 
 /** The search screen's input has this id: Alt+S and "/" focus it. */
 export const SEARCH_INPUT_ID = 'patient-search-input';
@@ -16,6 +17,7 @@ export interface Command {
   /** key label shown next to the command ('' when it has no key) */
   keys: string;
   adminOnly?: boolean;
+  supervisorOnly?: boolean;
   run(): void;
 }
 
@@ -50,6 +52,8 @@ const ACTIONS: Record<string, () => void> = {
   users: () => goTo({ name: 'users' }),
   audit: () => goTo({ name: 'audit' }),
   settings: () => goTo({ name: 'settings' }),
+  review: () => goTo({ name: 'review' }),
+  'sync-now': () => void useSync.getState().syncNow(),
   palette: () => useOverlays.getState().open('palette'),
   help: () => useOverlays.getState().open('help'),
   lock: () => useSession.getState().lock(),
@@ -61,18 +65,19 @@ export function globalBindings(): { shortcut: Shortcut; run: () => void }[] {
   return SHORTCUTS.filter((s) => s.scope === 'global' && ACTIONS[s.id]).map((s) => ({ shortcut: s, run: ACTIONS[s.id]! }));
 }
 
-/** Every command for the palette (the current user's role decides the admin ones). */
-export function paletteCommands(isAdmin: boolean): Command[] {
+/** Every command for the palette (the current user's role decides the admin and supervisor ones). */
+export function paletteCommands(isAdmin: boolean, isSupervisor = isAdmin): Command[] {
   const fromKeys: Command[] = SHORTCUTS.filter((s) => s.scope === 'global' && ACTIONS[s.id] && s.id !== 'palette' && s.id !== 'search-slash' && s.id !== 'back').map((s) => ({
     id: s.id,
     label: s.label,
     keys: keysLabel(s),
     adminOnly: s.adminOnly,
+    supervisorOnly: s.supervisorOnly,
     run: ACTIONS[s.id]!,
   }));
   const extra: Command[] = [
     { id: 'back', label: 'Back to the previous screen', keys: 'Esc', run: ACTIONS.back! },
     { id: 'sign-out', label: 'Sign out', keys: '', run: () => void useSession.getState().signOut() },
   ];
-  return [...fromKeys, ...extra].filter((c) => isAdmin || !c.adminOnly);
+  return [...fromKeys, ...extra].filter((c) => (isAdmin || !c.adminOnly) && (isSupervisor || !c.supervisorOnly));
 }

@@ -41,6 +41,7 @@ export function useGlobalKeys(): void {
         if (shortcut.notWhileTyping && isTypingTarget(e.target)) return;
         if (shortcut.id === 'help' && e.key === '?' && isTypingTarget(e.target)) return;
         if (shortcut.adminOnly && !useSession.getState().isAdmin()) return;
+        if (shortcut.supervisorOnly && !['supervisor', 'administrator'].includes(useSession.getState().user?.role ?? '')) return;
         if (shortcut.id === 'back') {
           for (const g of escapeGuards) if (g()) return e.preventDefault();
         }

@@ -9,7 +9,8 @@ export type Route =
   | { name: 'history'; id: string }
   | { name: 'users' }
   | { name: 'audit' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'review' };
 
 interface NavState {
   route: Route;

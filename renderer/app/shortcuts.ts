@@ -3,7 +3,7 @@
  * and the command palette (Ctrl+K) show them all. Screen-local keys are listed here under their `scope` and bound by
  * the screen itself (and shown in that screen's footer/buttons).
  */
-export type ShortcutScope = 'global' | 'search' | 'form' | 'patient' | 'list' | 'dialog';
+export type ShortcutScope = 'global' | 'search' | 'form' | 'patient' | 'list' | 'dialog' | 'review';
 
 export interface Shortcut {
   id: string;
@@ -15,6 +15,8 @@ export interface Shortcut {
   scope: ShortcutScope;
   /** only offered to administrators */
   adminOnly?: boolean;
+  /** only offered to supervisors and administrators */
+  supervisorOnly?: boolean;
   /** a printable key ("/", "?") that only acts when the focus is not in a text field */
   notWhileTyping?: boolean;
 }
@@ -26,6 +28,7 @@ export const SCOPE_LABELS: Record<ShortcutScope, string> = {
   patient: 'Patient record',
   list: 'Lists and tables',
   dialog: 'Dialogs',
+  review: 'Review queue (supervisors)',
 };
 
 export const SHORTCUTS: Shortcut[] = [
@@ -35,6 +38,8 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'users', keys: 'Alt+U', label: 'Users', scope: 'global', adminOnly: true },
   { id: 'audit', keys: 'Alt+A', label: 'Audit log', scope: 'global', adminOnly: true },
   { id: 'settings', keys: 'Alt+T', label: 'Site settings', scope: 'global', adminOnly: true },
+  { id: 'review', keys: 'Alt+R', label: 'Review queue (conflicts and duplicates from the hub)', scope: 'global', supervisorOnly: true },
+  { id: 'sync-now', keys: 'Alt+Y', label: 'Sync with the hub now', scope: 'global' },
   { id: 'palette', keys: 'Ctrl+K', label: 'Command palette', scope: 'global' },
   { id: 'help', keys: 'F1', altKeys: ['Shift+?'], label: 'Show all keys', scope: 'global' },
   { id: 'lock', keys: 'Alt+L', label: 'Lock the screen', scope: 'global' },
@@ -52,6 +57,15 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'edit', keys: 'E', label: 'Edit this patient', scope: 'patient' },
   { id: 'history', keys: 'H', label: 'Change history of this patient', scope: 'patient' },
   { id: 'patient-back', keys: 'Esc', label: 'Back (to the search results)', scope: 'patient' },
+  { id: 'merged-open', keys: 'Enter', label: 'Merged record: open the surviving record', scope: 'patient' },
+  { id: 'merged-undo', keys: 'U', label: 'Merged record: undo the merge (supervisors)', scope: 'patient', supervisorOnly: true },
+  { id: 'review-show', keys: 'Enter', label: 'Show the highlighted item', scope: 'review', supervisorOnly: true },
+  { id: 'review-open', keys: '1 / 2', label: 'Open record 1 / record 2 (the patient)', scope: 'review', supervisorOnly: true },
+  { id: 'review-merge', keys: 'M', label: 'Merge into… (choose the record to keep, give a reason)', scope: 'review', supervisorOnly: true },
+  { id: 'review-different', keys: 'N', label: 'Not the same person (close with a note)', scope: 'review', supervisorOnly: true },
+  { id: 'review-keep', keys: 'K', label: 'Conflict: keep the value the record holds now', scope: 'review', supervisorOnly: true },
+  { id: 'review-correct', keys: 'C', label: 'Conflict: correct it in the record (edit screen)', scope: 'review', supervisorOnly: true },
+  { id: 'review-corrected', keys: 'D', label: 'Mark corrected (close with a note)', scope: 'review', supervisorOnly: true },
   { id: 'list-move', keys: '↑ ↓', label: 'Move between rows', scope: 'list' },
   { id: 'list-open', keys: 'Enter', label: 'Open the row', scope: 'list' },
   { id: 'list-ends', keys: 'Home / End', label: 'First / last row', scope: 'list' },

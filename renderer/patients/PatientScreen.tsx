@@ -11,6 +11,7 @@ import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
 import { useNav } from '../app/nav.js';
 import { useScreenKeys } from './keys.js';
+import { MergedBanner } from './MergedBanner.js';
 import {
   ADDRESS_USE_LABELS,
   CONSENT_LABELS,
@@ -114,6 +115,7 @@ export function PatientScreen({ id }: { id: string }) {
         </Button>
       </PageHeader>
       {error && <Banner tone="error">{error}</Banner>}
+      {p.mergedInto && <MergedBanner patient={p} />}
       {refreshed !== null && (
         <Banner tone="info">This record was just changed elsewhere; you are seeing the new version {refreshed}.</Banner>
       )}

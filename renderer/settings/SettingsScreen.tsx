@@ -8,6 +8,7 @@ import { AppForm, FormNumberField, FormSelectField, FormTextField, applyServerEr
 import { useSession } from '../app/session.js';
 import { timeZoneOptions } from '../app/timezones.js';
 import { clearDraft, useFormDraft } from '../app/drafts.js';
+import { HubEnrollSection } from '../sync/HubEnrollSection.js';
 
 /** Administrator: site name, time zone, desk name, idle lock, sign-in lockout. */
 export function SettingsScreen() {
@@ -24,6 +25,7 @@ export function SettingsScreen() {
       <PageHeader title="Site settings" focusOnMount />
       {loadError && <Banner tone="error">{loadError}</Banner>}
       {loaded && <SettingsForm initial={loaded} />}
+      <HubEnrollSection />
     </div>
   );
 }

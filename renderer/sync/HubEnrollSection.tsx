@@ -1,0 +1,103 @@
+/**
+ * Settings → Clinic hub (administrator): connect this desk to the clinic's hub with the hub address, the one-time
+ * enrollment code and the certificate fingerprint the hub printed when it started. After enrolling it shows the hub
+ * address and the connection state. Its own form (next to the site settings form, not inside it).
+ */
+import { useState } from 'react';
+import { api } from '../api/client.js';
+import { contract } from '../../shared/api/contract.js';
+import { Button } from '../ui/Button.js';
+import { Banner } from '../ui/Banner.js';
+import { AppForm, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import { agoText, useSync } from './store.js';
+import { waitingText } from './SyncStatus.js';
+
+const enrollSchema = contract['sync.enroll'].input;
+
+const STATE_TEXT = { online: 'Online', offline: 'Offline (retrying)', refused: 'Refused by the hub', 'not-enrolled': 'Not connected (standalone desk)' } as const;
+
+export function HubEnrollSection() {
+  const status = useSync((s) => s.status);
+  const [again, setAgain] = useState(false);
+  const enrolled = status?.enrolled ?? false;
+  return (
+    <section className="ad-section" aria-labelledby="settings-hub" data-testid="hub-section">
+      <h2 id="settings-hub">Clinic hub (sync between desks)</h2>
+      {status && enrolled && (
+        <dl className="pt-dl" data-testid="hub-enrolled">
+          <div className="pt-dl__row">
+            <dt>Hub address</dt>
+            <dd className="pt-mono">{status.hubUrl}</dd>
+          </div>
+          <div className="pt-dl__row">
+            <dt>State</dt>
+            <dd>{STATE_TEXT[status.state]}</dd>
+          </div>
+          <div className="pt-dl__row">
+            <dt>Waiting</dt>
+            <dd>{waitingText(status.pending)}</dd>
+          </div>
+          <div className="pt-dl__row">
+            <dt>Last sync</dt>
+            <dd>{agoText(status.lastSyncAt, Date.now())}</dd>
+          </div>
+          {status.refusal && (
+            <div className="pt-dl__row">
+              <dt>Refusal</dt>
+              <dd>{status.refusal.message}</dd>
+            </div>
+          )}
+        </dl>
+      )}
+      {status && !enrolled && <p>This desk works on its own. Connect it to the clinic hub so that every desk holds the same patients.</p>}
+      {enrolled && !again ? (
+        <Button onPress={() => setAgain(true)}>Enroll again (new code)…</Button>
+      ) : (
+        <EnrollForm onDone={() => setAgain(false)} />
+      )}
+    </section>
+  );
+}
+
+function EnrollForm({ onDone }: { onDone: () => void }) {
+  const form = useZodForm(enrollSchema, { hubUrl: 'https://', code: '', fingerprint: '' });
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = form.handleSubmit(
+    async (v) => {
+      setBusy(true);
+      setError(null);
+      setDone(null);
+      try {
+        const s = await api.call('sync.enroll', v);
+        useSync.getState().set(s);
+        form.reset({ hubUrl: v.hubUrl, code: '', fingerprint: '' });
+        setDone(`This desk is enrolled with ${s.hubUrl}. State: ${STATE_TEXT[s.state]}.`);
+        onDone();
+      } catch (e) {
+        const r = applyServerErrors(form, e);
+        setError(r.message);
+      } finally {
+        setBusy(false);
+      }
+    },
+    () => setError('Some fields need attention. The desk was not enrolled.'),
+  );
+  return (
+    <AppForm onSubmit={submit} label="Enroll this desk with the hub">
+      {error && <Banner tone="error">{` ${error}`}</Banner>}
+      {done && <Banner tone="success">{` ${done}`}</Banner>}
+      <div className="ad-grid" style={{ ['--cols' as string]: 3 }}>
+        <FormTextField control={form.control} name="hubUrl" label="Hub address" isRequired description="Like https://192.168.1.20:8443 (shown by the hub)" />
+        <FormTextField control={form.control} name="code" label="Enrollment code" isRequired description="One-time code from the hub administrator, like K7QM-3XWD" />
+        <FormTextField control={form.control} name="fingerprint" label="Hub fingerprint" description="SHA-256 shown by the hub at its start (AB:CD:…); checked before trusting it" />
+      </div>
+      <div className="ad-form-actions">
+        <Button type="submit" variant="primary" isPending={busy} shortcut="Ctrl+Enter">
+          Enroll this desk
+        </Button>
+      </div>
+    </AppForm>
+  );
+}
