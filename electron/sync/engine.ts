@@ -376,16 +376,17 @@ export class SyncEngine {
     if (Number.isFinite(s)) this.st.clockSkewMs = Math.round((t0 + t1) / 2 - s);
   }
 
-  private async handshake(res: SyncRoundResult): Promise<void> {
+  private async handshake(res: SyncRoundResult, conflictEpoch?: number): Promise<boolean> {
     const t0 = this.clock.now().getTime();
     const st = await this.net(this.transport.status());
     this.noteServerTime(t0, st.serverTime);
-    const d = await this.call('reconcileEpochs', st.epochs);
+    const d = await this.call('reconcileEpochs', st.epochs, conflictEpoch);
     if (d.changed) {
       res.newEpoch = d.epoch;
       log.info('sync: desk moved to a new epoch', { epoch: d.epoch, moved: d.moved });
     }
     this.handshakeDone = true;
+    return d.changed;
   }
 
   private async round(): Promise<SyncRoundResult> {
@@ -449,8 +450,7 @@ export class SyncEngine {
         }
         if (e.code === 'OP_MISMATCH' && !rechecked) {
           rechecked = true;
-          await this.handshake(res);
-          continue;
+          if (await this.handshake(res, batch.epoch)) continue; // moved to a new epoch: push again from there
         }
         if (e.code === 'SCHEMA_UNSUPPORTED') {
           return { code: e.code, message: 'The hub is older than this desk: some changes wait until the hub is updated. Everything else syncs.' };

@@ -66,7 +66,7 @@ export interface SyncLocalApi {
   ack(epoch: number, ackedSeq: number, rejected: RejectedOp[]): { acked: number };
   cursor(): number;
   applyPage(page: PullResponse): PageResult;
-  reconcileEpochs(hubEpochs: HubEpoch[]): EpochDecision;
+  reconcileEpochs(hubEpochs: HubEpoch[], conflictEpoch?: number): EpochDecision;
   mrnNeed(): { remaining: number; requestId: string | null };
   storeMrnBlock(block: MrnBlockGrant, requestId: string): void;
   recordSuccess(at: string): void;
@@ -156,15 +156,20 @@ export class DeskSyncLocal implements SyncLocalApi {
    * started it at another seq. Then the desk moves to a new epoch (above every epoch the hub knows) and the ops of the
    * unusable epoch — all written since this start (see beginEpochSession), none accepted by the hub — move with it.
    */
-  reconcileEpochs(hubEpochs: HubEpoch[]): EpochDecision {
+  reconcileEpochs(hubEpochs: HubEpoch[], conflictEpoch?: number): EpochDecision {
     return this.db.transaction((): EpochDecision => {
       const cur = Number(getMeta(this.db, 'desk_epoch'));
+      // The hub refused a push of the current epoch as a different op at a seq it holds (OP_MISMATCH): another copy
+      // of this desk (the original of a restored backup) used this epoch first. If the hub accepted none of this
+      // epoch's ops from us (none acknowledged), they move to a new epoch. Otherwise it is a real protocol error.
+      const forced = conflictEpoch === cur && !this.db.prepare('SELECT 1 FROM outbox WHERE desk_epoch = ? AND acked_at IS NOT NULL LIMIT 1').get(cur);
       const maxHub = hubEpochs.reduce((m, e) => Math.max(m, e.epoch), 0);
       const hubCur = hubEpochs.find((e) => e.epoch === cur);
       const local = this.s.epochRange.get(cur);
       const lo = local?.lo ?? null;
       const hi = local?.hi ?? null;
       const unusable =
+        forced ||
         maxHub > cur ||
         (hubCur !== undefined && hubCur.lastSeq >= hubCur.startSeq && (lo === null || hi === null || hubCur.startSeq !== lo || hubCur.lastSeq > hi));
       if (!unusable) return { changed: false, epoch: cur, moved: 0 };

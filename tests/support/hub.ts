@@ -13,7 +13,8 @@ import type { ApiResult } from '../../shared/api/errors.js';
 import { canonicalJson } from '../../shared/sync/patient-merge.js';
 import type { SyncRoundResult } from '../../electron/sync/engine.js';
 import type { Clock } from '../../electron/store/store.js';
-import { createCode, startTestHub, tempDir, type TestHub } from '../hub/support.js';
+import { LogSink, createCode, startTestHub, tempDir, type TestHub } from '../hub/support.js';
+import { startHub, type RunningHub } from '../../hub/hub.js';
 
 export { createCode, startTestHub, type TestHub };
 
@@ -129,4 +130,59 @@ export class TestClock implements Clock {
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
+}
+
+/**
+ * A hub that can be stopped and started again on the same data directory and port (an outage): desks keep their
+ * pinned address and certificate.
+ */
+export class RestartableHub {
+  private constructor(
+    public current: TestHub,
+    private running: RunningHub | null,
+  ) {}
+  static async start(): Promise<RestartableHub> {
+    const t = await startTestHub();
+    return new RestartableHub(t, null);
+  }
+  get url(): string {
+    return this.current.url;
+  }
+  get db(): RunningHub['db'] {
+    return (this.running ?? this.current).db;
+  }
+  async count(table: string): Promise<number> {
+    const r = await this.db.query<{ n: unknown }>(`SELECT COUNT(*) n FROM ${table}`);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+  async stop(): Promise<void> {
+    if (this.running) await this.running.close();
+    else await this.current.server.close().then(() => this.current.db.close());
+    this.running = null;
+    this.stopped = true;
+  }
+  private stopped = false;
+  async restart(): Promise<void> {
+    if (!this.stopped) throw new Error('stop the hub first');
+    this.running = await startHub({ dataDir: this.current.dataDir, host: '127.0.0.1', port: this.current.port, log: new LogSink() });
+    this.stopped = false;
+  }
+  async destroy(): Promise<void> {
+    if (!this.stopped) {
+      if (this.running) await this.running.close();
+      else await this.current.server.close().then(() => this.current.db.close());
+    }
+    this.current.admin.close();
+    fs.rmSync(this.current.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `check` until it returns true (bounded). */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
