@@ -206,7 +206,8 @@ export function classifyError(e: unknown): Refusal {
     }
     return { code: e.code, message: REFUSAL_TEXT[e.code] ?? e.message, retryable: false };
   }
-  return { code: 'NETWORK', message: 'The hub cannot be reached; retrying. Local work continues.', retryable: true };
+  // Not an answer from the hub: this desk failed to store what it received (or its sync channel closed). Retried.
+  return { code: 'DESK_ERROR', message: 'This desk could not store the changes it received from the hub; retrying. Local work continues.', retryable: true };
 }
 
 export class SyncEngine {

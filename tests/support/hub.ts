@@ -119,7 +119,7 @@ export async function converge(desks: SyncDesk[]): Promise<void> {
 }
 
 /** The hub's patients as (id, mrn, canonical document), sorted like SyncDesk.patients(). */
-export async function hubPatients(hub: TestHub): Promise<{ id: string; mrn: string; doc: string; mergedInto: string | null }[]> {
+export async function hubPatients(hub: Pick<TestHub, 'db'>): Promise<{ id: string; mrn: string; doc: string; mergedInto: string | null }[]> {
   const r = await hub.db.query<{ id: string; mrn: string; doc: string; merged_into: string | null }>('SELECT id, mrn, doc, merged_into FROM patients ORDER BY id');
   return r.rows.map((x) => ({ id: x.id, mrn: x.mrn, doc: canonicalJson(JSON.parse(x.doc)), mergedInto: x.merged_into ?? null }));
 }
