@@ -90,6 +90,8 @@ export function SyncBanners() {
     const t = window.setTimeout(() => useSync.setState({ notice: null }), 10_000);
     return () => window.clearTimeout(t);
   }, [notice]);
+  // ... and never outlives the signed-in layout (lock, sign-out).
+  useEffect(() => () => useSync.setState({ notice: null }), []);
   const skew = status?.enrolled ? skewText(status.clockSkewMs) : null;
   const items: ReactElement[] = [];
   if (error) items.push(<Banner key="err" tone="error" title="Sync status unknown:">{` ${error}`}</Banner>);
@@ -124,7 +126,7 @@ export function SyncBanners() {
   }
   if (notice) {
     items.push(
-      <Banner key="notice" tone="info" title="Sync:">
+      <Banner key="notice" tone="info" title="Sync now:">
         {` ${notice}`}
       </Banner>,
     );
