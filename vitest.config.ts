@@ -20,6 +20,17 @@ export default defineConfig({
           env: { HUB_TEST_DATABASE_URL: '' },
         },
       },
+      {
+        // proof suites of sync (issue 3): many seeded schedules per test file, each bounded; a test is one schedule
+        extends: true,
+        test: {
+          name: 'fault',
+          include: ['tests/fault/**/*.test.ts', 'tests/crash/**/*.test.ts'],
+          env: { HUB_TEST_DATABASE_URL: '', ACCESSDESK_LOG_LEVEL: 'warn' },
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
       ...(pgUrl
         ? [
             {
