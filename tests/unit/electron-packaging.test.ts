@@ -65,7 +65,10 @@ describe('scripts/build-electron.mjs', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ad-electron-build-'));
     try {
       execFileSync(process.execPath, [path.join(root, 'scripts', 'build-electron.mjs'), '--outdir', out], { cwd: root, stdio: 'pipe', timeout: 60_000 });
-      expect(fs.readdirSync(out).sort()).toEqual(['main.js', 'preload.cjs']);
+      expect(fs.readdirSync(out).sort()).toEqual(['main.js', 'preload.cjs', 'sync-worker.js']);
+      // The sync worker does network I/O only: no native module (the store stays in the main thread).
+      const worker = fs.readFileSync(path.join(out, 'sync-worker.js'), 'utf8');
+      expect([...worker.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]).filter((m) => !m!.startsWith('node:'))).toEqual([]);
       const main = fs.readFileSync(path.join(out, 'main.js'), 'utf8');
       const imports = new Set([...main.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]).filter((m) => !m!.startsWith('node:')));
       expect([...imports].sort()).toEqual(['@node-rs/argon2', 'better-sqlite3', 'electron']);
