@@ -34,7 +34,7 @@ export default defineConfig({
       ...(pgUrl
         ? [
             {
-              extends: true,
+              extends: true as const,
               test: { name: 'hub-postgres', include: ['tests/hub/**/*.test.ts'], env: { HUB_TEST_DATABASE_URL: pgUrl } },
             },
           ]
