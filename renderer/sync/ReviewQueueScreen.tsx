@@ -190,7 +190,7 @@ export function ReviewQueueScreen() {
       {syncState === 'not-enrolled' && <Banner tone="info">{' This desk is not connected to a clinic hub, so there is no review queue. An administrator connects it in Settings.'}</Banner>}
       {loadError && (
         <Banner tone="error" title="Review queue unavailable:">
-          {` ${loadError} The queue is kept at the hub; it shows again when the hub can be reached. Work on this desk continues.`}{' '}
+          {` ${loadError} Work on this desk continues.`}{' '}
           <Button size="small" onPress={() => void load()}>
             Try again
           </Button>

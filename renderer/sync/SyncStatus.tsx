@@ -106,7 +106,7 @@ export function SyncBanners() {
   if (status?.state === 'offline') {
     items.push(
       <Banner key="offline" tone="warning" title="Offline:">
-        {` The hub cannot be reached. Keep working: ${waitingText(status.pending)} ${status.pending === 1 ? 'is' : 'are'} kept on this desk and sent when the hub is back (retrying by itself).`}
+        {` The hub cannot be reached. Keep working: ${status.pending > 0 ? `${waitingText(status.pending)} ${status.pending === 1 ? 'is' : 'are'} kept on this desk and` : 'changes are kept on this desk and'} sent when the hub is back (retrying by itself).`}
       </Banner>,
     );
   }

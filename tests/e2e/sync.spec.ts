@@ -10,7 +10,8 @@
  *  3. The identity field both desks changed from the same version is in the supervisor's review queue (both values,
  *     both desks, which one the record holds); Keep closes it at the hub. The person registered at both desks during
  *     the outage is a possible duplicate; Merge into… merges it, the merge syncs, desk B's open record of the
- *     duplicate shows "Merged into …" live, Enter opens the survivor, and Undo merge (U) syncs back.
+ *     duplicate shows "Merged into …" live, Enter opens the survivor, and Undo merge (U) syncs back. With the hub
+ *     down again the queue says it is unavailable and search still works.
  */
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import fs from 'node:fs';
@@ -288,4 +289,14 @@ test('the supervisor review queue: keep the conflicting first name; merge the du
     .poll(async () => (await hub.db.query<{ merged_into: string | null }>('SELECT merged_into FROM patients WHERE id = $1', [kathy.id])).rows[0]?.merged_into, { timeout: 20_000 })
     .toBeNull();
   await expect.poll(() => (deskA.app.store.db.prepare('SELECT merged_into FROM patients WHERE id = ?').get(kathy.id) as { merged_into: string | null }).merged_into, { timeout: 20_000 }).toBeNull();
+
+  // Offline: the queue (kept at the hub) says so plainly; the rest of the desk keeps working.
+  await hub.stop();
+  await expectSyncState(pageA, 'Offline');
+  await pageA.keyboard.press('Alt+S');
+  await pageA.keyboard.press('Alt+R');
+  await expect(pageA.getByRole('alert').filter({ hasText: 'Review queue unavailable' })).toContainText('hub cannot be reached');
+  await expectAccessible(pageA, 'review queue offline');
+  await screenshot(pageA, 'sync-review-offline');
+  await findEventually(pageA, 'castellane', 'Castellane', 5000);
 });
