@@ -4,13 +4,14 @@
  * createDeskApp (the same backend the web host runs). Bundled to build/electron/main.js (ESM) by
  * scripts/build-electron.mjs.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, type WebContents } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDeskApp, type DeskApp } from './app.js';
 import { StoreOpenError } from './store/db.js';
 import { log } from './log.js';
 import { resolveDataDir } from './data-dir.js';
+import { SafeStorageCredentialStore } from './sync/credentials.js';
 import { APP_SCHEME_PRIVILEGES, serveAppRequest } from './security/protocol.js';
 import { APP_SCHEME, APP_START_URL, isAllowedNavigation, isAllowedRequestUrl, windowOpenHandler } from './security/navigation.js';
 import { permissionCheckHandler, permissionRequestHandler, devicePermissionHandler } from './security/permissions.js';
@@ -69,7 +70,8 @@ if (!app.requestSingleInstanceLock()) {
     .then(() => {
       const dataDir = resolveDataDir(process.env, app.getPath('userData'));
       try {
-        desk = createDeskApp(dataDir);
+        // The hub credential is kept with the OS keyring (safeStorage), never in the SQLite file.
+        desk = createDeskApp(dataDir, { sync: { credentials: new SafeStorageCredentialStore(dataDir, safeStorage) } });
       } catch (e) {
         // A damaged, newer or unreadable store: say why (the message names the folder, never PHI) and stop.
         dialog.showErrorBox('AccessDesk cannot start', e instanceof StoreOpenError ? e.message : 'The desk’s store could not be opened.');

@@ -62,6 +62,14 @@ export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
   encryptString(plain: string): Buffer;
   decryptString(encrypted: Buffer): string;
+  /** Linux only: 'basic_text' means no keyring and a hard-coded key — not protection (Electron safeStorage docs). */
+  getSelectedStorageBackend?(): string;
+}
+
+/** Whether safeStorage really protects secrets here (a keyring/DPAPI/Keychain, not Linux's basic_text fallback). */
+export function isStrongSafeStorage(safe: SafeStorageLike): boolean {
+  if (!safe.isEncryptionAvailable()) return false;
+  return safe.getSelectedStorageBackend?.() !== 'basic_text';
 }
 
 export const SAFE_CREDENTIAL_FILE = 'sync-credential.bin';
@@ -84,7 +92,9 @@ export class SafeStorageCredentialStore implements CredentialStore {
     }
   }
   save(credential: string): void {
-    if (!this.safe.isEncryptionAvailable()) throw new Error('This computer offers no protected storage for the hub credential (safeStorage unavailable).');
+    if (!isStrongSafeStorage(this.safe)) {
+      throw new Error('This computer offers no protected storage for the hub credential (no keyring: safeStorage is unavailable or uses its plain-text fallback). Set up the OS keyring, then enroll again.');
+    }
     writeProtected(this.file, this.safe.encryptString(credential));
   }
   clear(): void {

@@ -99,6 +99,13 @@ vi.mock('electron', async () => {
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (rec.menu = m) },
     protocol: { registerSchemesAsPrivileged: (s: unknown[]) => rec.privileged.push(...s) },
     session: { defaultSession: ses },
+    // A keyring-backed stand-in: "encrypts" by reversing bytes, so a plain-text credential never reaches disk.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (s: string) => Buffer.from(s, 'utf8').reverse(),
+      decryptString: (b: Buffer) => Buffer.from(b).reverse().toString('utf8'),
+    },
   };
 });
 
