@@ -11,6 +11,8 @@
  *                        (default 100,000) patients; baseline = a bare one-row INSERT committed the same way
  *                        (synchronous=FULL), i.e. the durable-commit floor of this disk; ratio = p50 / baseline p50.
  *
+ *   outage-catch-up, pull-fresh-desk   sync with a real hub: see tests/bench/sync.ts
+ *
  * Environment: BENCH_PATIENTS, BENCH_QUERIES (2000), BENCH_BASELINE_QUERIES (20), BENCH_REG_PRELOAD (100000),
  * BENCH_REGISTRATIONS (500), BENCH_KEEP=1 keeps the temp directories.
  */
@@ -28,6 +30,7 @@ import { phoneDigits } from '../../shared/text.js';
 import { formatMrn } from '../../shared/patients/mrn-format.js';
 import { HUB_SPACE_START } from '../../electron/patients/mrn.js';
 import { newId } from '../../shared/ids.js';
+import { benchOutageCatchUp, benchPullFreshDesk } from './sync.js';
 
 const env = (k: string, d: number) => {
   const v = process.env[k];
@@ -328,6 +331,9 @@ async function main() {
   const t0 = performance.now();
   benchSearch();
   await benchRegistration();
+  // sync (issue 3): tests/bench/sync.ts; BENCH_SYNC_OPS (10000), BENCH_PULL_CHANGES (100000)
+  await benchOutageCatchUp(emit, progress, env('BENCH_SYNC_OPS', 10_000));
+  await benchPullFreshDesk(emit, progress, env('BENCH_PULL_CHANGES', 100_000));
   progress(`done in ${Math.round((performance.now() - t0) / 1000)} s`);
 }
 
