@@ -29,6 +29,9 @@ export default defineConfig({
           env: { HUB_TEST_DATABASE_URL: '', ACCESSDESK_LOG_LEVEL: 'warn' },
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          // each file is one single-threaded process (hub + desks in-process): let two run at once on a 2-core CI
+          // machine (vitest's default there is one worker)
+          maxWorkers: 2,
         },
       },
       ...(pgUrl
