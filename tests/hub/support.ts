@@ -61,6 +61,8 @@ export interface TestHub extends RunningHub {
   client(credential?: string): HubClient;
   count(table: string): Promise<number>;
   destroy(): Promise<void>;
+  /** Where its database lives, so a restart reopens the same one: PostgreSQL (url + schema) or PGlite in dataDir. */
+  database: { databaseUrl?: string; schema?: string };
 }
 
 export async function startTestHub(opts: { insecureHttp?: boolean; dataDir?: string } = {}): Promise<TestHub> {
@@ -80,6 +82,7 @@ export async function startTestHub(opts: { insecureHttp?: boolean; dataDir?: str
     ...hub,
     logs,
     admin,
+    database: { databaseUrl: PG_URL, schema },
     client(credential?: string) {
       const c = mk({ credential });
       clients.push(c);

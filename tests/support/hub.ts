@@ -164,7 +164,9 @@ export class RestartableHub {
   private stopped = false;
   async restart(): Promise<void> {
     if (!this.stopped) throw new Error('stop the hub first');
-    this.running = await startHub({ dataDir: this.current.dataDir, host: '127.0.0.1', port: this.current.port, log: new LogSink() });
+    // Same database as before the outage: PGlite in the data dir, or the same PostgreSQL schema when the suite
+    // runs against a server (HUB_TEST_DATABASE_URL) — a restart onto an empty database would forget every desk.
+    this.running = await startHub({ dataDir: this.current.dataDir, ...this.current.database, host: '127.0.0.1', port: this.current.port, log: new LogSink() });
     this.stopped = false;
   }
   async destroy(): Promise<void> {
