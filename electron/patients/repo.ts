@@ -4,7 +4,6 @@
  */
 import type Database from 'better-sqlite3';
 import type { Patient, PatientInput, PatientHit } from '../../shared/domain/patient.js';
-import type { DupCandidate } from '../../shared/patients/duplicate-score.js';
 import type { CommandTx } from '../store/store.js';
 import { writeSearchKeys, emailKey } from './search-keys.js';
 import { formatPhone, type FieldChange } from './changes.js';
@@ -59,23 +58,8 @@ export function toHit(row: PatientRow, matchedOn: string[], score: number): Pati
   };
 }
 
-/** The duplicate scorer's view of a stored or entered patient. */
-export function toDupCandidate(p: PatientInput): DupCandidate {
-  const addr = p.addresses.find((a) => a.use === 'home') ?? p.addresses[0];
-  return {
-    given: p.name.given,
-    family: p.name.family,
-    middle: p.name.middle,
-    birthDate: p.birthDate,
-    sexAtBirth: p.sexAtBirth,
-    phones: p.phones.map((ph) => ph.number),
-    email: p.email,
-    postalCode: addr?.postalCode ?? '',
-    line1: addr?.line1 ?? '',
-    identifiers: p.identifiers.map((i) => `${i.type}:${i.value}`),
-    previousFamilyNames: p.previousNames.map((n) => n.family),
-  };
-}
+/** The duplicate scorer's view of a stored or entered patient: one definition, shared with the hub. */
+export { dupCandidateOf as toDupCandidate } from '../../shared/sync/patient-merge.js';
 
 export interface VersionWrite {
   id: string;
