@@ -32,6 +32,8 @@ export default defineConfig({
           // each file is one single-threaded process (hub + desks in-process): let two run at once on a 2-core CI
           // machine (vitest's default there is one worker)
           maxWorkers: 2,
+          // a project with its own worker count runs as its own group, after the default one
+          sequence: { groupOrder: 1 },
         },
       },
       ...(pgUrl
