@@ -140,8 +140,9 @@ async function upsertDirectory(tx: Queryable, type: string, id: string, doc: unk
 
 async function writePatientKeys(tx: Queryable, patientId: string, doc: PatientInput): Promise<void> {
   await tx.query('DELETE FROM patient_keys WHERE patient_id = $1', [patientId]);
-  const keys = candidateKeys(dupCandidateOf(doc)).familyPhonetic.map((k) => `phon:${k}`);
-  for (const k of new Set(keys)) await tx.query('INSERT INTO patient_keys (patient_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [patientId, k]);
+  const keys = [...new Set(candidateKeys(dupCandidateOf(doc)).familyPhonetic.map((k) => `phon:${k}`))];
+  // one statement for all keys (each statement is a round-trip of 0.3-0.7 ms on PGlite)
+  if (keys.length) await tx.query('INSERT INTO patient_keys (patient_id, key) SELECT $1, k FROM unnest($2::text[]) AS u(k) ON CONFLICT DO NOTHING', [patientId, keys]);
 }
 
 async function applyPatientRegistered(tx: Queryable, op: SyncOp, now: string): Promise<void> {
@@ -164,14 +165,17 @@ async function applyPatientRegistered(tx: Queryable, op: SyncOp, now: string): P
     [p.id, p.mrn, canonicalJson(doc), doc.birthDate, op.deskId, op.opId, op.hlc, now],
   );
   const writes = registrationWrites(doc);
-  for (const f of PATIENT_SYNC_FIELDS) {
-    const v = canonicalJson(writes[f]);
-    await tx.query('INSERT INTO patient_fields (patient_id, field, value, hlc, op_id, desk_id) VALUES ($1, $2, $3, $4, $5, $6)', [p.id, f, v, op.hlc, op.opId, op.deskId]);
-    await tx.query(
-      'INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value) VALUES ($1, $2, $3, $4, 0, $5, $6)',
-      [op.opId, f, p.id, op.deskId, op.hlc, v],
-    );
-  }
+  const fields = [...PATIENT_SYNC_FIELDS];
+  const values = fields.map((f) => canonicalJson(writes[f]));
+  // every field's value and its write record: one multi-row INSERT per table (was one statement per field and table)
+  await tx.query(
+    'INSERT INTO patient_fields (patient_id, field, value, hlc, op_id, desk_id) SELECT $1, f, v, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS u(f, v)',
+    [p.id, fields, values, op.hlc, op.opId, op.deskId],
+  );
+  await tx.query(
+    'INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value) SELECT $1, f, $4, $5, 0, $6, v FROM unnest($2::text[], $3::text[]) AS u(f, v)',
+    [op.opId, fields, values, p.id, op.deskId, op.hlc],
+  );
   await writePatientKeys(tx, p.id, doc);
 
   // Same MRN on another patient (e.g. two standalone desks used the same local slot before the hub existed).
@@ -236,38 +240,53 @@ async function applyPatientUpdated(tx: Queryable, op: SyncOp, now: string): Prom
 
   let doc = JSON.parse(row.doc) as Record<string, unknown>;
   let identityChanged = false;
-  for (const [field, value] of values) {
-    const v = canonicalJson(value);
-    const stamp = { hlc: op.hlc, opId: op.opId };
-    const fc = await tx.query<{ hlc: string; op_id: string }>('SELECT hlc, op_id FROM patient_fields WHERE patient_id = $1 AND field = $2', [p.id, field]);
-    const c = fc.rows[0];
+  const stamp = { hlc: op.hlc, opId: op.opId };
+  const fields = [...values.keys()];
+  const texts = fields.map((f) => canonicalJson(values.get(f)));
+  // Current stamps of all changed fields in one query, every write record in one INSERT, all winning fields in one
+  // upsert (was 2-3 statements per field). Fields are independent, so batching keeps field-level LWW exactly.
+  const curStamps = await tx.query<{ field: string; hlc: string; op_id: string }>(
+    'SELECT field, hlc, op_id FROM patient_fields WHERE patient_id = $1 AND field = ANY($2::text[])',
+    [p.id, fields],
+  );
+  const stamps = new Map(curStamps.rows.map((r) => [r.field, { hlc: r.hlc, opId: r.op_id }]));
+  if (fields.length) {
     await tx.query(
-      'INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [op.opId, field, p.id, op.deskId, p.baseVersion, op.hlc, v],
+      'INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value) SELECT $1, f, $4, $5, $6::integer, $7, v FROM unnest($2::text[], $3::text[]) AS u(f, v)',
+      [op.opId, fields, texts, p.id, op.deskId, p.baseVersion, op.hlc],
     );
-    if (writeWins(c ? { hlc: c.hlc, opId: c.op_id } : undefined, stamp)) {
+  }
+  const winF: string[] = [];
+  const winV: string[] = [];
+  fields.forEach((field, i) => {
+    if (!writeWins(stamps.get(field), stamp)) return;
+    winF.push(field);
+    winV.push(texts[i]!);
+    doc = setField(doc, field, values.get(field));
+    if (IDENTITY_SYNC_FIELDS.has(field)) identityChanged = true;
+  });
+  if (winF.length) {
+    await tx.query(
+      `INSERT INTO patient_fields (patient_id, field, value, hlc, op_id, desk_id) SELECT $1, f, v, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS u(f, v)
+       ON CONFLICT (patient_id, field) DO UPDATE SET value = EXCLUDED.value, hlc = EXCLUDED.hlc, op_id = EXCLUDED.op_id, desk_id = EXCLUDED.desk_id`,
+      [p.id, winF, winV, op.hlc, op.opId, op.deskId],
+    );
+  }
+  for (const [i, field] of fields.entries()) {
+    if (!IDENTITY_SYNC_FIELDS.has(field)) continue;
+    const v = texts[i]!;
+    // Another desk changed this identity field from the same base version to a different value: a person decides.
+    const others = await tx.query<{ op_id: string; value: string }>(
+      `SELECT op_id, value FROM patient_field_writes
+       WHERE patient_id = $1 AND field = $2 AND base_version = $3 AND desk_id <> $4 AND op_id <> $5`,
+      [p.id, field, p.baseVersion, op.deskId, op.opId],
+    );
+    for (const o of others.rows) {
+      if (o.value === v) continue;
       await tx.query(
-        `INSERT INTO patient_fields (patient_id, field, value, hlc, op_id, desk_id) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (patient_id, field) DO UPDATE SET value = EXCLUDED.value, hlc = EXCLUDED.hlc, op_id = EXCLUDED.op_id, desk_id = EXCLUDED.desk_id`,
-        [p.id, field, v, op.hlc, op.opId, op.deskId],
+        `INSERT INTO patient_conflicts (id, patient_id, field, base_version, op_a, op_b, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+        [newId(), p.id, field, p.baseVersion, o.op_id, op.opId, now],
       );
-      doc = setField(doc, field, value);
-      if (IDENTITY_SYNC_FIELDS.has(field)) identityChanged = true;
-    }
-    if (IDENTITY_SYNC_FIELDS.has(field)) {
-      // Another desk changed this identity field from the same base version to a different value: a person decides.
-      const others = await tx.query<{ op_id: string; value: string }>(
-        `SELECT op_id, value FROM patient_field_writes
-         WHERE patient_id = $1 AND field = $2 AND base_version = $3 AND desk_id <> $4 AND op_id <> $5`,
-        [p.id, field, p.baseVersion, op.deskId, op.opId],
-      );
-      for (const o of others.rows) {
-        if (o.value === v) continue;
-        await tx.query(
-          `INSERT INTO patient_conflicts (id, patient_id, field, base_version, op_a, op_b, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-          [newId(), p.id, field, p.baseVersion, o.op_id, op.opId, now],
-        );
-      }
     }
   }
   // The merged document must still be a valid patient (fields are independent, so this holds unless a patch was bad).

@@ -7,6 +7,7 @@ import type { Patient, PatientInput, PatientHit } from '../../shared/domain/pati
 import type { DupCandidate } from '../../shared/patients/duplicate-score.js';
 import type { CommandTx } from '../store/store.js';
 import { writeSearchKeys, emailKey } from './search-keys.js';
+import { stmt } from '../store/stmt-cache.js';
 import { formatPhone, type FieldChange } from './changes.js';
 
 export interface PatientRow {
@@ -31,7 +32,7 @@ export interface PatientRow {
 }
 
 export function patientRow(db: Database.Database, id: string): PatientRow | undefined {
-  return db.prepare<[string], PatientRow>('SELECT * FROM patients WHERE id = ?').get(id);
+  return stmt<[string], PatientRow>(db, 'SELECT * FROM patients WHERE id = ?').get(id);
 }
 
 export function parseDoc(row: Pick<PatientRow, 'doc'>): PatientInput {
