@@ -138,8 +138,9 @@ async function upsertDirectory(tx: Queryable, type: string, id: string, doc: unk
   );
 }
 
-async function writePatientKeys(tx: Queryable, patientId: string, doc: PatientInput): Promise<void> {
-  await tx.query('DELETE FROM patient_keys WHERE patient_id = $1', [patientId]);
+/** `fresh`: a patient inserted in this op (it has no keys yet, nothing to delete). */
+async function writePatientKeys(tx: Queryable, patientId: string, doc: PatientInput, fresh = false): Promise<void> {
+  if (!fresh) await tx.query('DELETE FROM patient_keys WHERE patient_id = $1', [patientId]);
   const keys = [...new Set(candidateKeys(dupCandidateOf(doc)).familyPhonetic.map((k) => `phon:${k}`))];
   // one statement for all keys (each statement is a round-trip of 0.3-0.7 ms on PGlite)
   if (keys.length) await tx.query('INSERT INTO patient_keys (patient_id, key) SELECT $1, k FROM unnest($2::text[]) AS u(k) ON CONFLICT DO NOTHING', [patientId, keys]);
@@ -152,12 +153,17 @@ async function applyPatientRegistered(tx: Queryable, op: SyncOp, now: string): P
   const doc = parseDocTolerant(p.doc);
 
   const serial = Number(p.mrn.slice(0, 7));
-  if (serial >= HUB_MRN_FIRST) {
-    const granted = await tx.query('SELECT 1 FROM mrn_blocks_granted WHERE desk_id = $1 AND block_start <= $2 AND block_end >= $2', [op.deskId, serial]);
-    if (granted.rows.length === 0) throw new RejectOp('foreign-mrn', 'The MRN is in the hub range but not in a block granted to this desk');
-  }
-  const exists = await tx.query('SELECT 1 FROM patients WHERE id = $1', [p.id]);
-  if (exists.rows.length > 0) throw new RejectOp('foreign-entity', 'A patient with this id is already registered at the hub');
+  // The three checks of a registration in one round-trip: MRN granted to this desk, id not yet known, other
+  // patients with the same MRN (rejections keep their order: foreign-mrn before foreign-entity).
+  const checks = await tx.query<{ granted: boolean; known: boolean; same_mrn: string[] }>(
+    `SELECT EXISTS (SELECT 1 FROM mrn_blocks_granted WHERE desk_id = $1 AND block_start <= $2 AND block_end >= $2) AS granted,
+            EXISTS (SELECT 1 FROM patients WHERE id = $3) AS known,
+            ARRAY(SELECT id FROM patients WHERE mrn = $4 AND id <> $3 ORDER BY created_at LIMIT 5) AS same_mrn`,
+    [op.deskId, serial, p.id, p.mrn],
+  );
+  const check = checks.rows[0]!;
+  if (serial >= HUB_MRN_FIRST && !check.granted) throw new RejectOp('foreign-mrn', 'The MRN is in the hub range but not in a block granted to this desk');
+  if (check.known) throw new RejectOp('foreign-entity', 'A patient with this id is already registered at the hub');
 
   await tx.query(
     `INSERT INTO patients (id, mrn, doc, birth_date, hub_version, registered_desk, registered_op, registered_hlc, created_at, updated_at)
@@ -176,14 +182,13 @@ async function applyPatientRegistered(tx: Queryable, op: SyncOp, now: string): P
     'INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value) SELECT $1, f, $4, $5, 0, $6, v FROM unnest($2::text[], $3::text[]) AS u(f, v)',
     [op.opId, fields, values, p.id, op.deskId, op.hlc],
   );
-  await writePatientKeys(tx, p.id, doc);
+  await writePatientKeys(tx, p.id, doc, true);
 
   // Same MRN on another patient (e.g. two standalone desks used the same local slot before the hub existed).
-  const sameMrn = await tx.query<{ id: string }>('SELECT id FROM patients WHERE mrn = $1 AND id <> $2 ORDER BY created_at LIMIT 5', [p.mrn, p.id]);
-  for (const r of sameMrn.rows) {
+  for (const otherId of check.same_mrn) {
     await tx.query(
       `INSERT INTO merge_items (id, type, patient_a, patient_b, mrn, created_at) VALUES ($1, 'mrn-collision', $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [newId(), r.id, p.id, p.mrn, now],
+      [newId(), otherId, p.id, p.mrn, now],
     );
   }
   await detectDuplicates(tx, p.id, doc, op, now);
