@@ -138,10 +138,12 @@ async function upsertDirectory(tx: Queryable, type: string, id: string, doc: unk
   );
 }
 
-async function writePatientKeys(tx: Queryable, patientId: string, doc: PatientInput): Promise<void> {
-  await tx.query('DELETE FROM patient_keys WHERE patient_id = $1', [patientId]);
-  const keys = candidateKeys(dupCandidateOf(doc)).familyPhonetic.map((k) => `phon:${k}`);
-  for (const k of new Set(keys)) await tx.query('INSERT INTO patient_keys (patient_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [patientId, k]);
+/** `fresh`: a patient inserted in this op (it has no keys yet, nothing to delete). */
+async function writePatientKeys(tx: Queryable, patientId: string, doc: PatientInput, fresh = false): Promise<void> {
+  if (!fresh) await tx.query('DELETE FROM patient_keys WHERE patient_id = $1', [patientId]);
+  const keys = [...new Set(candidateKeys(dupCandidateOf(doc)).familyPhonetic.map((k) => `phon:${k}`))];
+  // one statement for all keys (each statement is a round-trip of 0.3-0.7 ms on PGlite)
+  if (keys.length) await tx.query('INSERT INTO patient_keys (patient_id, key) SELECT $1, k FROM unnest($2::text[]) AS u(k) ON CONFLICT DO NOTHING', [patientId, keys]);
 }
 
 async function applyPatientRegistered(tx: Queryable, op: SyncOp, now: string): Promise<void> {
@@ -151,12 +153,17 @@ async function applyPatientRegistered(tx: Queryable, op: SyncOp, now: string): P
   const doc = parseDocTolerant(p.doc);
 
   const serial = Number(p.mrn.slice(0, 7));
-  if (serial >= HUB_MRN_FIRST) {
-    const granted = await tx.query('SELECT 1 FROM mrn_blocks_granted WHERE desk_id = $1 AND block_start <= $2 AND block_end >= $2', [op.deskId, serial]);
-    if (granted.rows.length === 0) throw new RejectOp('foreign-mrn', 'The MRN is in the hub range but not in a block granted to this desk');
-  }
-  const exists = await tx.query('SELECT 1 FROM patients WHERE id = $1', [p.id]);
-  if (exists.rows.length > 0) throw new RejectOp('foreign-entity', 'A patient with this id is already registered at the hub');
+  // The three checks of a registration in one round-trip: MRN granted to this desk, id not yet known, other
+  // patients with the same MRN (rejections keep their order: foreign-mrn before foreign-entity).
+  const checks = await tx.query<{ granted: boolean; known: boolean; same_mrn: string[] }>(
+    `SELECT EXISTS (SELECT 1 FROM mrn_blocks_granted WHERE desk_id = $1 AND block_start <= $2 AND block_end >= $2) AS granted,
+            EXISTS (SELECT 1 FROM patients WHERE id = $3) AS known,
+            ARRAY(SELECT id FROM patients WHERE mrn = $4 AND id <> $3 ORDER BY created_at LIMIT 5) AS same_mrn`,
+    [op.deskId, serial, p.id, p.mrn],
+  );
+  const check = checks.rows[0]!;
+  if (serial >= HUB_MRN_FIRST && !check.granted) throw new RejectOp('foreign-mrn', 'The MRN is in the hub range but not in a block granted to this desk');
+  if (check.known) throw new RejectOp('foreign-entity', 'A patient with this id is already registered at the hub');
 
   await tx.query(
     `INSERT INTO patients (id, mrn, doc, birth_date, hub_version, registered_desk, registered_op, registered_hlc, created_at, updated_at)
@@ -164,22 +171,24 @@ async function applyPatientRegistered(tx: Queryable, op: SyncOp, now: string): P
     [p.id, p.mrn, canonicalJson(doc), doc.birthDate, op.deskId, op.opId, op.hlc, now],
   );
   const writes = registrationWrites(doc);
-  for (const f of PATIENT_SYNC_FIELDS) {
-    const v = canonicalJson(writes[f]);
-    await tx.query('INSERT INTO patient_fields (patient_id, field, value, hlc, op_id, desk_id) VALUES ($1, $2, $3, $4, $5, $6)', [p.id, f, v, op.hlc, op.opId, op.deskId]);
-    await tx.query(
-      'INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value) VALUES ($1, $2, $3, $4, 0, $5, $6)',
-      [op.opId, f, p.id, op.deskId, op.hlc, v],
-    );
-  }
-  await writePatientKeys(tx, p.id, doc);
+  const fields = [...PATIENT_SYNC_FIELDS];
+  const values = fields.map((f) => canonicalJson(writes[f]));
+  // every field's value and its write record: one multi-row INSERT per table (was one statement per field and table)
+  await tx.query(
+    'INSERT INTO patient_fields (patient_id, field, value, hlc, op_id, desk_id) SELECT $1, f, v, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS u(f, v)',
+    [p.id, fields, values, op.hlc, op.opId, op.deskId],
+  );
+  await tx.query(
+    'INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value) SELECT $1, f, $4, $5, 0, $6, v FROM unnest($2::text[], $3::text[]) AS u(f, v)',
+    [op.opId, fields, values, p.id, op.deskId, op.hlc],
+  );
+  await writePatientKeys(tx, p.id, doc, true);
 
   // Same MRN on another patient (e.g. two standalone desks used the same local slot before the hub existed).
-  const sameMrn = await tx.query<{ id: string }>('SELECT id FROM patients WHERE mrn = $1 AND id <> $2 ORDER BY created_at LIMIT 5', [p.mrn, p.id]);
-  for (const r of sameMrn.rows) {
+  for (const otherId of check.same_mrn) {
     await tx.query(
       `INSERT INTO merge_items (id, type, patient_a, patient_b, mrn, created_at) VALUES ($1, 'mrn-collision', $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [newId(), r.id, p.id, p.mrn, now],
+      [newId(), otherId, p.id, p.mrn, now],
     );
   }
   await detectDuplicates(tx, p.id, doc, op, now);
@@ -236,38 +245,53 @@ async function applyPatientUpdated(tx: Queryable, op: SyncOp, now: string): Prom
 
   let doc = JSON.parse(row.doc) as Record<string, unknown>;
   let identityChanged = false;
-  for (const [field, value] of values) {
-    const v = canonicalJson(value);
-    const stamp = { hlc: op.hlc, opId: op.opId };
-    const fc = await tx.query<{ hlc: string; op_id: string }>('SELECT hlc, op_id FROM patient_fields WHERE patient_id = $1 AND field = $2', [p.id, field]);
-    const c = fc.rows[0];
+  const stamp = { hlc: op.hlc, opId: op.opId };
+  const fields = [...values.keys()];
+  const texts = fields.map((f) => canonicalJson(values.get(f)));
+  // Current stamps of all changed fields in one query, every write record in one INSERT, all winning fields in one
+  // upsert (was 2-3 statements per field). Fields are independent, so batching keeps field-level LWW exactly.
+  const curStamps = await tx.query<{ field: string; hlc: string; op_id: string }>(
+    'SELECT field, hlc, op_id FROM patient_fields WHERE patient_id = $1 AND field = ANY($2::text[])',
+    [p.id, fields],
+  );
+  const stamps = new Map(curStamps.rows.map((r) => [r.field, { hlc: r.hlc, opId: r.op_id }]));
+  if (fields.length) {
     await tx.query(
-      'INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [op.opId, field, p.id, op.deskId, p.baseVersion, op.hlc, v],
+      'INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value) SELECT $1, f, $4, $5, $6::integer, $7, v FROM unnest($2::text[], $3::text[]) AS u(f, v)',
+      [op.opId, fields, texts, p.id, op.deskId, p.baseVersion, op.hlc],
     );
-    if (writeWins(c ? { hlc: c.hlc, opId: c.op_id } : undefined, stamp)) {
+  }
+  const winF: string[] = [];
+  const winV: string[] = [];
+  fields.forEach((field, i) => {
+    if (!writeWins(stamps.get(field), stamp)) return;
+    winF.push(field);
+    winV.push(texts[i]!);
+    doc = setField(doc, field, values.get(field));
+    if (IDENTITY_SYNC_FIELDS.has(field)) identityChanged = true;
+  });
+  if (winF.length) {
+    await tx.query(
+      `INSERT INTO patient_fields (patient_id, field, value, hlc, op_id, desk_id) SELECT $1, f, v, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS u(f, v)
+       ON CONFLICT (patient_id, field) DO UPDATE SET value = EXCLUDED.value, hlc = EXCLUDED.hlc, op_id = EXCLUDED.op_id, desk_id = EXCLUDED.desk_id`,
+      [p.id, winF, winV, op.hlc, op.opId, op.deskId],
+    );
+  }
+  for (const [i, field] of fields.entries()) {
+    if (!IDENTITY_SYNC_FIELDS.has(field)) continue;
+    const v = texts[i]!;
+    // Another desk changed this identity field from the same base version to a different value: a person decides.
+    const others = await tx.query<{ op_id: string; value: string }>(
+      `SELECT op_id, value FROM patient_field_writes
+       WHERE patient_id = $1 AND field = $2 AND base_version = $3 AND desk_id <> $4 AND op_id <> $5`,
+      [p.id, field, p.baseVersion, op.deskId, op.opId],
+    );
+    for (const o of others.rows) {
+      if (o.value === v) continue;
       await tx.query(
-        `INSERT INTO patient_fields (patient_id, field, value, hlc, op_id, desk_id) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (patient_id, field) DO UPDATE SET value = EXCLUDED.value, hlc = EXCLUDED.hlc, op_id = EXCLUDED.op_id, desk_id = EXCLUDED.desk_id`,
-        [p.id, field, v, op.hlc, op.opId, op.deskId],
+        `INSERT INTO patient_conflicts (id, patient_id, field, base_version, op_a, op_b, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+        [newId(), p.id, field, p.baseVersion, o.op_id, op.opId, now],
       );
-      doc = setField(doc, field, value);
-      if (IDENTITY_SYNC_FIELDS.has(field)) identityChanged = true;
-    }
-    if (IDENTITY_SYNC_FIELDS.has(field)) {
-      // Another desk changed this identity field from the same base version to a different value: a person decides.
-      const others = await tx.query<{ op_id: string; value: string }>(
-        `SELECT op_id, value FROM patient_field_writes
-         WHERE patient_id = $1 AND field = $2 AND base_version = $3 AND desk_id <> $4 AND op_id <> $5`,
-        [p.id, field, p.baseVersion, op.deskId, op.opId],
-      );
-      for (const o of others.rows) {
-        if (o.value === v) continue;
-        await tx.query(
-          `INSERT INTO patient_conflicts (id, patient_id, field, base_version, op_a, op_b, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-          [newId(), p.id, field, p.baseVersion, o.op_id, op.opId, now],
-        );
-      }
     }
   }
   // The merged document must still be a valid patient (fields are independent, so this holds unless a patch was bad).

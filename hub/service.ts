@@ -294,9 +294,18 @@ export class HubService {
           );
         try {
           await savepoint(tx, 'op_apply', async () => {
-            await insertOp('applied');
-            const s = await tx.query<{ value: unknown }>(`UPDATE hub_counters SET value = value + 1 WHERE name = 'server_seq' RETURNING value`);
-            await tx.query('INSERT INTO changes (server_seq, op_id) VALUES ($1, $2)', [num(s.rows[0]!.value), op.opId]);
+            // the op row, the next server_seq and its change row in one statement (was three round-trips); the
+            // counter row lock taken here still orders server_seq by commit as before
+            await tx.query(
+              `WITH o AS (
+                 INSERT INTO ops (op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, schema_version, content_hash, status, received_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'applied', $11) RETURNING op_id
+               ), s AS (
+                 UPDATE hub_counters SET value = value + 1 WHERE name = 'server_seq' RETURNING value
+               )
+               INSERT INTO changes (server_seq, op_id) SELECT s.value, o.op_id FROM s, o`,
+              [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, payloadText, op.hlc, op.schemaVersion, hash, now],
+            );
             await applyOp(tx, op, now);
           });
         } catch (e) {

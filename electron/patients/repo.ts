@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { Patient, PatientInput, PatientHit } from '../../shared/domain/patient.js';
 import type { CommandTx } from '../store/store.js';
 import { writeSearchKeys, emailKey } from './search-keys.js';
+import { stmt } from '../store/stmt-cache.js';
 import { formatPhone, type FieldChange } from './changes.js';
 
 export interface PatientRow {
@@ -30,7 +31,7 @@ export interface PatientRow {
 }
 
 export function patientRow(db: Database.Database, id: string): PatientRow | undefined {
-  return db.prepare<[string], PatientRow>('SELECT * FROM patients WHERE id = ?').get(id);
+  return stmt<[string], PatientRow>(db, 'SELECT * FROM patients WHERE id = ?').get(id);
 }
 
 export function parseDoc(row: Pick<PatientRow, 'doc'>): PatientInput {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { doubleMetaphone } from 'double-metaphone';
+import { stmt } from '../store/stmt-cache.js';
 import { fold, nameParts, phoneDigits } from '../../shared/text.js';
 import type { PatientInput } from '../../shared/domain/patient.js';
 
@@ -47,15 +48,15 @@ export function nameKeyRows(p: Pick<PatientInput, 'name' | 'preferredName' | 'pr
 
 /** Rewrites all search keys of a patient (inside the caller's transaction). */
 export function writeSearchKeys(db: Database.Database, patientId: string, p: PatientInput): void {
-  db.prepare('DELETE FROM patient_names WHERE patient_id = ?').run(patientId);
-  db.prepare('DELETE FROM patient_phones WHERE patient_id = ?').run(patientId);
-  db.prepare('DELETE FROM patient_identifiers WHERE patient_id = ?').run(patientId);
-  const insName = db.prepare('INSERT INTO patient_names (patient_id, family_key, given_key, kind, family_phon) VALUES (?, ?, ?, ?, ?)');
+  stmt(db, 'DELETE FROM patient_names WHERE patient_id = ?').run(patientId);
+  stmt(db, 'DELETE FROM patient_phones WHERE patient_id = ?').run(patientId);
+  stmt(db, 'DELETE FROM patient_identifiers WHERE patient_id = ?').run(patientId);
+  const insName = stmt(db, 'INSERT INTO patient_names (patient_id, family_key, given_key, kind, family_phon) VALUES (?, ?, ?, ?, ?)');
   for (const r of nameKeyRows(p)) insName.run(patientId, r.family_key, r.given_key, r.kind, r.family_phon);
-  const insPhone = db.prepare('INSERT INTO patient_phones (patient_id, digits) VALUES (?, ?)');
+  const insPhone = stmt(db, 'INSERT INTO patient_phones (patient_id, digits) VALUES (?, ?)');
   const phones = new Set(p.phones.map((ph) => phoneDigits(ph.number)).filter((d) => d.length === 10));
   for (const d of phones) insPhone.run(patientId, d);
-  const insId = db.prepare('INSERT INTO patient_identifiers (patient_id, id_key) VALUES (?, ?)');
+  const insId = stmt(db, 'INSERT INTO patient_identifiers (patient_id, id_key) VALUES (?, ?)');
   const ids = new Set(p.identifiers.map((i) => `${i.type}:${fold(i.value)}`));
   for (const k of ids) insId.run(patientId, k);
 }

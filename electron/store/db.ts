@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { migrations, LATEST_SCHEMA_VERSION } from './migrations.js';
 import { newId } from '../../shared/ids.js';
+import { stmt } from './stmt-cache.js';
 
 export class StoreOpenError extends Error {
   constructor(message: string) {
@@ -100,9 +101,9 @@ function ensureDeskIdentity(db: Database.Database): void {
 }
 
 export function getMeta(db: Database.Database, key: string): string | undefined {
-  return db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value;
+  return stmt<[string], { value: string }>(db, 'SELECT value FROM meta WHERE key = ?').get(key)?.value;
 }
 
 export function setMeta(db: Database.Database, key: string, value: string): void {
-  db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  stmt(db, 'INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
 }

@@ -38,6 +38,7 @@ import { patientRow, type PatientRow } from '../patients/repo.js';
 import { applyMergeLink, applyMergeUnlink, type PatientMergedPayload, type PatientUnmergedPayload } from '../patients/merge.js';
 import { LOCAL_SLOT_SIZE, localSlot } from '../patients/mrn.js';
 import { META } from './local.js';
+import { stmt } from '../store/stmt-cache.js';
 
 export interface PageResult {
   applied: number;
@@ -56,24 +57,24 @@ export function remoteActor(deskId: string): Actor {
 // ---- stamps -------------------------------------------------------------------------------------------------------
 
 function fieldStamp(db: Database.Database, patientId: string, field: string): FieldStamp | undefined {
-  const r = db.prepare<[string, string], { hlc: string; op_id: string }>('SELECT hlc, op_id FROM patient_field_stamps WHERE patient_id = ? AND field = ?').get(patientId, field);
+  const r = stmt<[string, string], { hlc: string; op_id: string }>(db, 'SELECT hlc, op_id FROM patient_field_stamps WHERE patient_id = ? AND field = ?').get(patientId, field);
   return r ? { hlc: r.hlc, opId: r.op_id } : undefined;
 }
 
 function putFieldStamp(db: Database.Database, patientId: string, field: string, s: FieldStamp): void {
-  db.prepare(
+  stmt(db, 
     `INSERT INTO patient_field_stamps (patient_id, field, hlc, op_id) VALUES (?, ?, ?, ?)
      ON CONFLICT (patient_id, field) DO UPDATE SET hlc = excluded.hlc, op_id = excluded.op_id`,
   ).run(patientId, field, s.hlc, s.opId);
 }
 
 function entityStamp(db: Database.Database, type: string, id: string): FieldStamp | undefined {
-  const r = db.prepare<[string, string], { hlc: string; op_id: string }>('SELECT hlc, op_id FROM sync_entity_stamps WHERE entity_type = ? AND entity_id = ?').get(type, id);
+  const r = stmt<[string, string], { hlc: string; op_id: string }>(db, 'SELECT hlc, op_id FROM sync_entity_stamps WHERE entity_type = ? AND entity_id = ?').get(type, id);
   return r ? { hlc: r.hlc, opId: r.op_id } : undefined;
 }
 
 function putEntityStamp(db: Database.Database, type: string, id: string, s: FieldStamp): void {
-  db.prepare(
+  stmt(db, 
     `INSERT INTO sync_entity_stamps (entity_type, entity_id, hlc, op_id) VALUES (?, ?, ?, ?)
      ON CONFLICT (entity_type, entity_id) DO UPDATE SET hlc = excluded.hlc, op_id = excluded.op_id`,
   ).run(type, id, s.hlc, s.opId);
@@ -93,8 +94,7 @@ function stampIfWins(db: Database.Database, patientId: string, field: string, s:
  */
 export function catchUpLocalStamps(db: Database.Database): number {
   const from = Number(getMeta(db, META.stampsSeq) ?? '0');
-  const rows = db
-    .prepare<[number], { desk_seq: number; op_id: string; kind: string; entity_id: string; payload: string; hlc: string }>(
+  const rows = stmt<[number], { desk_seq: number; op_id: string; kind: string; entity_id: string; payload: string; hlc: string }>(db, 
       `SELECT desk_seq, op_id, kind, entity_id, payload, hlc FROM outbox WHERE desk_seq > ? ORDER BY desk_seq`,
     )
     .all(from);
@@ -140,7 +140,7 @@ export function applyPage(store: Store, page: PullResponse): PageResult {
       page = { ...page, changes: fresh };
     }
     catchUpLocalStamps(tx.db);
-    const isEcho = tx.db.prepare<[string], { x: number }>('SELECT 1 x FROM outbox WHERE op_id = ?');
+    const isEcho = stmt<[string], { x: number }>(tx.db, 'SELECT 1 x FROM outbox WHERE op_id = ?');
     for (const c of page.changes) {
       tx.receive(c.hlc);
       if (isEcho.get(c.opId)) {
@@ -161,8 +161,7 @@ export function applyPage(store: Store, page: PullResponse): PageResult {
 }
 
 function park(tx: RemoteTx, c: Change, reason: string): void {
-  tx.db
-    .prepare('INSERT INTO sync_parked (server_seq, op_id, kind, entity_id, reason, change, parked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (server_seq) DO NOTHING')
+  stmt(tx.db, 'INSERT INTO sync_parked (server_seq, op_id, kind, entity_id, reason, change, parked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (server_seq) DO NOTHING')
     .run(c.serverSeq, c.opId, c.kind.slice(0, 64), c.entityId.slice(0, 128), reason, JSON.stringify(c), tx.now);
 }
 
@@ -199,16 +198,14 @@ function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number>): Out
       if (!p.success || p.data.id !== c.entityId) return { parked: 'invalid-payload' };
       if (!writeWins(entityStamp(tx.db, 'user', p.data.id), stamp)) return 'applied';
       const u = p.data;
-      const taken = tx.db.prepare<[string, string], { id: string }>('SELECT id FROM users WHERE username = ? AND id <> ?').get(u.username, u.id);
+      const taken = stmt<[string, string], { id: string }>(tx.db, 'SELECT id FROM users WHERE username = ? AND id <> ?').get(u.username, u.id);
       if (taken) return { parked: 'username-taken' };
-      const exists = tx.db.prepare('SELECT 1 FROM users WHERE id = ?').get(u.id);
+      const exists = stmt(tx.db, 'SELECT 1 FROM users WHERE id = ?').get(u.id);
       if (exists) {
-        tx.db
-          .prepare('UPDATE users SET username = ?, display_name = ?, role = ?, password_hash = ?, active = ?, updated_at = ? WHERE id = ?')
+        stmt(tx.db, 'UPDATE users SET username = ?, display_name = ?, role = ?, password_hash = ?, active = ?, updated_at = ? WHERE id = ?')
           .run(u.username, u.displayName, u.role, u.passwordHash, u.active ? 1 : 0, tx.now, u.id);
       } else {
-        tx.db
-          .prepare('INSERT INTO users (id, username, display_name, role, password_hash, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        stmt(tx.db, 'INSERT INTO users (id, username, display_name, role, password_hash, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
           .run(u.id, u.username, u.displayName, u.role, u.passwordHash, u.active ? 1 : 0, tx.now, tx.now);
       }
       putEntityStamp(tx.db, 'user', u.id, stamp);
@@ -219,7 +216,7 @@ function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number>): Out
       const p = sitePayloadSchema.safeParse(c.payload);
       if (!p.success) return { parked: 'invalid-payload' };
       if (!writeWins(entityStamp(tx.db, 'site', 'site'), stamp)) return 'applied';
-      const r = tx.db.prepare('UPDATE site SET name = ?, time_zone = ?, updated_at = ? WHERE id = 1').run(p.data.siteName, p.data.timeZone, tx.now);
+      const r = stmt(tx.db, 'UPDATE site SET name = ?, time_zone = ?, updated_at = ? WHERE id = 1').run(p.data.siteName, p.data.timeZone, tx.now);
       if (r.changes !== 1) return { parked: 'site-not-set-up' };
       putEntityStamp(tx.db, 'site', 'site', stamp);
       tx.audit(actor, { action: 'site.synced', entityType: 'site', entityId: 'site', detail: { fromDesk: c.deskId, opId: c.opId } });
@@ -258,7 +255,7 @@ function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number>): Out
 }
 
 function noteVersion(db: Database.Database, id: string, changed: Map<string, number>): void {
-  const v = db.prepare<[string], { version: number }>('SELECT version FROM patients WHERE id = ?').get(id);
+  const v = stmt<[string], { version: number }>(db, 'SELECT version FROM patients WHERE id = ?').get(id);
   if (v) changed.set(id, v.version);
 }
 
@@ -293,11 +290,10 @@ function applyRegistered(tx: RemoteTx, c: Change, actor: Actor, id: string, mrn:
     mergeFields(tx, c, actor, existing, PATIENT_SYNC_FIELDS.map((f) => [f, getField(doc as unknown as Record<string, unknown>, f) ?? null]), stamp, changed);
     return 'applied';
   }
-  const sameMrn = tx.db.prepare<[string], { id: string }>('SELECT id FROM patients WHERE mrn = ?').get(mrn);
+  const sameMrn = stmt<[string], { id: string }>(tx.db, 'SELECT id FROM patients WHERE mrn = ?').get(mrn);
   if (sameMrn) return { parked: 'mrn-collision' };
   const cols = rowColumns(doc);
-  tx.db
-    .prepare(
+  stmt(tx.db, 
       `INSERT INTO patients (id, mrn, family, given, middle, suffix, preferred_name, birth_date, sex_at_birth, phone, email_key, doc, version,
                              created_at, created_by, updated_at, updated_by)
        VALUES (@id, @mrn, @family, @given, @middle, @suffix, @preferred_name, @birth_date, @sex_at_birth, @phone, @email_key, @doc, 1,
@@ -305,8 +301,7 @@ function applyRegistered(tx: RemoteTx, c: Change, actor: Actor, id: string, mrn:
     )
     .run({ ...cols, id, mrn, now: tx.now, user: actor.userId });
   const changes = diffPatient(null, doc);
-  tx.db
-    .prepare('INSERT INTO patient_versions (patient_id, version, action, doc, changes, changed_at, changed_by) VALUES (?, 1, ?, ?, ?, ?, ?)')
+  stmt(tx.db, 'INSERT INTO patient_versions (patient_id, version, action, doc, changes, changed_at, changed_by) VALUES (?, 1, ?, ?, ?, ?, ?)')
     .run(id, 'registered', cols.doc, JSON.stringify(changes), tx.now, actor.userId);
   writeSearchKeys(tx.db, id, doc);
   for (const f of PATIENT_SYNC_FIELDS) stampIfWins(tx.db, id, f, stamp);
@@ -330,8 +325,7 @@ function mergeFields(tx: RemoteTx, c: Change, actor: Actor, row: PatientRow, wri
   const changes = diffPatient(before, next);
   const version = row.version + 1;
   const cols = rowColumns(next);
-  const r = tx.db
-    .prepare(
+  const r = stmt(tx.db, 
       `UPDATE patients SET family = @family, given = @given, middle = @middle, suffix = @suffix, preferred_name = @preferred_name,
          birth_date = @birth_date, sex_at_birth = @sex_at_birth, phone = @phone, email_key = @email_key, doc = @doc, version = @version,
          updated_at = @now, updated_by = @user
@@ -339,8 +333,7 @@ function mergeFields(tx: RemoteTx, c: Change, actor: Actor, row: PatientRow, wri
     )
     .run({ ...cols, id: row.id, version, now: tx.now, user: actor.userId });
   if (r.changes !== 1) throw new Error('patient version moved inside the transaction');
-  tx.db
-    .prepare('INSERT INTO patient_versions (patient_id, version, action, doc, changes, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  stmt(tx.db, 'INSERT INTO patient_versions (patient_id, version, action, doc, changes, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(row.id, version, 'synced', cols.doc, JSON.stringify(changes), tx.now, actor.userId);
   writeSearchKeys(tx.db, row.id, next);
   tx.audit(actor, { action: 'patient.synced', entityType: 'patient', entityId: row.id, detail: { fromDesk: c.deskId, opId: c.opId, kind: c.kind, version, fields: changes.map((x) => x.field) } });
@@ -368,10 +361,10 @@ function rowColumns(p: PatientInput) {
  */
 function consumeMrn(db: Database.Database, mrn: string): void {
   const serial = Number(mrn.slice(0, 7));
-  const b = db.prepare<[number, number], { block_start: number; block_end: number; next_value: number }>('SELECT * FROM mrn_blocks WHERE block_start <= ? AND block_end >= ?').get(serial, serial);
+  const b = stmt<[number, number], { block_start: number; block_end: number; next_value: number }>(db, 'SELECT * FROM mrn_blocks WHERE block_start <= ? AND block_end >= ?').get(serial, serial);
   if (b && b.next_value <= serial) {
-    if (serial >= b.block_end) db.prepare('DELETE FROM mrn_blocks WHERE block_start = ?').run(b.block_start);
-    else db.prepare('UPDATE mrn_blocks SET next_value = ? WHERE block_start = ?').run(serial + 1, b.block_start);
+    if (serial >= b.block_end) stmt(db, 'DELETE FROM mrn_blocks WHERE block_start = ?').run(b.block_start);
+    else stmt(db, 'UPDATE mrn_blocks SET next_value = ? WHERE block_start = ?').run(serial + 1, b.block_start);
   }
   const slotStart = localSlot(db) * LOCAL_SLOT_SIZE;
   const localNext = getMeta(db, 'mrn.local_next');
