@@ -42,7 +42,10 @@ export function toPatient(row: PatientRow): Patient {
   return { ...parseDoc(row), id: row.id, mrn: row.mrn, version: row.version, createdAt: row.created_at, updatedAt: row.updated_at, mergedInto: row.merged_into };
 }
 
-export function toHit(row: PatientRow, matchedOn: string[], score: number): PatientHit {
+/** The columns a search hit shows. */
+export type HitRow = Pick<PatientRow, 'id' | 'mrn' | 'family' | 'given' | 'middle' | 'suffix' | 'preferred_name' | 'birth_date' | 'sex_at_birth' | 'phone'>;
+
+export function toHit(row: HitRow, matchedOn: string[], score: number): PatientHit {
   return {
     id: row.id,
     mrn: row.mrn,
@@ -72,11 +75,9 @@ export interface VersionWrite {
   mrn?: string;
 }
 
-/** Writes a patient version: the row (insert or update), its history row and its search keys. Inside a command. */
-export function writePatientVersion(tx: CommandTx, w: VersionWrite): void {
-  const p = w.doc;
-  const cols = {
-    id: w.id,
+/** The patients-row columns derived from a patient document (search/list columns + the document itself). */
+export function patientColumns(p: PatientInput) {
+  return {
     family: p.name.family,
     given: p.name.given,
     middle: p.name.middle,
@@ -87,10 +88,13 @@ export function writePatientVersion(tx: CommandTx, w: VersionWrite): void {
     phone: p.phones[0] ? formatPhone(p.phones[0].number) : '',
     email_key: emailKey(p.email),
     doc: JSON.stringify(p),
-    version: w.version,
-    now: tx.now,
-    user: tx.actor.userId,
   };
+}
+
+/** Writes a patient version: the row (insert or update), its history row and its search keys. Inside a command. */
+export function writePatientVersion(tx: CommandTx, w: VersionWrite): void {
+  const p = w.doc;
+  const cols = { id: w.id, ...patientColumns(p), version: w.version, now: tx.now, user: tx.actor.userId };
   if (w.action === 'registered') {
     if (!w.mrn) throw new Error('a new patient needs an MRN');
     tx.db

@@ -18,7 +18,7 @@
  * Pure read: auditing the search is the caller's job (electron/patients/handlers.ts).
  */
 import type Database from 'better-sqlite3';
-import type { PatientRow as StoredPatientRow } from './repo.js';
+import { toHit, type PatientRow as StoredPatientRow } from './repo.js';
 import type { PatientHit } from '../../shared/domain/patient.js';
 import { parseSearchQuery, KEY_END, type NameInterpretation } from '../../shared/patients/search-query.js';
 import { fold } from '../../shared/text.js';
@@ -206,20 +206,7 @@ class Candidates {
     }
     // Within one score, alphabetical by the legal name shown.
     out.sort((a, b) => b.c.score - a.c.score || cmp(a.f, b.f) || cmp(a.g, b.g) || cmp(a.c.id, b.c.id));
-    return out.map(({ c, row }) => ({
-      id: row.id,
-      mrn: row.mrn,
-      family: row.family,
-      given: row.given,
-      middle: row.middle,
-      suffix: row.suffix,
-      preferredName: row.preferred_name,
-      birthDate: row.birth_date,
-      sexAtBirth: row.sex_at_birth as PatientHit['sexAtBirth'],
-      phone: row.phone,
-      matchedOn: c.matched,
-      score: c.score,
-    }));
+    return out.map(({ c, row }) => toHit(row, c.matched, c.score));
   }
 }
 

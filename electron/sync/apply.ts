@@ -32,9 +32,8 @@ import {
 } from '../../shared/sync/protocol.js';
 import { PATIENT_SYNC_FIELDS, canonicalJson, fieldSchema, getField, isPatientField, setField, writeWins, type FieldStamp } from '../../shared/sync/patient-merge.js';
 import { diffPatient } from '../patients/changes.js';
-import { formatPhone } from '../patients/changes.js';
-import { emailKey, writeSearchKeys } from '../patients/search-keys.js';
-import { patientRow, type PatientRow } from '../patients/repo.js';
+import { writeSearchKeys } from '../patients/search-keys.js';
+import { patientColumns, patientRow, type PatientRow } from '../patients/repo.js';
 import { applyMergeLink, applyMergeUnlink, type PatientMergedPayload, type PatientUnmergedPayload } from '../patients/merge.js';
 import { LOCAL_SLOT_SIZE, localSlot } from '../patients/mrn.js';
 import { META } from './local.js';
@@ -292,7 +291,7 @@ function applyRegistered(tx: RemoteTx, c: Change, actor: Actor, id: string, mrn:
   }
   const sameMrn = stmt<[string], { id: string }>(tx.db, 'SELECT id FROM patients WHERE mrn = ?').get(mrn);
   if (sameMrn) return { parked: 'mrn-collision' };
-  const cols = rowColumns(doc);
+  const cols = patientColumns(doc);
   stmt(tx.db, 
       `INSERT INTO patients (id, mrn, family, given, middle, suffix, preferred_name, birth_date, sex_at_birth, phone, email_key, doc, version,
                              created_at, created_by, updated_at, updated_by)
@@ -324,7 +323,7 @@ function mergeFields(tx: RemoteTx, c: Change, actor: Actor, row: PatientRow, wri
   const next = doc as unknown as PatientInput;
   const changes = diffPatient(before, next);
   const version = row.version + 1;
-  const cols = rowColumns(next);
+  const cols = patientColumns(next);
   const r = stmt(tx.db, 
       `UPDATE patients SET family = @family, given = @given, middle = @middle, suffix = @suffix, preferred_name = @preferred_name,
          birth_date = @birth_date, sex_at_birth = @sex_at_birth, phone = @phone, email_key = @email_key, doc = @doc, version = @version,
@@ -340,20 +339,6 @@ function mergeFields(tx: RemoteTx, c: Change, actor: Actor, row: PatientRow, wri
   changed.set(row.id, version);
 }
 
-function rowColumns(p: PatientInput) {
-  return {
-    family: p.name.family,
-    given: p.name.given,
-    middle: p.name.middle,
-    suffix: p.name.suffix,
-    preferred_name: p.preferredName,
-    birth_date: p.birthDate,
-    sex_at_birth: p.sexAtBirth,
-    phone: p.phones[0] ? formatPhone(p.phones[0].number) : '',
-    email_key: emailKey(p.email),
-    doc: JSON.stringify(p),
-  };
-}
 
 /**
  * A pulled registration used an MRN: if it lies in a block this desk still holds (its own number, pushed before this
