@@ -46,6 +46,7 @@ import {
 } from '../shared/sync/patient-merge.js';
 import type { Queryable } from './db.js';
 import { RejectOp } from './errors.js';
+import { hubDomainFor } from './domains.js';
 
 /** Registrations at other desks within this many days (by HLC) of a new one are checked as possible duplicates. */
 export const DUPLICATE_WINDOW_MS = 7 * 24 * 3600 * 1000;
@@ -122,8 +123,11 @@ export async function applyOp(tx: Queryable, op: SyncOp, now: string): Promise<v
       return applyPatientMerged(tx, op, now);
     case 'patient.unmerged':
       return applyPatientUnmerged(tx, op, now);
-    default:
-      throw new RejectOp('unknown-kind', `The hub does not know ops of kind "${op.kind}"`);
+    default: {
+      const domain = hubDomainFor(op.kind);
+      if (!domain) throw new RejectOp('unknown-kind', `The hub does not know ops of kind "${op.kind}"`);
+      return domain.apply(tx, op, now);
+    }
   }
 }
 

@@ -6,19 +6,15 @@
  * Storage notes: op payloads and documents are stored as TEXT holding JSON (not jsonb) because jsonb refuses some
  * strings JSON allows (\u0000, lone surrogates), and a payload the hub cannot store must never wedge a desk's queue.
  */
-import type { HubDb, Queryable } from './db.js';
+import type { HubDb } from './db.js';
+import { exec, type HubMigration } from './migration-kit.js';
+import { visitHubMigrations } from './visits/migrations.js';
+import { paymentHubMigrations } from './payments/migrations.js';
 
-export interface HubMigration {
-  version: number;
-  name: string;
-  up: (tx: Queryable) => Promise<void>;
-}
+export type { HubMigration } from './migration-kit.js';
 
-async function exec(tx: Queryable, sql: string): Promise<void> {
-  for (const stmt of sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) await tx.query(stmt);
-}
-
-export const hubMigrations: HubMigration[] = [
+/** Numbers: 1-2 core (this file), 3.. each domain's own list (hub/visits, hub/payments); unique and consecutive. */
+const coreHubMigrations: HubMigration[] = [
   {
     version: 1,
     name: 'hub foundation: desks, enrollment, ops log, changes feed, materialised entities, review items, mrn blocks',
@@ -199,6 +195,11 @@ export const hubMigrations: HubMigration[] = [
       ),
   },
 ];
+
+export const hubMigrations: HubMigration[] = [...coreHubMigrations, ...visitHubMigrations, ...paymentHubMigrations].sort((a, b) => a.version - b.version);
+hubMigrations.forEach((m, i) => {
+  if (m.version !== i + 1) throw new Error(`hub migrations must be numbered 1..n without gaps or repeats; found ${m.version} at position ${i + 1} (${m.name})`);
+});
 
 export const LATEST_HUB_SCHEMA = hubMigrations[hubMigrations.length - 1]!.version;
 

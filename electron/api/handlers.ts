@@ -5,6 +5,8 @@ import { patientHandlers } from '../patients/handlers.js';
 import { auditHandlers } from '../audit/handlers.js';
 import { syncHandlers } from '../sync/handlers.js';
 import { mergeHandlers } from '../patients/merge.js';
+import { visitHandlers } from '../visits/handlers.js';
+import { paymentHandlers } from '../payments/handlers.js';
 
 /** The one handler table, composed from the domains. `satisfies Handlers` makes a missing or extra method a type error. */
 export function createHandlers(deps: { sessions: SessionTable }): Handlers {
@@ -14,5 +16,7 @@ export function createHandlers(deps: { sessions: SessionTable }): Handlers {
     ...auditHandlers(),
     ...syncHandlers(),
     ...mergeHandlers(),
+    ...visitHandlers(),
+    ...paymentHandlers(),
   } satisfies Handlers;
 }

@@ -1,16 +1,16 @@
-import type Database from 'better-sqlite3';
+import type { Migration } from './migration.js';
+import { visitMigrations } from '../visits/migrations.js';
+import { paymentMigrations } from '../payments/migrations.js';
+
+export type { Migration } from './migration.js';
 
 /**
  * Numbered, forward-only migrations. Never edit a released migration: add the next number.
  * PRAGMA user_version holds the number of the last applied migration.
+ * Numbers: 1-2 core (this file), 3.. each domain's own list (electron/visits/migrations.ts,
+ * electron/payments/migrations.ts); all numbers must be unique and consecutive (checked below).
  */
-export interface Migration {
-  version: number;
-  name: string;
-  up: (db: Database.Database) => void;
-}
-
-export const migrations: Migration[] = [
+const coreMigrations: Migration[] = [
   {
     version: 1,
     name: 'foundation: site, users, outbox, audit, patients, search keys, mrn blocks',
@@ -197,5 +197,10 @@ export const migrations: Migration[] = [
     },
   },
 ];
+
+export const migrations: Migration[] = [...coreMigrations, ...visitMigrations, ...paymentMigrations].sort((a, b) => a.version - b.version);
+migrations.forEach((m, i) => {
+  if (m.version !== i + 1) throw new Error(`desk migrations must be numbered 1..n without gaps or repeats; found ${m.version} at position ${i + 1} (${m.name})`);
+});
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

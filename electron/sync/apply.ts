@@ -38,6 +38,9 @@ import { applyMergeLink, applyMergeUnlink, type PatientMergedPayload, type Patie
 import { LOCAL_SLOT_SIZE, localSlot } from '../patients/mrn.js';
 import { META } from './local.js';
 import { stmt } from '../store/stmt-cache.js';
+import type { EventName, EventPayload } from '../../shared/api/contract.js';
+import type { Outcome } from './domain-kinds.js';
+import { domainFor } from './domains.js';
 
 export interface PageResult {
   applied: number;
@@ -45,6 +48,8 @@ export interface PageResult {
   parked: number;
   /** patients whose local row changed (for 'patients.changed' events) */
   patients: { id: string; version: number }[];
+  /** events queued by domain appliers (electron/sync/domains.ts), to send after the page committed */
+  events: { event: EventName; payload: unknown }[];
   cursor: number;
 }
 
@@ -116,6 +121,7 @@ export function catchUpLocalStamps(db: Database.Database): number {
           if (writeWins(entityStamp(db, 'site', 'site'), s)) putEntityStamp(db, 'site', 'site', s);
           break;
         default:
+          domainFor(r.kind)?.stampLocal?.(db, r);
           break;
       }
     } catch {
@@ -129,7 +135,7 @@ export function catchUpLocalStamps(db: Database.Database): number {
 // ---- the page -----------------------------------------------------------------------------------------------------
 
 export function applyPage(store: Store, page: PullResponse): PageResult {
-  const result: PageResult = { applied: 0, echoes: 0, parked: 0, patients: [], cursor: page.cursor };
+  const result: PageResult = { applied: 0, echoes: 0, parked: 0, patients: [], events: [], cursor: page.cursor };
   const changed = new Map<string, number>();
   store.remote((tx) => {
     const current = Number(getMeta(tx.db, META.cursor) ?? '0');
@@ -146,7 +152,7 @@ export function applyPage(store: Store, page: PullResponse): PageResult {
         result.echoes++;
         continue;
       }
-      const outcome = applyChange(tx, c, changed);
+      const outcome = applyChange(tx, c, changed, result.events);
       if (outcome === 'applied') result.applied++;
       else {
         park(tx, c, outcome.parked);
@@ -164,9 +170,7 @@ function park(tx: RemoteTx, c: Change, reason: string): void {
     .run(c.serverSeq, c.opId, c.kind.slice(0, 64), c.entityId.slice(0, 128), reason, JSON.stringify(c), tx.now);
 }
 
-type Outcome = 'applied' | { parked: string };
-
-function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number>): Outcome {
+function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number>, events: PageResult['events']): Outcome {
   if (!SUPPORTED_SCHEMA_VERSIONS.includes(c.schemaVersion)) return { parked: 'schema-unsupported' };
   const stamp = { hlc: c.hlc, opId: c.opId };
   const actor = remoteActor(c.deskId);
@@ -248,8 +252,14 @@ function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number>): Out
       }
       return 'applied';
     }
-    default:
-      return { parked: 'unknown-kind' };
+    default: {
+      const domain = domainFor(c.kind);
+      if (!domain) return { parked: 'unknown-kind' };
+      return domain.apply(tx, c, {
+        actor,
+        emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void events.push({ event, payload }),
+      });
+    }
   }
 }
 

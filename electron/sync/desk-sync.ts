@@ -171,6 +171,7 @@ export class DeskSync {
             if (this.closed) throw new Error('the desk is closing');
             const r = target.applyPage(page);
             for (const p of r.patients) emit?.('patients.changed', p);
+            for (const e of r.events) emit?.(e.event, e.payload as never);
             return r;
           };
         }

@@ -25,6 +25,8 @@ import {
 } from '../domain/user.js';
 import { isValidTimeZone } from '../dates.js';
 import { reviewItemSchema } from '../sync/protocol.js';
+import { visitMethods, visitEvents } from './visits.js';
+import { paymentMethods, paymentEvents } from './payments.js';
 
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
@@ -249,6 +251,8 @@ export const contract = {
     input: z.object({ mergedId: uuidSchema, reason: requiredText(500, 'Reason') }).strict(),
     output: z.object({ patient: patientSchema }),
   }),
+  ...visitMethods,
+  ...paymentMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -263,6 +267,8 @@ export const events = {
   'session.changed': z.object({ locked: z.boolean(), signedIn: z.boolean() }),
   'patients.changed': z.object({ id: uuidSchema, version: z.number().int() }),
   'sync.changed': syncStatusSchema,
+  ...visitEvents,
+  ...paymentEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

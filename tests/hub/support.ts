@@ -28,7 +28,10 @@ export function tempDir(prefix = 'accessdesk-hub-'): string {
 }
 
 async function pgliteTemplate(): Promise<string> {
-  const src = fs.readFileSync(new URL('../../hub/migrations.ts', import.meta.url), 'utf8');
+  // keyed by every hub migration source (core + each domain's hub/<domain>/migrations.ts)
+  const hubDir = new URL('../../hub/', import.meta.url);
+  const files = ['migrations.ts', ...fs.readdirSync(hubDir, { withFileTypes: true }).filter((d) => d.isDirectory() && fs.existsSync(new URL(`${d.name}/migrations.ts`, hubDir))).map((d) => `${d.name}/migrations.ts`)].sort();
+  const src = files.map((f) => fs.readFileSync(new URL(f, hubDir), 'utf8')).join('\n');
   const key = crypto.createHash('sha256').update(src).digest('hex').slice(0, 16);
   const dir = path.join(os.tmpdir(), `accessdesk-hub-template-${key}`);
   if (fs.existsSync(path.join(dir, 'READY'))) return dir;
