@@ -68,14 +68,15 @@ export interface TestHub extends RunningHub {
   database: { databaseUrl?: string; schema?: string };
 }
 
-export async function startTestHub(opts: { insecureHttp?: boolean; dataDir?: string } = {}): Promise<TestHub> {
+/** `now`: the hub's clock (tests put it hours or minutes away from the desks' clocks). */
+export async function startTestHub(opts: { insecureHttp?: boolean; dataDir?: string; now?: () => Date } = {}): Promise<TestHub> {
   const dataDir = opts.dataDir ?? tempDir();
   if (!PG_URL && !fs.existsSync(path.join(dataDir, PGLITE_SUBDIR))) {
     fs.cpSync(path.join(await pgliteTemplate(), PGLITE_SUBDIR), path.join(dataDir, PGLITE_SUBDIR), { recursive: true });
   }
   const logs = new LogSink();
   const schema = PG_URL ? `hub_t_${crypto.randomBytes(6).toString('hex')}` : undefined;
-  const hub = await startHub({ dataDir, databaseUrl: PG_URL, schema, host: '127.0.0.1', port: 0, insecureHttp: opts.insecureHttp, log: logs });
+  const hub = await startHub({ dataDir, databaseUrl: PG_URL, schema, host: '127.0.0.1', port: 0, insecureHttp: opts.insecureHttp, log: logs, now: opts.now });
   const mk = (extra: { credential?: string; adminToken?: string }) =>
     new HubClient({ baseUrl: hub.url, certPem: hub.url.startsWith('https:') ? hub.certPem : undefined, ...extra });
   const clients: HubClient[] = [];

@@ -1,0 +1,79 @@
+/**
+ * Issue 3, item 6: "A clock that is off by minutes is shown as such, and never blocks local work." A real hub whose
+ * clock runs 47 minutes behind this machine's (so the desk is 47 min ahead of it) and a desk with its real sync
+ * worker: the header says how far off the clock is, a registration typed by keyboard still commits at once and
+ * reaches the hub, and the banner stays calm (a warning, not an error).
+ */
+import { test, expect, type BrowserContext, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDeskApp } from '../../electron/app.js';
+import { startWebHost } from '../../electron/web/host.js';
+import { createCode, startTestHub, type TestHub } from '../hub/support.js';
+import { ADMIN, E2EDesk, SITE, expectAccessible, openDesk, screenshot, signIn } from './support/desk.js';
+import { field } from './support/patients.js';
+
+const SKEW_MS = 47 * 60_000;
+
+let hub: TestHub;
+let desk: E2EDesk;
+let ctx: BrowserContext;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(120_000);
+  hub = await startTestHub({ now: () => new Date(Date.now() - SKEW_MS) });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accessdesk-e2e-skew-'));
+  const app = createDeskApp(dir, { sync: { engine: { pullIntervalMs: 700, pushDelayMs: 100, backoffBaseMs: 300, backoffMaxMs: 1500, reviewItemsEveryMs: 0 } } });
+  const host = await startWebHost(app, { port: 0, staticDir: process.env.ACCESSDESK_E2E_STATIC ?? path.resolve('build/renderer') });
+  desk = new E2EDesk(dir, app, host);
+  await desk.call('setup.initialize', { ...SITE, deskLabel: 'Front desk skewed', admin: ADMIN });
+  await desk.adminSession();
+  await desk.call('sync.enroll', { hubUrl: hub.url, code: await createCode(hub), fingerprint: hub.fingerprint });
+  ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'America/Chicago' });
+  page = await ctx.newPage();
+});
+
+test.afterAll(async () => {
+  await ctx?.close();
+  if (desk) {
+    await desk.host.close();
+    desk.app.close();
+    fs.rmSync(desk.dir, { recursive: true, force: true });
+  }
+  await hub?.destroy();
+});
+
+test('a desk clock 47 minutes ahead of the hub is named in a warning; registering still works and syncs', async () => {
+  test.setTimeout(90_000);
+  await openDesk(page, desk);
+  await signIn(page);
+  await expect(page.getByTestId('sync-state')).toHaveText(/Online$/, { timeout: 30_000 });
+  const banner = page.getByText(/This desk's clock is 47 min ahead of the hub/);
+  await expect(banner).toBeVisible({ timeout: 30_000 });
+  // a warning the clerk can read past, not an error that stops them
+  await expect(page.getByRole('alert').filter({ hasText: 'clock' })).toHaveCount(0);
+  await expectAccessible(page, 'clock skew banner');
+  await screenshot(page, 'sync-clock-skew');
+
+  // local work is not blocked: register by keyboard while the banner is up
+  await page.keyboard.press('Alt+N');
+  await expect(field(page, 'Last name')).toBeFocused();
+  await page.keyboard.type('Temporalis');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Ines');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('02141983');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Female');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByRole('heading', { name: 'Temporalis, Ines', level: 1 })).toBeVisible();
+
+  // and it reaches the hub: nothing waits, the hub holds the patient
+  await expect(page.getByTestId('sync-status')).toContainText('0 changes waiting', { timeout: 30_000 });
+  await expect.poll(async () => (await hub.db.query<{ n: unknown }>(`SELECT COUNT(*) n FROM patients`)).rows[0]?.n).then(Number), { timeout: 30_000 }).toBe(1);
+  await expect(banner).toBeVisible();
+});
