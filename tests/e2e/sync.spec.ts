@@ -4,8 +4,8 @@
  *
  *  1. Desk A is enrolled from Settings (hub address, one-time code, fingerprint; a wrong fingerprint is refused at the
  *     field); desk B through the API. A registers a patient; B finds it.
- *  2. Outage: the hub stops. Both desks keep registering and editing; their headers say Offline and how many changes
- *     wait. The hub restarts on the same data directory: both headers return to Online with 0 waiting, and each desk
+ *  2. Outage: the hub stops. Both desks keep registering and editing (the conflicting edits typed in the edit form,
+ *     offline); their headers say Offline and how many changes wait. The hub restarts on the same data directory: both headers return to Online with 0 waiting, and each desk
  *     finds the other's patients.
  *  3. The identity field both desks changed from the same version is in the supervisor's review queue (both values,
  *     both desks, which one the record holds); Keep closes it at the hub. The person registered at both desks during
@@ -72,10 +72,17 @@ async function findEventually(page: Page, q: string, name: string | RegExp, time
   }
 }
 
-async function updateViaApi(desk: E2EDesk, id: string, change: (p: Patient) => Patient): Promise<Patient> {
-  await desk.adminSession();
-  const cur = (await desk.call('patients.get', { id })).patient;
-  return (await desk.call('patients.update', { id, baseVersion: cur.version, patient: change(cur) as never })).patient;
+/** Offline, like a clerk: find the shared patient, E to edit, change the first name, Ctrl+Enter. */
+async function editFirstNameByKeyboard(page: Page, given: string): Promise<void> {
+  await search(page, 'quillon');
+  await expect(hitOption(page, /^Quillon, Jon/)).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Quillon, Jon', level: 1 })).toBeVisible();
+  await page.keyboard.press('e');
+  await expect(page.getByRole('heading', { name: 'Edit Quillon, Jon', level: 1 })).toBeVisible();
+  await typeInto(page, 'First name', given);
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByRole('heading', { name: `Quillon, ${given}`, level: 1 })).toBeVisible();
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -167,11 +174,11 @@ test('outage: both desks keep working (Offline, changes waiting); the hub return
 
   // Desk A: a new patient, an edit of the shared patient (first name), and one half of a duplicate pair.
   await registerViaApi(deskA, { name: { given: 'Amara', family: 'Whitlock' }, birthDate: '1988-02-11', sexAtBirth: 'female' });
-  await updateViaApi(deskA, shared.id, (p) => ({ ...p, name: { ...p.name, given: 'John' } }));
+  await editFirstNameByKeyboard(pageA, 'John');
   await registerViaApi(deskA, { name: { given: 'Katherine', family: 'Oduyami' }, birthDate: '1991-07-04', phones: [{ use: 'mobile', number: '(773) 555-0142', smsConsent: false }] });
   // Desk B: another patient, its own edit of the same field from the same version, and the other half of the pair.
   await registerViaApi(deskB, { name: { given: 'Bruno', family: 'Castellane' }, birthDate: '1979-09-30', sexAtBirth: 'male' });
-  await updateViaApi(deskB, shared.id, (p) => ({ ...p, name: { ...p.name, given: 'Johnny' } }));
+  await editFirstNameByKeyboard(pageB, 'Johnny');
   await registerViaApi(deskB, { name: { given: 'Kathy', family: 'Oduyami' }, birthDate: '1991-07-04', phones: [{ use: 'mobile', number: '773-555-0142', smsConsent: false }] });
 
   await expect(header(pageA)).toContainText(/[1-9]\d* changes? waiting/, { timeout: 20_000 });
