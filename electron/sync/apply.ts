@@ -170,7 +170,7 @@ function park(tx: RemoteTx, c: Change, reason: string): void {
     .run(c.serverSeq, c.opId, c.kind.slice(0, 64), c.entityId.slice(0, 128), reason, JSON.stringify(c), tx.now);
 }
 
-function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number>, events: PageResult['events']): Outcome {
+export function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number>, events: PageResult['events']): Outcome {
   if (!SUPPORTED_SCHEMA_VERSIONS.includes(c.schemaVersion)) return { parked: 'schema-unsupported' };
   const stamp = { hlc: c.hlc, opId: c.opId };
   const actor = remoteActor(c.deskId);

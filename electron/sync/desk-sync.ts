@@ -25,6 +25,7 @@ import { storeGrantedBlock } from '../patients/mrn.js';
 import { SyncEngine, createHttpTransport, type EngineStatus, type HubConnection, type HubTransport, type ReviewResolution, type SyncEngineOptions, type SyncRoundResult } from './engine.js';
 import { DeskSyncLocal, META, beginEpochSession, isEnrolled, type SyncLocalApi } from './local.js';
 import type { PageResult } from './apply.js';
+import { retryParked } from './parked.js';
 import { FileCredentialStore, type CredentialStore } from './credentials.js';
 import { InProcessRunner, WorkerSyncRunner, type SyncRunner } from './runner.js';
 import { log } from '../log.js';
@@ -91,6 +92,10 @@ export class DeskSync {
     registry.set(store, this);
     // Before any write of this run: a restored desk must not reuse its epoch's sequence numbers.
     beginEpochSession(store);
+    // Changes an older version of AccessDesk parked (unknown kind, newer schema) are applied now, in hub order,
+    // before anything newer is pulled.
+    const retried = retryParked(store);
+    if (retried.applied > 0) log.info('sync: parked changes applied after an upgrade', { applied: retried.applied, stillParked: retried.parked });
     this.unsubscribe = store.onCommit(({ outboxWrites }) => {
       if (outboxWrites === 0) return;
       this.runner?.notifyLocalWrite();
