@@ -74,6 +74,6 @@ test('a desk clock 47 minutes ahead of the hub is named in a warning; registerin
 
   // and it reaches the hub: nothing waits, the hub holds the patient
   await expect(page.getByTestId('sync-status')).toContainText('0 changes waiting', { timeout: 30_000 });
-  await expect.poll(async () => (await hub.db.query<{ n: unknown }>(`SELECT COUNT(*) n FROM patients`)).rows[0]?.n).then(Number), { timeout: 30_000 }).toBe(1);
+  await expect.poll(async () => Number((await hub.db.query<{ n: unknown }>(`SELECT COUNT(*) n FROM patients`)).rows[0]?.n), { timeout: 30_000 }).toBe(1);
   await expect(banner).toBeVisible();
 });
