@@ -1,10 +1,13 @@
 import type { DomainHandlers } from '../api/types.js';
 import type { MethodName } from '../../shared/api/contract.js';
-import type { visitMethods } from '../../shared/api/visits.js';
+import { visitMethods } from '../../shared/api/visits.js';
+import { ApiError } from '../../shared/api/errors.js';
 
 export type VisitMethodName = keyof typeof visitMethods & MethodName;
 
-/** Handlers of the visits domain (shared/api/visits.ts). */
+/** Handlers of the visits domain (shared/api/visits.ts). INTERIM: the API is committed first; handlers follow. */
 export function visitHandlers(): DomainHandlers<VisitMethodName> {
-  return {};
+  const out = {} as Record<string, () => never>;
+  for (const m of Object.keys(visitMethods)) out[m] = () => { throw new ApiError('INTERNAL', 'Appointments are being built: not available yet.'); };
+  return out as unknown as DomainHandlers<VisitMethodName>;
 }
