@@ -2,6 +2,9 @@
  * Real-shaped SIU messages (as Epic/Cerner/athena-style engines send them through Mirth) for the feed tests.
  * Not a test file itself (no .test.ts): imported by tests/unit/hl7-*.test.ts, tests/hub/feeds-*.test.ts and the bench.
  */
+import net from 'node:net';
+import { MllpFramer } from '../../hub/feeds/mllp.js';
+
 export interface SiuFixture {
   trigger?: 'S12' | 'S13' | 'S14' | 'S15' | 'S26' | string;
   controlId?: string;
@@ -52,3 +55,45 @@ export function siu(f: SiuFixture = {}): string {
     `AIP|1|A|${f.provider ?? 'NPI1234567890'}^${f.providerFamily ?? 'Nguyen'}^${f.providerGiven ?? 'Linh'}^^^Dr|D^Doctor||${start}`,
   ].join('\r');
 }
+
+/** A raw MLLP client: sends bytes, collects ACK frames. */
+export class RawMllpClient {
+  private framer = new MllpFramer();
+  acks: string[] = [];
+  closed = false;
+  private waiters: (() => void)[] = [];
+  private constructor(readonly socket: net.Socket) {
+    socket.on('data', (c: Buffer) => {
+      for (const e of this.framer.push(c)) if (e.type === 'frame') this.acks.push(e.bytes.toString('utf8'));
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.waiters.splice(0).forEach((w) => w());
+    });
+  }
+  static connect(port: number): Promise<RawMllpClient> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1', () => resolve(new RawMllpClient(s)));
+      s.once('error', reject);
+    });
+  }
+  write(b: Buffer | string): void {
+    this.socket.write(b);
+  }
+  async waitAcks(n: number, ms = 10_000): Promise<string[]> {
+    const end = Date.now() + ms;
+    while (this.acks.length < n && !this.closed) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${n} ACKs (have ${this.acks.length})`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 100);
+      });
+    }
+    return this.acks.slice(0, n);
+  }
+  end(): void {
+    this.socket.end();
+  }
+}
+
