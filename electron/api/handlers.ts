@@ -7,6 +7,7 @@ import { syncHandlers } from '../sync/handlers.js';
 import { mergeHandlers } from '../patients/merge.js';
 import { visitHandlers } from '../visits/handlers.js';
 import { paymentHandlers } from '../payments/handlers.js';
+import { printHandlers } from '../print/handlers.js';
 
 /** The one handler table, composed from the domains. `satisfies Handlers` makes a missing or extra method a type error. */
 export function createHandlers(deps: { sessions: SessionTable }): Handlers {
@@ -18,5 +19,6 @@ export function createHandlers(deps: { sessions: SessionTable }): Handlers {
     ...mergeHandlers(),
     ...visitHandlers(),
     ...paymentHandlers(),
+    ...printHandlers(),
   } satisfies Handlers;
 }

@@ -27,6 +27,7 @@ import { isValidTimeZone } from '../dates.js';
 import { reviewItemSchema } from '../sync/protocol.js';
 import { visitMethods, visitEvents } from './visits.js';
 import { paymentMethods, paymentEvents } from './payments.js';
+import { printMethods } from './print.js';
 
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
@@ -253,6 +254,7 @@ export const contract = {
   }),
   ...visitMethods,
   ...paymentMethods,
+  ...printMethods,
 } as const;
 
 export type Contract = typeof contract;
