@@ -1,0 +1,44 @@
+/** Receipt data for a payment row (printing: electron/print renders it; the data never holds a card number). */
+import type Database from 'better-sqlite3';
+import type { Payment, Receipt } from '../../shared/domain/payment.js';
+import { PAYMENT_TYPE_LABELS } from '../../shared/domain/payment.js';
+import { formatCents } from '../../shared/payments/money.js';
+import { readSettings } from '../users/repo.js';
+import { stmt } from '../store/stmt-cache.js';
+import { paymentRow, sessionRow } from './repo.js';
+
+export function methodText(p: Payment): string {
+  switch (p.method) {
+    case 'cash':
+      return 'Cash';
+    case 'check':
+      return `Check #${p.check?.number ?? ''}`;
+    case 'card':
+      return `${(p.card?.brand ?? 'card').toUpperCase()} ending ${p.card?.lastFour ?? ''} (auth ${p.card?.authCode ?? ''})`;
+    case 'other':
+      return `Other: ${p.otherRef}`;
+  }
+}
+
+export function buildReceipt(db: Database.Database, p: Payment, printedAt: string, reprint: number): Receipt {
+  const site = readSettings(db);
+  const session = sessionRow(db, p.sessionId);
+  const patient = stmt<[string], { id: string; family: string; given: string; mrn: string }>(db, 'SELECT id, family, given, mrn FROM patients WHERE id = ?').get(p.patientId);
+  const original = p.reversesId ? paymentRow(db, p.reversesId) : undefined;
+  const kindText = p.kind === 'void' ? 'VOID of ' : p.kind === 'refund' ? 'REFUND of ' : '';
+  return {
+    receiptNo: p.receiptNo,
+    siteName: site?.siteName ?? '',
+    deskLabel: session?.desk_label ?? '',
+    payment: p,
+    originalReceiptNo: original?.receipt_no ?? null,
+    patient: patient ? { id: patient.id, name: `${patient.family}, ${patient.given}`, mrn: patient.mrn } : null,
+    amountText: formatCents(p.amountCents),
+    tenderedText: formatCents(p.tenderedCents),
+    changeText: formatCents(p.changeCents),
+    methodText: methodText(p),
+    typeText: `${kindText}${PAYMENT_TYPE_LABELS[p.type]}`,
+    printedAt,
+    reprint,
+  };
+}
