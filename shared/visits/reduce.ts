@@ -56,6 +56,15 @@ export function parseChange(kind: string, payload: unknown): { ok: true; payload
   return r.success ? { ok: true, payload: r.data } : { ok: false, message: `${kind} payload: ${issues(r.error)}` };
 }
 
+/** The state-machine action of an appointment op (null for a booking or an unknown kind). */
+export function actionOf(kind: string, payload: unknown): Action | null {
+  if (kind === VISIT_OP_KINDS.reverted) {
+    const u = (payload as { undo?: unknown } | null)?.undo;
+    return typeof u === 'string' && (['undo-arrival', 'undo-rooming', 'undo-check-out', 'reinstate'] as const).includes(u as never) ? (u as Action) : null;
+  }
+  return ACTION_OF[kind] ?? null;
+}
+
 /** The appointment id an op is about. */
 export function opAppointmentId(kind: string, payload: unknown): string | null {
   const p = payload as { id?: unknown; appointment?: { id?: unknown } } | null;
