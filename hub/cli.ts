@@ -2,6 +2,8 @@
  * `npm run hub [-- serve] [--data-dir DIR] [--port N] [--host H] [--insecure-http]`  run the clinic's sync hub
  * `npm run hub -- enroll-code [--desk-label X]`                                      one-time desk enrollment code
  * `npm run hub -- desks` | `revoke <deskId>` | `fingerprint`                         administration
+ * `npm run hub -- --mllp-port 2575 [--mllp-host H] [--feed-time-zone America/Chicago] [--feed-facility RIVERSIDE]`
+ *     also accept HL7 v2 SIU schedule messages over MLLP (hub/feeds/; off unless --mllp-port is given)
  *
  * Data directory: --data-dir, else HUB_DATA_DIR, else ./.data/hub (certificate, admin token, PGlite database).
  * DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded PGlite.
@@ -14,7 +16,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HubClient } from '../shared/sync/hub-client.js';
 import { enrollmentCodeResponseSchema } from '../shared/sync/protocol.js';
-import { openHub, RUN_FILE, startHub } from './hub.js';
+import { openHub, RUN_FILE, startHub, type MllpConfig } from './hub.js';
+import { isValidTimeZone } from '../shared/dates.js';
 
 const { values, positionals } = parseArgs({
   options: {
@@ -23,6 +26,10 @@ const { values, positionals } = parseArgs({
     host: { type: 'string' },
     'insecure-http': { type: 'boolean', default: false },
     'desk-label': { type: 'string' },
+    'mllp-port': { type: 'string' },
+    'mllp-host': { type: 'string' },
+    'feed-time-zone': { type: 'string' },
+    'feed-facility': { type: 'string', multiple: true },
   },
   allowPositionals: true,
 });
@@ -61,7 +68,17 @@ async function serve(): Promise<void> {
     if (other && other.pid !== process.pid) fail(`Another hub (pid ${other.pid}) is already using ${dataDir} at ${other.url}.`);
     if (!fs.existsSync(path.join(dataDir, 'pgdata'))) console.log('First start: creating the hub database (this takes a little while)…');
   }
-  const hub = await startHub({ dataDir, databaseUrl, port, host: values.host, insecureHttp: values['insecure-http'] });
+  let mllp: MllpConfig | undefined;
+  const mllpPortText = values['mllp-port'] ?? process.env.HUB_MLLP_PORT;
+  if (mllpPortText) {
+    const mllpPort = Number(mllpPortText);
+    if (!Number.isInteger(mllpPort) || mllpPort < 0 || mllpPort > 65535) fail('--mllp-port must be a number from 0 to 65535', 2);
+    const timeZone = values['feed-time-zone'] ?? process.env.HUB_FEED_TIME_ZONE;
+    if (timeZone && !isValidTimeZone(timeZone)) fail(`--feed-time-zone "${timeZone}" is not an IANA time zone (e.g. America/Chicago)`, 2);
+    const facilities = values['feed-facility'] ?? (process.env.HUB_FEED_FACILITIES ? process.env.HUB_FEED_FACILITIES.split(',') : []);
+    mllp = { port: mllpPort, host: values['mllp-host'] ?? process.env.HUB_MLLP_HOST, timeZone, acceptedFacilities: facilities.map((f) => f.trim()).filter(Boolean) };
+  }
+  const hub = await startHub({ dataDir, databaseUrl, port, host: values.host, insecureHttp: values['insecure-http'], mllp });
   fs.writeFileSync(path.join(dataDir, RUN_FILE), JSON.stringify({ pid: process.pid, url: hub.url }), { mode: 0o600 });
   console.log(`AccessDesk hub ${hub.hubId} on ${hub.url} (data: ${dataDir}; database: ${databaseUrl ? 'PostgreSQL server' : 'embedded PGlite'})`);
   console.log(`Certificate SHA-256 fingerprint (desks pin this; compare it when enrolling a desk):\n  ${hub.fingerprint}`);
@@ -69,6 +86,10 @@ async function serve(): Promise<void> {
     console.log(`Admin token (shown once; also stored in ${path.join(dataDir, 'admin-token')}):\n  ${hub.adminToken}`);
   }
   if (values['insecure-http']) console.log('WARNING: plain HTTP on loopback (--insecure-http): for tests only.');
+  if (hub.mllp) {
+    const fac = mllp?.acceptedFacilities?.length ? `sending facilities ${mllp.acceptedFacilities.join(', ')}` : 'any sending facility';
+    console.log(`HL7 SIU feed (MLLP, plain TCP) on ${hub.mllp.host}:${hub.mllp.port}, times in ${mllp?.timeZone ?? "the site's time zone (synced from the desks)"}, ${fac}. Keep it on the interface engine's network.`);
+  }
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -12,6 +12,8 @@ import { migrateHub } from './migrations.js';
 import { ensureAdminToken, ensureTls } from './secrets.js';
 import { HubService } from './service.js';
 import { buildHubServer } from './server.js';
+import { startMllpListener, type MllpListener } from './feeds/mllp.js';
+import { SiuFeed } from './feeds/ingest.js';
 
 export interface HubConfig {
   dataDir: string;
@@ -25,6 +27,20 @@ export interface HubConfig {
   port?: number;
   log?: Writable | false;
   now?: () => Date;
+  /** HL7 SIU schedule feed over MLLP (hub/feeds/): off unless given */
+  mllp?: MllpConfig;
+}
+
+export interface MllpConfig {
+  port: number;
+  /** default: the hub's host. Bind it to the interface engine's network (see hub/README.md). */
+  host?: string;
+  /** the site's IANA time zone (SIU times without an offset are local times there); default: the site settings the
+   *  desks synced to the hub */
+  timeZone?: string;
+  /** MSH-4 sending facilities accepted; empty = any */
+  acceptedFacilities?: string[];
+  maxFrameBytes?: number;
 }
 
 export interface OpenedHub {
@@ -44,6 +60,8 @@ export interface RunningHub extends OpenedHub {
   url: string;
   port: number;
   server: FastifyInstance;
+  /** the MLLP listener when cfg.mllp was given */
+  mllp: MllpListener | null;
   close(): Promise<void>;
 }
 
@@ -87,6 +105,24 @@ export async function startHub(cfg: HubConfig): Promise<RunningHub> {
     await opened.db.close().catch(() => undefined);
     throw e;
   }
+  let mllp: MllpListener | null = null;
+  if (cfg.mllp) {
+    const feed = new SiuFeed({ db: opened.db, timeZone: cfg.mllp.timeZone, acceptedFacilities: cfg.mllp.acceptedFacilities, now: cfg.now });
+    try {
+      mllp = await startMllpListener({
+        host: cfg.mllp.host ?? host,
+        port: cfg.mllp.port,
+        maxFrameBytes: cfg.mllp.maxFrameBytes,
+        handle: (text) => feed.handle(text),
+        // codes, timings and the peer address only: never message content (PHI)
+        log: (e) => (e.event === 'mllp-error' ? server.log.warn(e, e.event) : server.log.info(e, e.event)),
+      });
+    } catch (e) {
+      await server.close().catch(() => undefined);
+      await opened.db.close().catch(() => undefined);
+      throw e;
+    }
+  }
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (cfg.port ?? 0);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -96,7 +132,9 @@ export async function startHub(cfg: HubConfig): Promise<RunningHub> {
     url,
     port,
     server,
+    mllp,
     async close() {
+      await mllp?.close();
       await server.close();
       await opened.db.close();
     },
