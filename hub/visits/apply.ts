@@ -33,7 +33,7 @@ import {
   type AppointmentChangeKind,
   type StatePayload,
 } from '../../shared/sync/visits.js';
-import { opAppointmentId, reduceAppointment } from '../../shared/visits/reduce.js';
+import { opAppointmentId, parseChange, reduceAppointment } from '../../shared/visits/reduce.js';
 import type { Appointment, AppointmentType, Department, Provider, SyncConflict } from '../../shared/domain/visit.js';
 
 type DirectoryType = 'department' | 'provider' | 'appointment_type';
@@ -112,6 +112,8 @@ async function upsertDirectory(tx: Queryable, op: SyncOp, now: string): Promise<
  * Returns the snapshot payload.
  */
 async function processChange(tx: Queryable, op: SyncOp, now: string): Promise<StatePayload> {
+  const parsed = parseChange(op.kind, op.payload);
+  if (!parsed.ok) throw new RejectOp('invalid-payload', parsed.message);
   const id = opAppointmentId(op.kind, op.payload);
   if (!id) throw new RejectOp('invalid-payload', `${op.kind} payload has no appointment id`);
   if (id !== op.entityId) throw new RejectOp('entity-mismatch', `${op.kind} entityId differs from the appointment id in the payload`);
