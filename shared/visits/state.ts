@@ -48,19 +48,20 @@ const EDIT_FROM: Record<Edit, readonly AppointmentStatus[]> = {
   'link-payment': ['scheduled', 'arrived', 'roomed', 'checked-out'],
 };
 
+/** What the clerk tried, as the refusal words it ("Cannot <phrase>: it ..."). */
 export const ACTION_LABELS: Record<Action, string> = {
-  arrive: 'check in',
-  room: 'mark roomed',
-  'check-out': 'check out',
-  cancel: 'cancel',
-  'no-show': 'mark as no-show',
-  'undo-arrival': 'undo the arrival of',
-  'undo-rooming': 'undo rooming of',
-  'undo-check-out': 'undo the check-out of',
-  reinstate: 'reinstate',
-  reschedule: 'reschedule',
-  modify: 'change',
-  'link-payment': 'link a payment to',
+  arrive: 'check in this appointment',
+  room: 'mark this appointment roomed',
+  'check-out': 'check out this appointment',
+  cancel: 'cancel this appointment',
+  'no-show': 'mark this appointment as a no-show',
+  'undo-arrival': 'undo the arrival of this appointment',
+  'undo-rooming': 'undo rooming of this appointment',
+  'undo-check-out': 'undo the check-out of this appointment',
+  reinstate: 'reinstate this appointment',
+  reschedule: 'reschedule this appointment',
+  modify: 'change this appointment',
+  'link-payment': 'link a payment to this appointment',
 };
 
 /** Statuses an action may start from. */
@@ -141,5 +142,5 @@ export function refusal(a: Action, from: AppointmentStatus, last: StatusStamp | 
   if (isAllowed(a, from)) return null;
   const h = hint(a, from);
   const stamped = from === 'scheduled' ? '' : stampPhrase(last, timeZone);
-  return `Cannot ${ACTION_LABELS[a]} this appointment: it ${PAST[from]}${stamped}${h ? `; ${h}` : ''}.`;
+  return `Cannot ${ACTION_LABELS[a]}: it ${PAST[from]}${stamped}${h ? `; ${h}` : ''}.`;
 }
