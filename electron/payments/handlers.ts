@@ -40,7 +40,7 @@ import {
   type PaymentRow,
 } from './repo.js';
 import { nextReceiptNo, peekReceiptNo } from './receipt-numbers.js';
-import { buildReceipt } from './receipts.js';
+import { buildReceipt, receiptPdf } from './receipts.js';
 import { verifyApprover } from './approval.js';
 import { eodCsv, eodPdf, eodReport } from '../drawer/eod.js';
 
@@ -433,6 +433,17 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
         tx.audit({ action: 'payment.receipt_reprinted', entityType: 'payment', entityId: r.id, detail: { receiptNo: r.receipt_no, reprint: n + 1 } });
         return { receipt: buildReceipt(tx.db, paymentFromRow(r), tx.now, n + 1) };
       });
+    },
+
+    'payments.receiptPdf': async (input, ctx) => {
+      const user = requireUser(ctx);
+      const store = ctx.store;
+      const r = paymentRow(store.db, input.paymentId);
+      if (!r) throw new ApiError('NOT_FOUND', 'No such payment.');
+      const now = store.clock.now().toISOString();
+      const out = await receiptPdf(store.db, paymentFromRow(r), input.paper, input.reprint ? { at: now, by: user.userName } : undefined);
+      store.audit(user, { action: input.reprint ? 'payment.receipt_reprinted' : 'payment.receipt_printed', entityType: 'payment', entityId: r.id, detail: { receiptNo: r.receipt_no, format: 'pdf', paper: input.paper } });
+      return out;
     },
 
     'payments.list': (input, ctx) => {

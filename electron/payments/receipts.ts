@@ -6,6 +6,7 @@ import { formatCents } from '../../shared/payments/money.js';
 import { readSettings } from '../users/repo.js';
 import { stmt } from '../store/stmt-cache.js';
 import { paymentRow, sessionRow } from './repo.js';
+import { renderReceipt, toBase64, type ReceiptData } from '../print/index.js';
 
 export function methodText(p: Payment): string {
   switch (p.method) {
@@ -41,4 +42,33 @@ export function buildReceipt(db: Database.Database, p: Payment, printedAt: strin
     printedAt,
     reprint,
   };
+}
+
+/** The receipt as a PDF through the print layer's renderer (electron/print). */
+export async function receiptPdf(db: Database.Database, p: Payment, paper: '80mm' | 'letter', reprint: { at: string; by: string } | undefined) {
+  const site = readSettings(db);
+  const session = sessionRow(db, p.sessionId);
+  const patient = stmt<[string], { family: string; given: string; mrn: string }>(db, 'SELECT family, given, mrn FROM patients WHERE id = ?').get(p.patientId);
+  const original = p.reversesId ? paymentRow(db, p.reversesId) : undefined;
+  const data: ReceiptData = {
+    paper,
+    siteName: site?.siteName || 'AccessDesk',
+    deskLabel: session?.desk_label ?? '',
+    receiptNumber: p.receiptNo,
+    issuedAt: p.recordedAt,
+    timeZone: site?.timeZone ?? 'UTC',
+    clerk: p.recordedBy.userName,
+    patient: { family: patient?.family || 'Unknown', given: patient?.given || '-', mrn: patient?.mrn ?? '' },
+    paymentType: PAYMENT_TYPE_LABELS[p.type],
+    method: p.method,
+    amountCents: Math.abs(p.amountCents),
+    cash: p.method === 'cash' && p.kind === 'payment' ? { tenderedCents: p.tenderedCents, changeCents: p.changeCents } : undefined,
+    check: p.check ? { number: p.check.number } : undefined,
+    card: p.card ? { brand: p.card.brand.toUpperCase(), lastFour: p.card.lastFour, authCode: p.card.authCode, terminalRef: p.card.terminalRef } : undefined,
+    otherMethod: p.method === 'other' ? p.otherRef.slice(0, 40) : '',
+    kind: p.kind,
+    reversal: p.kind !== 'payment' ? { ofReceiptNumber: original?.receipt_no ?? '', reason: p.reason, approvedBy: p.approvedBy?.userName ?? '' } : undefined,
+    reprint,
+  };
+  return toBase64(await renderReceipt(data));
 }

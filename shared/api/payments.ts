@@ -31,6 +31,7 @@ import {
   voidPaymentInputSchema,
 } from '../domain/payment.js';
 import { eodReportSchema } from '../drawer/eod-schema.js';
+import { printedPdfSchema } from './print.js';
 
 const empty = z.object({}).strict();
 
@@ -129,6 +130,12 @@ export const paymentMethods = {
     summary: 'Reprint a receipt (recorded in the audit log; printed as REPRINT n).',
     input: z.object({ paymentId: uuidSchema }).strict(),
     output: z.object({ receipt: receiptSchema }),
+  }),
+  'payments.receiptPdf': method({
+    access: 'session',
+    summary: 'A payment’s receipt as a PDF (80 mm roll or Letter) for preview, OS print or saving; a reprint is marked and audited.',
+    input: z.object({ paymentId: uuidSchema, paper: z.enum(['80mm', 'letter']).default('80mm'), reprint: z.boolean().default(false) }).strict(),
+    output: printedPdfSchema,
   }),
   'payments.list': method({
     access: 'session',

@@ -73,6 +73,7 @@ const VALID: Record<MethodName, Record<string, unknown>> = {
   'payments.void': { paymentId: ID, reason: 'Wrong patient', approver: { username: 'super', password: 'p'.repeat(12) } },
   'payments.refund': { paymentId: ID, amountCents: 1000, method: 'cash', reason: 'Overpaid copay' },
   'payments.receipt': { paymentId: ID },
+  'payments.receiptPdf': { paymentId: ID, paper: '80mm', reprint: false },
   'payments.list': { sessionId: ID, limit: 50 },
   'eod.report': { businessDate: '2025-03-04' },
   'eod.exportCsv': { businessDate: '2025-03-04' },

@@ -132,6 +132,12 @@ describe('a day at the drawer', () => {
     const re2 = await d.call('payments.receipt', { paymentId: cash.payment.id }, C);
     expect([re1.receipt.reprint, re2.receipt.reprint]).toEqual([1, 2]);
     expect(audits('payment.receipt_reprinted')).toHaveLength(2);
+    const rp = await d.call('payments.receiptPdf', { paymentId: cardPay.payment.id, paper: '80mm', reprint: false }, C);
+    expect(Buffer.from(rp.pdfBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    const vp = await d.call('payments.receiptPdf', { paymentId: v.payment.id, paper: 'letter', reprint: true }, C);
+    expect(vp.pageCount).toBe(1);
+    expect(audits('payment.receipt_printed')).toHaveLength(1);
+    expect(audits('payment.receipt_reprinted')).toHaveLength(3);
 
     // every action audited and attributed
     for (const a of ['drawer.opened', 'payment.recorded', 'drawer.paid_in', 'drawer.paid_out', 'payment.voided', 'payment.refunded', 'drawer.closed', 'drawer.variance_signed_off', 'eod.exported']) {
