@@ -44,7 +44,7 @@ function drawLabel(s: Surface, d: LabelDataParsed): void {
     if (v.visitNumber) y += s.text(`Visit ${v.visitNumber}`, m, y, w, { size: 7, minSize: 5.5 }).height;
   }
   const barTop = y + 2;
-  const barH = Math.min(36, H - m + 2 - barTop);
+  const barH = Math.min(44, H - m + 2 - barTop);
   s.code128(d.visit?.visitNumber || p.mrn, m, barTop, w, barH);
 }
 

@@ -16,6 +16,7 @@ import { AuditScreen } from '../audit/AuditScreen.js';
 import { SyncStatus, SyncBanners } from '../sync/SyncStatus.js';
 import { ReviewQueueScreen } from '../sync/ReviewQueueScreen.js';
 import { useSync } from '../sync/store.js';
+import { PrintHost } from '../print/PrintPreview.js';
 
 const ROLE_LABEL = { clerk: 'Clerk', supervisor: 'Supervisor', administrator: 'Administrator' } as const;
 
@@ -157,6 +158,7 @@ export function MainLayout() {
       </footer>
       <Palette />
       <HelpOverlay />
+      <PrintHost />
     </div>
   );
 }

@@ -57,6 +57,8 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'edit', keys: 'E', label: 'Edit this patient', scope: 'patient' },
   { id: 'history', keys: 'H', label: 'Change history of this patient', scope: 'patient' },
   { id: 'patient-back', keys: 'Esc', label: 'Back (to the search results)', scope: 'patient' },
+  { id: 'print-label', keys: 'L', label: 'Print a patient label (preview first)', scope: 'patient', notWhileTyping: true },
+  { id: 'print-wristband', keys: 'B', label: 'Print a wristband (preview first)', scope: 'patient', notWhileTyping: true },
   { id: 'merged-open', keys: 'Enter', label: 'Merged record: open the surviving record', scope: 'patient' },
   { id: 'merged-undo', keys: 'U', label: 'Merged record: undo the merge (supervisors)', scope: 'patient', supervisorOnly: true },
   { id: 'review-show', keys: 'Enter', label: 'Show the highlighted item', scope: 'review', supervisorOnly: true },
@@ -69,6 +71,8 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'list-move', keys: '↑ ↓', label: 'Move between rows', scope: 'list' },
   { id: 'list-open', keys: 'Enter', label: 'Open the row', scope: 'list' },
   { id: 'list-ends', keys: 'Home / End', label: 'First / last row', scope: 'list' },
+  { id: 'print-print', keys: 'Enter', altKeys: ['Ctrl+P'], label: 'Print preview: print', scope: 'dialog' },
+  { id: 'print-save', keys: 'Ctrl+S', label: 'Print preview: save the PDF', scope: 'dialog' },
   { id: 'dialog-close', keys: 'Esc', label: 'Close the dialog (nothing is saved)', scope: 'dialog' },
 ];
 

@@ -12,6 +12,7 @@ import { Banner } from '../ui/Banner.js';
 import { useNav } from '../app/nav.js';
 import { useScreenKeys } from './keys.js';
 import { MergedBanner } from './MergedBanner.js';
+import { openPrint } from '../print/usePrint.js';
 import {
   ADDRESS_USE_LABELS,
   CONSENT_LABELS,
@@ -70,9 +71,13 @@ export function PatientScreen({ id }: { id: string }) {
     [id, reload],
   );
 
+  const printLabel = (format: 'label' | 'wristband') =>
+    openPrint({ title: format === 'label' ? 'Patient label' : 'Wristband', load: () => api.call('print.patientLabel', { patientId: id, format, copies: 1 }) });
   useScreenKeys({
     E: () => go({ name: 'edit', id }),
     H: () => go({ name: 'history', id }),
+    L: () => printLabel('label'),
+    B: () => printLabel('wristband'),
   });
 
   if (!patient) {
@@ -109,6 +114,12 @@ export function PatientScreen({ id }: { id: string }) {
         </Button>
         <Button shortcut="H" onPress={() => go({ name: 'history', id })}>
           History
+        </Button>
+        <Button shortcut="L" onPress={() => printLabel('label')}>
+          Print label
+        </Button>
+        <Button shortcut="B" onPress={() => printLabel('wristband')}>
+          Print wristband
         </Button>
         <Button variant="quiet" shortcut="Esc" onPress={() => useNav.getState().back()}>
           Back
