@@ -12,6 +12,7 @@
  *                        (synchronous=FULL), i.e. the durable-commit floor of this disk; ratio = p50 / baseline p50.
  *
  *   outage-catch-up, pull-fresh-desk   sync with a real hub: see tests/bench/sync.ts
+ *   board-load           'visits.board' for a 2,000-appointment day vs a naive N+1 board: see tests/bench/board.ts
  *
  * Environment: BENCH_PATIENTS, BENCH_QUERIES (2000), BENCH_BASELINE_QUERIES (20), BENCH_REG_PRELOAD (100000),
  * BENCH_REGISTRATIONS (500), BENCH_KEEP=1 keeps the temp directories.
@@ -31,6 +32,7 @@ import { formatMrn } from '../../shared/patients/mrn-format.js';
 import { HUB_SPACE_START } from '../../electron/patients/mrn.js';
 import { newId } from '../../shared/ids.js';
 import { benchOutageCatchUp, benchPullFreshDesk } from './sync.js';
+import { benchBoard } from './board.js';
 
 const env = (k: string, d: number) => {
   const v = process.env[k];
@@ -334,6 +336,8 @@ async function main() {
   // sync (issue 3): tests/bench/sync.ts; BENCH_SYNC_OPS (10000), BENCH_PULL_CHANGES (100000)
   await benchOutageCatchUp(emit, progress, env('BENCH_SYNC_OPS', 10_000));
   await benchPullFreshDesk(emit, progress, env('BENCH_PULL_CHANGES', 100_000));
+  // visits (issue 4): tests/bench/board.ts; BENCH_BOARD_APPTS (2000), BENCH_BOARD_OTHER_DAYS (10), BENCH_BOARD_PATIENTS (20000)
+  await benchBoard(emit, progress);
   progress(`done in ${Math.round((performance.now() - t0) / 1000)} s`);
 }
 
