@@ -20,6 +20,7 @@ import { menuTemplate } from './security/menu.js';
 import { CONTENT_SECURITY_POLICY } from './security/csp.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './ipc/channels.js';
 import { createIpcCallHandler, ipcSessionKey } from './ipc/main-handler.js';
+import { setOsPrinter, windowPrinter } from './print/os-print.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // build/electron
 const RENDERER_ROOT = path.resolve(here, '..', 'renderer'); // build/renderer
@@ -94,6 +95,8 @@ if (!app.requestSingleInstanceLock()) {
       ses.protocol.handle(APP_SCHEME, (request) => serveAppRequest(RENDERER_ROOT, request));
 
       ipcMain.handle(IPC_CALL_CHANNEL, createIpcCallHandler(deskApp.dispatcher, trustedIds));
+      // 'print.osPrint': the OS print dialog for the desk window's print view, at the document's media size
+      setOsPrinter(windowPrinter(() => (win && !win.isDestroyed() ? win.webContents : null), ipcSessionKey));
       deskApp.dispatcher.onEvent((event, payload) => {
         if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event, payload);
       });

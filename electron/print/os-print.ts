@@ -27,3 +27,37 @@ export function osPrinter(): OsPrinter | null {
 export function ptToMicrons(pt: number): number {
   return Math.round((pt * 25400) / 72);
 }
+
+/** The slice of Electron's WebContents the printer uses (structural, so tests pass a fake). */
+export interface PrintableContents {
+  id: number;
+  isDestroyed(): boolean;
+  print(
+    options: { silent: boolean; printBackground: boolean; margins: { marginType: 'none' }; pageSize: { width: number; height: number }; landscape: boolean },
+    callback: (success: boolean, failureReason: string) => void,
+  ): void;
+}
+
+/**
+ * Electron's printer: prints the desk window (which is showing its print-only view, renderer/print/print-out.ts)
+ * through the OS print dialog, at the document's exact media size and with no margins. Only the window whose
+ * IPC session asked may print itself.
+ */
+export function windowPrinter(getContents: () => PrintableContents | null, sessionKeyOf: (webContentsId: number) => string): OsPrinter {
+  return (sessionKey, job) => {
+    const wc = getContents();
+    if (!wc || wc.isDestroyed() || sessionKeyOf(wc.id) !== sessionKey) return null;
+    return new Promise<OsPrintOutcome>((resolve) => {
+      wc.print(
+        {
+          silent: false,
+          printBackground: true,
+          margins: { marginType: 'none' },
+          pageSize: { width: ptToMicrons(job.widthPt), height: ptToMicrons(job.heightPt) },
+          landscape: job.landscape,
+        },
+        (success, reason) => resolve(success ? 'printed' : /cancel/i.test(reason) ? 'cancelled' : 'failed'),
+      );
+    });
+  };
+}

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,7 +70,8 @@ describe('scripts/build-electron.mjs', () => {
       const worker = fs.readFileSync(path.join(out, 'sync-worker.js'), 'utf8');
       expect([...worker.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]).filter((m) => !m!.startsWith('node:'))).toEqual([]);
       const main = fs.readFileSync(path.join(out, 'main.js'), 'utf8');
-      const imports = new Set([...main.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]).filter((m) => !m!.startsWith('node:')));
+      // Node built-ins (bundled libraries such as pdfkit import them as 'fs', 'zlib' without the node: prefix) are not natives
+      const imports = new Set([...main.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]).filter((m) => !isBuiltin(m!)));
       expect([...imports].sort()).toEqual(['@node-rs/argon2', 'better-sqlite3', 'electron']);
       const preload = fs.readFileSync(path.join(out, 'preload.cjs'), 'utf8');
       expect([...preload.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);
