@@ -19,6 +19,7 @@ import { readSettings, userByName } from '../users/repo.js';
 import { registerPatient } from '../patients/handlers.js';
 import { PatientGenerator } from './generator.js';
 import type { Actor } from '../store/store.js';
+import { seedDemoVisits } from './visits.js';
 
 export const DEMO_SITE = { siteName: 'Riverside Family Clinic', timeZone: 'America/Chicago', deskLabel: 'Front Desk 1' } as const;
 
@@ -92,5 +93,8 @@ export async function seedDemo(app: DeskApp, opts: { patients?: number } = {}): 
     batch.immediate(n);
     done += n;
   }
+  // Visits (issue 4): directory by the administrator, today's appointments by the clerk (electron/demo/visits.ts).
+  const adminRow = db.prepare<[], { id: string; display_name: string }>(`SELECT id, display_name FROM users WHERE role = 'administrator' ORDER BY created_at LIMIT 1`).get();
+  if (adminRow && done > 0) db.transaction(() => seedDemoVisits(app, { userId: adminRow.id, userName: adminRow.display_name }, actor, { timeZone: tz }))();
   return { seeded: true, patients: done, users };
 }
