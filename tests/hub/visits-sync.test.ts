@@ -68,7 +68,11 @@ describe('visits sync', () => {
     const p = await patientFor(A, unique());
     const appt = await bookOn(A, dir, p.id);
     await A.call('visits.checkIn', { id: appt.id, checkIn: checkInInput() });
+    const seen: unknown[] = [];
+    B.app.dispatcher.onEvent((e, p) => void (e === 'visits.changed' && seen.push(p)));
     await converge([A, B]);
+    // B's board refreshes live: the sync pull emitted visits.changed for the appointment
+    expect(seen).toContainEqual({ ids: [appt.id], businessDates: [dayOf(appt.start)] });
     const board = await B.call('visits.board', { businessDate: dayOf(appt.start) });
     expect(board.rows.map((r) => [r.id, r.status, r.patientName])).toEqual([[appt.id, 'arrived', `${p.name.family}, ${p.name.given}`]]);
     expect(deskDoc(B, appt.id)).toBe(deskDoc(A, appt.id));
