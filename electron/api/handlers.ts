@@ -6,6 +6,7 @@ import { auditHandlers } from '../audit/handlers.js';
 import { syncHandlers } from '../sync/handlers.js';
 import { mergeHandlers } from '../patients/merge.js';
 import { visitHandlers } from '../visits/handlers.js';
+import { visitImportHandlers } from '../visits/import/handlers.js';
 import { paymentHandlers } from '../payments/handlers.js';
 import { printHandlers } from '../print/handlers.js';
 
@@ -18,6 +19,7 @@ export function createHandlers(deps: { sessions: SessionTable }): Handlers {
     ...syncHandlers(),
     ...mergeHandlers(),
     ...visitHandlers(),
+    ...visitImportHandlers(),
     ...paymentHandlers(),
     ...printHandlers(),
   } satisfies Handlers;

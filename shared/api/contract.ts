@@ -26,6 +26,7 @@ import {
 import { isValidTimeZone } from '../dates.js';
 import { reviewItemSchema } from '../sync/protocol.js';
 import { visitMethods, visitEvents } from './visits.js';
+import { visitImportMethods } from './visits-import.js';
 import { paymentMethods, paymentEvents } from './payments.js';
 import { printMethods } from './print.js';
 
@@ -253,6 +254,7 @@ export const contract = {
     output: z.object({ patient: patientSchema }),
   }),
   ...visitMethods,
+  ...visitImportMethods,
   ...paymentMethods,
   ...printMethods,
 } as const;
