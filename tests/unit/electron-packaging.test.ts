@@ -45,6 +45,14 @@ describe('electron-builder.yml', () => {
     });
   });
 
+  it('ships the print fonts where electron/print/fonts.ts looks for them (resources/fonts)', () => {
+    const fonts = (config.extraResources as { from: string; to: string; filter: string[] }[]).find((r) => r.to === 'fonts');
+    expect(fonts?.from).toBe('resources/fonts');
+    const shipped = fs.readdirSync(path.join(root, 'resources', 'fonts')).filter((f) => f.endsWith('.ttf'));
+    expect(shipped.length).toBeGreaterThanOrEqual(2);
+    expect(fonts?.filter).toContain('*.ttf');
+  });
+
   it('has a real PNG icon of at least 256x256', () => {
     for (const icon of [config.linux.icon, config.win.icon]) {
       const buf = fs.readFileSync(path.join(root, icon));
