@@ -8,6 +8,7 @@
  * "Looks like a card number": a run of 13 to 19 digits, optionally grouped by single spaces or dashes (as printed on a
  * card or slip), whose digits pass the Luhn check. Track data (";4111...=2512...", "%B4111...^") contains such a run.
  */
+import { z } from 'zod';
 import { text } from '../domain/common.js';
 
 export const CARD_NUMBER_MESSAGE =
@@ -43,12 +44,32 @@ export function containsCardNumber(s: string): boolean {
   return false;
 }
 
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/;
+const HLC_RE = /^\d{15}-\d{6}-[\w-]+$/;
+
+/**
+ * Values the app itself generates and validates by shape (ids, instants, HLC stamps) are not typed text: a UUID's
+ * digit groups can form a Luhn-valid run ("...-8000-123456789012"), which is not a card number.
+ */
+export function isMachineToken(s: string): boolean {
+  return UUID_RE.test(s) || INSTANT_RE.test(s) || HLC_RE.test(s);
+}
+
+/** Removes UUIDs, instants and HLC stamps from a text (before scanning a whole file or log for card numbers). */
+export function withoutMachineTokens(s: string): string {
+  return s
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, 'U')
+    .replace(/\d{15}-\d{6}-/g, 'H-')
+    .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z?/g, 'T');
+}
+
 /**
  * Walks any value (object, array, string) and returns the path of the first string that looks like a card number
  * ("card.terminalRef", "note"), or null. Used on whole payloads (hub applier, desk handlers, exports).
  */
 export function findCardNumber(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return containsCardNumber(value) ? path || '_' : null;
+  if (typeof value === 'string') return !isMachineToken(value) && containsCardNumber(value) ? path || '_' : null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const p = findCardNumber(value[i], path ? `${path}.${i}` : String(i));
@@ -67,7 +88,11 @@ export function findCardNumber(value: unknown, path = ''): string | null {
 
 /** Free text of a payment/drawer/note input: `text()` plus the card-number guard. */
 export function cardSafeText(max: number, label = 'This field') {
-  return text(max, label).refine((s) => !containsCardNumber(s), { error: CARD_NUMBER_MESSAGE });
+  // the card check runs first, so a pasted card number gets this message (not "too long")
+  return z
+    .string({ error: `${label} must be text` })
+    .refine((s) => !containsCardNumber(s), { error: CARD_NUMBER_MESSAGE })
+    .pipe(text(max, label));
 }
 
 /** Required free text with the card-number guard. */

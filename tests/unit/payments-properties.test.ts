@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { sessionTotals, type TotalsMovementLine, type TotalsPaymentLine } from '../../shared/drawer/expected.js';
 import { computeEod } from '../../shared/drawer/eod.js';
 import { centsToPlain, formatCents, MAX_CENTS, parseMoney } from '../../shared/payments/money.js';
-import { containsCardNumber, luhnValid } from '../../shared/payments/card-guard.js';
+import { containsCardNumber, findCardNumber, luhnValid } from '../../shared/payments/card-guard.js';
+import { newId } from '../../shared/ids.js';
 import { PAYMENT_METHODS, US_DENOMINATIONS, type DrawerMovement, type DrawerSession, type PaymentMethod } from '../../shared/domain/drawer.js';
 import { PAYMENT_TYPES, type Payment } from '../../shared/domain/payment.js';
 
@@ -190,5 +191,15 @@ describe('card guard', () => {
     );
     for (const s of ['4242', '(312) 555-0147', '1043', 'T-8812-0042', '411111111111', '41111111111111111111111']) expect(containsCardNumber(s), s).toBe(false);
     expect(containsCardNumber(';4111111111111111=25121010000000000000?')).toBe(true);
+  });
+  it('never mistakes the app’s own ids, instants or HLC stamps in a payload for a card number', () => {
+    for (let i = 0; i < 5000; i++) {
+      const id = newId();
+      expect(findCardNumber({ payment: { id, sessionId: id, recordedAt: new Date(i * 7919).toISOString(), hlc: `${String(1763851099503 + i).padStart(15, '0')}-000000-${id}` } })).toBeNull();
+    }
+    // a UUID whose last groups are digits only: "8000-123456789012" alone would be a Luhn-valid 16-digit run
+    expect(containsCardNumber('8000-123456789012')).toBe(luhnValid('8000123456789012'));
+    expect(findCardNumber({ id: '0190a6f0-0000-7000-8000-123456789012' })).toBeNull();
+    expect(findCardNumber({ note: 'pan 4111 1111 1111 1111' })).toBe('note');
   });
 });
