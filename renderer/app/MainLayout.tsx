@@ -17,6 +17,8 @@ import { SyncStatus, SyncBanners } from '../sync/SyncStatus.js';
 import { ReviewQueueScreen } from '../sync/ReviewQueueScreen.js';
 import { useSync } from '../sync/store.js';
 import { PrintHost } from '../print/PrintPreview.js';
+import { DrawerScreen } from '../drawer/DrawerScreen.js';
+import { EodScreen } from '../eod/EodScreen.js';
 
 const ROLE_LABEL = { clerk: 'Clerk', supervisor: 'Supervisor', administrator: 'Administrator' } as const;
 
@@ -31,6 +33,8 @@ interface NavItem {
 const NAV: NavItem[] = [
   { route: { name: 'search' }, shortcutId: 'search', label: 'Search' },
   { route: { name: 'register' }, shortcutId: 'register', label: 'New patient' },
+  { route: { name: 'drawer' }, shortcutId: 'drawer', label: 'Drawer' },
+  { route: { name: 'eod' }, shortcutId: 'eod', label: 'End of day', supervisorOnly: true },
   { route: { name: 'review' }, shortcutId: 'review', label: 'Review queue', supervisorOnly: true },
   { route: { name: 'users' }, shortcutId: 'users', label: 'Users', adminOnly: true },
   { route: { name: 'audit' }, shortcutId: 'audit', label: 'Audit log', adminOnly: true },
@@ -38,7 +42,7 @@ const NAV: NavItem[] = [
 ];
 
 const ADMIN_ROUTES = new Set<Route['name']>(['users', 'audit', 'settings']);
-const SUPERVISOR_ROUTES = new Set<Route['name']>(['review']);
+const SUPERVISOR_ROUTES = new Set<Route['name']>(['review', 'eod']);
 
 /** The screen for a route. Patient screens get only the id. Keyed by route so a screen remounts on navigation. */
 function Screen({ route, isAdmin, isSupervisor }: { route: Route; isAdmin: boolean; isSupervisor: boolean }): ReactNode {
@@ -77,6 +81,10 @@ function Screen({ route, isAdmin, isSupervisor }: { route: Route; isAdmin: boole
       return <SettingsScreen />;
     case 'review':
       return <ReviewQueueScreen />;
+    case 'drawer':
+      return <DrawerScreen />;
+    case 'eod':
+      return <EodScreen />;
   }
 }
 

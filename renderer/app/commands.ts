@@ -53,6 +53,8 @@ const ACTIONS: Record<string, () => void> = {
   audit: () => goTo({ name: 'audit' }),
   settings: () => goTo({ name: 'settings' }),
   review: () => goTo({ name: 'review' }),
+  drawer: () => goTo({ name: 'drawer' }),
+  eod: () => goTo({ name: 'eod' }),
   'sync-now': () => void useSync.getState().syncNow(),
   palette: () => useOverlays.getState().open('palette'),
   help: () => useOverlays.getState().open('help'),

@@ -10,7 +10,9 @@ export type Route =
   | { name: 'users' }
   | { name: 'audit' }
   | { name: 'settings' }
-  | { name: 'review' };
+  | { name: 'review' }
+  | { name: 'drawer' }
+  | { name: 'eod' };
 
 interface NavState {
   route: Route;

@@ -3,7 +3,7 @@
  * and the command palette (Ctrl+K) show them all. Screen-local keys are listed here under their `scope` and bound by
  * the screen itself (and shown in that screen's footer/buttons).
  */
-export type ShortcutScope = 'global' | 'search' | 'form' | 'patient' | 'list' | 'dialog' | 'review';
+export type ShortcutScope = 'global' | 'search' | 'form' | 'patient' | 'list' | 'dialog' | 'review' | 'drawer' | 'eod';
 
 export interface Shortcut {
   id: string;
@@ -29,6 +29,8 @@ export const SCOPE_LABELS: Record<ShortcutScope, string> = {
   list: 'Lists and tables',
   dialog: 'Dialogs',
   review: 'Review queue (supervisors)',
+  drawer: 'Cash drawer',
+  eod: 'End of day (supervisors)',
 };
 
 export const SHORTCUTS: Shortcut[] = [
@@ -39,6 +41,8 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'audit', keys: 'Alt+A', label: 'Audit log', scope: 'global', adminOnly: true },
   { id: 'settings', keys: 'Alt+T', label: 'Site settings', scope: 'global', adminOnly: true },
   { id: 'review', keys: 'Alt+R', label: 'Review queue (conflicts and duplicates from the hub)', scope: 'global', supervisorOnly: true },
+  { id: 'drawer', keys: 'Alt+D', label: 'Cash drawer (open, paid in/out, payments, close)', scope: 'global' },
+  { id: 'eod', keys: 'Alt+J', label: 'End of day report (all desks)', scope: 'global', supervisorOnly: true },
   { id: 'sync-now', keys: 'Alt+Y', label: 'Sync with the hub now', scope: 'global' },
   { id: 'palette', keys: 'Ctrl+K', label: 'Command palette', scope: 'global' },
   { id: 'help', keys: 'F1', altKeys: ['Shift+?'], label: 'Show all keys', scope: 'global' },
@@ -59,6 +63,7 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'patient-back', keys: 'Esc', label: 'Back (to the search results)', scope: 'patient' },
   { id: 'print-label', keys: 'L', label: 'Print a patient label (preview first)', scope: 'patient', notWhileTyping: true },
   { id: 'print-wristband', keys: 'B', label: 'Print a wristband (preview first)', scope: 'patient', notWhileTyping: true },
+  { id: 'take-payment', keys: 'P', label: 'Take a payment from this patient', scope: 'patient', notWhileTyping: true },
   { id: 'merged-open', keys: 'Enter', label: 'Merged record: open the surviving record', scope: 'patient' },
   { id: 'merged-undo', keys: 'U', label: 'Merged record: undo the merge (supervisors)', scope: 'patient', supervisorOnly: true },
   { id: 'review-show', keys: 'Enter', label: 'Show the highlighted item', scope: 'review', supervisorOnly: true },
@@ -68,6 +73,14 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'review-keep', keys: 'K', label: 'Conflict: keep the value the record holds now', scope: 'review', supervisorOnly: true },
   { id: 'review-correct', keys: 'C', label: 'Conflict: correct it in the record (edit screen)', scope: 'review', supervisorOnly: true },
   { id: 'review-corrected', keys: 'D', label: 'Mark corrected (close with a note)', scope: 'review', supervisorOnly: true },
+  { id: 'drawer-count', keys: '↑ ↓ / digits', label: 'Counting by denomination: move between denominations / type the count', scope: 'drawer' },
+  { id: 'drawer-paid-in', keys: 'I', label: 'Paid in (cash into the drawer, with a reason)', scope: 'drawer', notWhileTyping: true },
+  { id: 'drawer-paid-out', keys: 'O', label: 'Paid out (cash out of the drawer, with a reason)', scope: 'drawer', notWhileTyping: true },
+  { id: 'drawer-close', keys: 'C', label: 'Close the drawer (blind count first)', scope: 'drawer', notWhileTyping: true },
+  { id: 'drawer-row', keys: 'Enter', label: 'On a payment: reprint the receipt or void it', scope: 'drawer' },
+  { id: 'eod-csv', keys: 'C', label: 'Export the report as CSV', scope: 'eod', notWhileTyping: true, supervisorOnly: true },
+  { id: 'eod-pdf', keys: 'P', label: 'The report as PDF (preview, print, save)', scope: 'eod', notWhileTyping: true, supervisorOnly: true },
+  { id: 'eod-refresh', keys: 'R', label: 'Refresh the report', scope: 'eod', notWhileTyping: true, supervisorOnly: true },
   { id: 'list-move', keys: '↑ ↓', label: 'Move between rows', scope: 'list' },
   { id: 'list-open', keys: 'Enter', label: 'Open the row', scope: 'list' },
   { id: 'list-ends', keys: 'Home / End', label: 'First / last row', scope: 'list' },

@@ -13,6 +13,7 @@ import { useNav } from '../app/nav.js';
 import { useScreenKeys } from './keys.js';
 import { MergedBanner } from './MergedBanner.js';
 import { openPrint } from '../print/usePrint.js';
+import { CollectPaymentDialog } from '../payments/CollectPaymentDialog.js';
 import {
   ADDRESS_USE_LABELS,
   CONSENT_LABELS,
@@ -59,6 +60,7 @@ export function PatientScreen({ id }: { id: string }) {
   const { patient, error, reload } = usePatient(id);
   const [refreshed, setRefreshed] = useState<number | null>(null);
   const go = useNav((s) => s.go);
+  const [paying, setPaying] = useState(false);
 
   useEffect(
     () =>
@@ -78,6 +80,7 @@ export function PatientScreen({ id }: { id: string }) {
     H: () => go({ name: 'history', id }),
     L: () => printLabel('label'),
     B: () => printLabel('wristband'),
+    P: () => setPaying(true),
   });
 
   if (!patient) {
@@ -120,6 +123,9 @@ export function PatientScreen({ id }: { id: string }) {
         </Button>
         <Button shortcut="B" onPress={() => printLabel('wristband')}>
           Print wristband
+        </Button>
+        <Button shortcut="P" onPress={() => setPaying(true)}>
+          Take payment
         </Button>
         <Button variant="quiet" shortcut="Esc" onPress={() => useNav.getState().back()}>
           Back
@@ -284,6 +290,7 @@ export function PatientScreen({ id }: { id: string }) {
           )}
         </Card>
       </div>
+      <CollectPaymentDialog isOpen={paying} onClose={() => setPaying(false)} patientId={id} patientLabel={displayName(p.name)} />
     </div>
   );
 }

@@ -1,0 +1,343 @@
+/**
+ * The payment dialog: type (copay, prior balance, deposit/estimate, prepayment), method (cash: amount + tendered ->
+ * change shown big; check: number required; card: terminal reference, brand, last four, auth code — never a card
+ * number), amount typed as money text ("12.50" -> cents by the shared parser). Enter takes the payment; only after
+ * the commit returns does the dialog show the receipt number (and the change), with Print receipt.
+ *
+ * Used from the patient screen (P) and from check-in:
+ *
+ *   <CollectPaymentDialog isOpen onClose={...} patientId={id} appointmentId={apptId} amountDueCents={2500} type="copay" />
+ *   // or
+ *   const collect = useCollectPayment();  collect.open({ patientId, appointmentId, amountDueCents, type: 'copay' });
+ *   return <>{...}{collect.dialog}</>;
+ *
+ * Validation uses the shared schemas (card guard, check/card details, the money parser) as the clerk types; the API
+ * re-checks everything, and any field error it returns is put on that field with the typed input kept.
+ */
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { z } from 'zod';
+import { api, ApiError } from '../api/client.js';
+import { Dialog } from '../ui/Dialog.js';
+import { Button } from '../ui/Button.js';
+import { Banner } from '../ui/Banner.js';
+import { AppForm, FormRadioGroupField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import { useFormDraft, clearDraft } from '../app/drafts.js';
+import { useNav } from '../app/nav.js';
+import { openPrint } from '../print/usePrint.js';
+import {
+  CARD_BRANDS,
+  PAYMENT_TYPES,
+  PAYMENT_TYPE_LABELS,
+  cardDetailsSchema,
+  checkDetailsSchema,
+  paymentMethodSchema,
+  paymentTypeSchema,
+  type Payment,
+  type PaymentType,
+  type Receipt,
+  type RecordPaymentInput,
+} from '../../shared/domain/payment.js';
+import { PAYMENT_METHODS, type PaymentMethod } from '../../shared/domain/drawer.js';
+import { cardSafeText } from '../../shared/payments/card-guard.js';
+import { centsToPlain } from '../../shared/payments/money.js';
+import { centsOf, money, moneyText, parseMoney } from './money.js';
+import './payments.css';
+
+export const METHOD_LABELS: Record<PaymentMethod, string> = { cash: 'Cash', check: 'Check', card: 'Card', other: 'Other' };
+const BRAND_LABELS: Record<(typeof CARD_BRANDS)[number], string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', other: 'Other' };
+
+/** Puts a nested schema's issues on this form's paths (prefix + issue path). */
+function nested(ctx: z.RefinementCtx, prefix: string, r: z.ZodSafeParseResult<unknown>) {
+  if (r.success) return;
+  for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: [prefix, ...i.path.map(String)], message: i.message });
+}
+
+const otherRefSchema = cardSafeText(60, 'Reference');
+
+export const paymentFormSchema = z
+  .object({
+    amount: moneyText(),
+    method: paymentMethodSchema,
+    tendered: z.string(),
+    check: z.object({ number: z.string(), bank: z.string() }),
+    card: z.object({ terminalRef: z.string(), brand: z.string(), lastFour: z.string(), authCode: z.string() }),
+    otherRef: z.string(),
+    type: paymentTypeSchema,
+    note: cardSafeText(500, 'Note'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.method === 'cash' && v.tendered.trim()) {
+      const t = parseMoney(v.tendered);
+      const a = centsOf(v.amount);
+      if (!t.ok) ctx.addIssue({ code: 'custom', path: ['tendered'], message: t.message });
+      else if (a !== null && t.cents < a) ctx.addIssue({ code: 'custom', path: ['tendered'], message: 'Tendered must be at least the amount' });
+    }
+    if (v.method === 'check') nested(ctx, 'check', checkDetailsSchema.safeParse(v.check));
+    if (v.method === 'card') {
+      if (!v.card.brand) ctx.addIssue({ code: 'custom', path: ['card', 'brand'], message: 'Choose the card brand' });
+      nested(ctx, 'card', cardDetailsSchema.safeParse({ ...v.card, brand: v.card.brand || 'other' }));
+    }
+    if (v.method === 'other') {
+      const r = otherRefSchema.safeParse(v.otherRef);
+      if (!r.success) nested(ctx, 'otherRef', r);
+      else if (!r.data) ctx.addIssue({ code: 'custom', path: ['otherRef'], message: 'Say what the payment was (e.g. money order number)' });
+    }
+  });
+export type PaymentFormValues = z.input<typeof paymentFormSchema>;
+
+/** The API input from the form's values (already validated). */
+export function toRecordInput(v: PaymentFormValues, patientId: string, appointmentId: string | undefined): RecordPaymentInput {
+  const amountCents = centsOf(v.amount) ?? 0;
+  const base: RecordPaymentInput = { type: v.type, method: v.method, amountCents, patientId, note: v.note.trim() };
+  if (appointmentId) base.appointmentId = appointmentId;
+  if (v.method === 'cash') base.tenderedCents = v.tendered.trim() ? (centsOf(v.tendered) ?? amountCents) : amountCents;
+  if (v.method === 'check') base.check = { number: v.check.number.trim(), bank: v.check.bank.trim() };
+  if (v.method === 'card')
+    base.card = { terminalRef: v.card.terminalRef.trim(), brand: v.card.brand as (typeof CARD_BRANDS)[number], lastFour: v.card.lastFour.trim(), authCode: v.card.authCode.trim() };
+  if (v.method === 'other') base.otherRef = v.otherRef.trim();
+  return base;
+}
+
+export interface CollectPaymentOptions {
+  patientId: string;
+  /** the appointment a copay belongs to (check-in) */
+  appointmentId?: string;
+  /** what is due (pre-filled as the amount) */
+  amountDueCents?: number;
+  type?: PaymentType;
+  /** shown in the dialog title, e.g. the patient's name (the dialog does not load the patient itself) */
+  patientLabel?: string;
+}
+
+export interface CollectPaymentDialogProps extends CollectPaymentOptions {
+  isOpen: boolean;
+  onClose: () => void;
+  /** after the payment is committed (the dialog then shows the receipt number) */
+  onRecorded?: (r: { payment: Payment; receipt: Receipt }) => void;
+}
+
+export function CollectPaymentDialog(p: CollectPaymentDialogProps) {
+  if (!p.isOpen) return null;
+  return <CollectPaymentBody {...p} />;
+}
+
+type Drawer = { open: boolean; nextReceiptNo: string } | null;
+
+function CollectPaymentBody({ onClose, patientId, appointmentId, amountDueCents, type = 'copay', patientLabel, onRecorded }: CollectPaymentDialogProps) {
+  const [drawer, setDrawer] = useState<Drawer>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [banner, setBanner] = useState<string | null>(null);
+  const [done, setDone] = useState<{ payment: Payment; receipt: Receipt } | null>(null);
+  const draftKey = `payment:${patientId}:${appointmentId ?? ''}`;
+  const defaults: PaymentFormValues = useMemo(
+    () => ({
+      amount: amountDueCents ? centsToPlain(amountDueCents) : '',
+      method: 'cash',
+      tendered: '',
+      check: { number: '', bank: '' },
+      card: { terminalRef: '', brand: '', lastFour: '', authCode: '' },
+      otherRef: '',
+      type,
+      note: '',
+    }),
+    [amountDueCents, type],
+  );
+  const form = useZodForm(paymentFormSchema, defaults);
+  useFormDraft(draftKey, form);
+
+  useEffect(() => {
+    let live = true;
+    api
+      .call('drawer.current', {})
+      .then((r) => live && setDrawer({ open: r.session !== null, nextReceiptNo: r.nextReceiptNo }))
+      .catch((e) => live && setLoadError(e instanceof ApiError ? e.message : 'Could not read the drawer.'));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const submit = form.handleSubmit(async (v) => {
+    setBanner(null);
+    try {
+      const r = await api.call('payments.record', toRecordInput(v, patientId, appointmentId));
+      clearDraft(draftKey);
+      setDone(r);
+      onRecorded?.(r);
+    } catch (e) {
+      const res = applyServerErrors(form, e, { amountCents: 'amount', tenderedCents: 'tendered' });
+      setBanner(res.applied.length ? `${res.message} Your input is kept; correct the marked field.` : `${res.message} Nothing was saved; your input is kept.`);
+    }
+  });
+
+  const title = done ? 'Payment taken' : `Take payment${patientLabel ? ` — ${patientLabel}` : ''}`;
+  let body: ReactNode;
+  if (done) body = <PaymentDone result={done} onClose={onClose} />;
+  else if (loadError) body = <Banner tone="error">{loadError}</Banner>;
+  else if (!drawer) body = <p role="status">Checking the drawer…</p>;
+  else if (!drawer.open)
+    body = (
+      <div className="pay-stack">
+        <Banner tone="warning" title="The drawer is not open.">
+          {' '}
+          Open it with the counted float first; then take the payment.
+        </Banner>
+        <div className="pay-actions">
+          <Button
+            variant="primary"
+            autoFocus
+            shortcut="Alt+D"
+            onPress={() => {
+              onClose();
+              useNav.getState().go({ name: 'drawer' });
+            }}
+          >
+            Open the drawer
+          </Button>
+        </div>
+      </div>
+    );
+  else body = <PaymentForm form={form} submit={submit} banner={banner} nextReceiptNo={drawer.nextReceiptNo} amountDueCents={amountDueCents} />;
+
+  return (
+    <Dialog isOpen onClose={onClose} title={title} className="pay-dialog">
+      {body}
+    </Dialog>
+  );
+}
+
+function PaymentForm({
+  form,
+  submit,
+  banner,
+  nextReceiptNo,
+  amountDueCents,
+}: {
+  form: ReturnType<typeof useZodForm<typeof paymentFormSchema>>;
+  submit: () => void;
+  banner: string | null;
+  nextReceiptNo: string;
+  amountDueCents?: number;
+}) {
+  const method = form.watch('method');
+  const amountText = form.watch('amount');
+  const tenderedText = form.watch('tendered');
+  const amount = centsOf(amountText);
+  const tendered = tenderedText.trim() ? centsOf(tenderedText) : amount;
+  const change = method === 'cash' && amount !== null && tendered !== null && tendered >= amount ? tendered - amount : null;
+  const c = form.control;
+  return (
+    <AppForm onSubmit={submit} label="Payment" className="pay-form">
+      {banner && <Banner tone="error">{banner}</Banner>}
+      <div className="pay-row">
+        <FormTextField control={c} name="amount" label="Amount" isRequired autoFocus placeholder="0.00" description={amountDueCents ? `Due: ${money(amountDueCents)}` : 'Dollars and cents, like 12.50'} />
+        <FormRadioGroupField control={c} name="method" label="Method" options={PAYMENT_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
+      </div>
+      {method === 'cash' && (
+        <div className="pay-row pay-cash">
+          <FormTextField control={c} name="tendered" label="Tendered" placeholder="0.00" description="What the patient hands over (empty = exact)" />
+          <div className="pay-change" aria-live="polite" data-testid="change-due">
+            <span className="pay-change__label">Change</span>
+            <span className="pay-change__value">{change === null ? '—' : money(change)}</span>
+          </div>
+        </div>
+      )}
+      {method === 'check' && (
+        <div className="pay-row">
+          <FormTextField control={c} name="check.number" label="Check number" isRequired />
+          <FormTextField control={c} name="check.bank" label="Bank (optional)" />
+        </div>
+      )}
+      {method === 'card' && (
+        <>
+          <p className="pay-muted">From the card terminal’s slip. Never type the card number.</p>
+          <div className="pay-row">
+            <FormTextField control={c} name="card.terminalRef" label="Terminal reference" isRequired />
+            <FormSelectField control={c} name="card.brand" label="Brand" isRequired options={CARD_BRANDS.map((b) => ({ value: b, label: BRAND_LABELS[b] }))} />
+            <FormTextField control={c} name="card.lastFour" label="Last four" isRequired inputMode="numeric" maxLength={4} />
+            <FormTextField control={c} name="card.authCode" label="Auth code" isRequired />
+          </div>
+        </>
+      )}
+      {method === 'other' && <FormTextField control={c} name="otherRef" label="What it was (e.g. money order number)" isRequired />}
+      <div className="pay-row">
+        <FormRadioGroupField control={c} name="type" label="Payment type" options={PAYMENT_TYPES.map((t) => ({ value: t, label: PAYMENT_TYPE_LABELS[t] }))} />
+      </div>
+      <FormTextField control={c} name="note" label="Note (optional)" />
+      <div className="pay-actions">
+        <span className="pay-muted">
+          Receipt <span className="pay-mono">{nextReceiptNo}</span>
+        </span>
+        <span className="ad-spacer" />
+        <Button type="submit" variant="primary" shortcut="Enter">
+          Take payment
+        </Button>
+      </div>
+    </AppForm>
+  );
+}
+
+/** Receipt print preview (the print layer's PrintPreview). `reprint` marks and audits a reprint. */
+export function printReceipt(paymentId: string, receiptNo: string, reprint = false): void {
+  openPrint({ title: `${reprint ? 'Reprint' : 'Receipt'} ${receiptNo}`, load: () => api.call('payments.receiptPdf', { paymentId, paper: '80mm', reprint }) });
+}
+
+function PaymentDone({ result, onClose }: { result: { payment: Payment; receipt: Receipt }; onClose: () => void }) {
+  const p = result.payment;
+  const printRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => printRef.current?.focus(), []);
+  return (
+    <div className="pay-stack" data-testid="payment-done">
+      <div className="pay-done">
+        <div>
+          <span className="pay-done__label">Receipt</span>
+          <span className="pay-done__big pay-mono" data-testid="receipt-no">
+            {p.receiptNo}
+          </span>
+        </div>
+        <div>
+          <span className="pay-done__label">{PAYMENT_TYPE_LABELS[p.type]} · {result.receipt.methodText}</span>
+          <span className="pay-done__big">{money(p.amountCents)}</span>
+        </div>
+        {p.method === 'cash' && (
+          <div>
+            <span className="pay-done__label">Change to give (tendered {money(p.tenderedCents)})</span>
+            <span className="pay-done__big pay-done__change" data-testid="change-given">
+              {money(p.changeCents)}
+            </span>
+          </div>
+        )}
+      </div>
+      <Banner tone="success">Saved. The receipt number is final.</Banner>
+      <div className="pay-actions">
+        <Button
+          ref={printRef}
+          variant="primary"
+          shortcut="Enter"
+          onPress={() => {
+            onClose();
+            printReceipt(p.id, p.receiptNo);
+          }}
+        >
+          Print receipt
+        </Button>
+        <Button onPress={onClose} shortcut="Esc">
+          Done
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+/** For screens that open the dialog imperatively (check-in): render `dialog` somewhere, call `open(...)`. */
+export function useCollectPayment(onRecorded?: (r: { payment: Payment; receipt: Receipt }) => void): {
+  open: (o: CollectPaymentOptions) => void;
+  close: () => void;
+  dialog: ReactNode;
+} {
+  const [opts, setOpts] = useState<CollectPaymentOptions | null>(null);
+  return {
+    open: setOpts,
+    close: () => setOpts(null),
+    dialog: opts ? <CollectPaymentDialog isOpen {...opts} onClose={() => setOpts(null)} onRecorded={onRecorded} /> : null,
+  };
+}
