@@ -12,6 +12,7 @@ import { SEARCH_INPUT_ID } from './commands.js';
 import { SearchScreen, PatientScreen, RegisterScreen, EditScreen, HistoryScreen } from '../patients/index.js';
 import { UsersScreen } from '../users/UsersScreen.js';
 import { SettingsScreen } from '../settings/SettingsScreen.js';
+import { ImportScreen } from '../visits/import/ImportScreen.js';
 import { AuditScreen } from '../audit/AuditScreen.js';
 import { SyncStatus, SyncBanners } from '../sync/SyncStatus.js';
 import { ReviewQueueScreen } from '../sync/ReviewQueueScreen.js';
@@ -41,7 +42,7 @@ const NAV: NavItem[] = [
   { route: { name: 'settings' }, shortcutId: 'settings', label: 'Settings', adminOnly: true },
 ];
 
-const ADMIN_ROUTES = new Set<Route['name']>(['users', 'audit', 'settings']);
+const ADMIN_ROUTES = new Set<Route['name']>(['users', 'audit', 'settings', 'import-appointments']);
 const SUPERVISOR_ROUTES = new Set<Route['name']>(['review', 'eod']);
 
 /** The screen for a route. Patient screens get only the id. Keyed by route so a screen remounts on navigation. */
@@ -79,6 +80,8 @@ function Screen({ route, isAdmin, isSupervisor }: { route: Route; isAdmin: boole
       return <AuditScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'import-appointments':
+      return <ImportScreen />;
     case 'review':
       return <ReviewQueueScreen />;
     case 'drawer':

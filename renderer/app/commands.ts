@@ -52,6 +52,7 @@ const ACTIONS: Record<string, () => void> = {
   users: () => goTo({ name: 'users' }),
   audit: () => goTo({ name: 'audit' }),
   settings: () => goTo({ name: 'settings' }),
+  'import-appointments': () => goTo({ name: 'import-appointments' }),
   review: () => goTo({ name: 'review' }),
   drawer: () => goTo({ name: 'drawer' }),
   eod: () => goTo({ name: 'eod' }),

@@ -10,6 +10,7 @@ export type Route =
   | { name: 'users' }
   | { name: 'audit' }
   | { name: 'settings' }
+  | { name: 'import-appointments' }
   | { name: 'review' }
   | { name: 'drawer' }
   | { name: 'eod' };

@@ -3,7 +3,7 @@
  * and the command palette (Ctrl+K) show them all. Screen-local keys are listed here under their `scope` and bound by
  * the screen itself (and shown in that screen's footer/buttons).
  */
-export type ShortcutScope = 'global' | 'search' | 'form' | 'patient' | 'list' | 'dialog' | 'review' | 'drawer' | 'eod';
+export type ShortcutScope = 'global' | 'search' | 'form' | 'patient' | 'list' | 'dialog' | 'review' | 'drawer' | 'eod' | 'import';
 
 export interface Shortcut {
   id: string;
@@ -31,6 +31,7 @@ export const SCOPE_LABELS: Record<ShortcutScope, string> = {
   review: 'Review queue (supervisors)',
   drawer: 'Cash drawer',
   eod: 'End of day (supervisors)',
+  import: 'Import appointments (administrators)',
 };
 
 export const SHORTCUTS: Shortcut[] = [
@@ -48,6 +49,10 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'help', keys: 'F1', altKeys: ['Shift+?'], label: 'Show all keys', scope: 'global' },
   { id: 'lock', keys: 'Alt+L', label: 'Lock the screen', scope: 'global' },
   { id: 'back', keys: 'Esc', label: 'Back / close', scope: 'global' },
+  { id: 'import-appointments', keys: 'Alt+I', label: 'Import appointments from a CSV file', scope: 'global', adminOnly: true },
+  { id: 'import-file', keys: 'Alt+O', label: 'Choose a CSV file', scope: 'import', adminOnly: true },
+  { id: 'import-check', keys: 'Alt+K', label: 'Check the rows (preview; writes nothing)', scope: 'import', adminOnly: true },
+  { id: 'import-run', keys: 'Alt+M', label: 'Import the checked appointments (all or nothing)', scope: 'import', adminOnly: true },
   { id: 'results', keys: '↑ ↓', label: 'Move through results', scope: 'search' },
   { id: 'open', keys: 'Enter', label: 'Open the highlighted patient', scope: 'search' },
   { id: 'search-new', keys: 'Alt+N', label: 'Register a new patient with the name / DOB typed in the search box', scope: 'search' },

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { method } from './define.js';
-import { CSV_COLUMNS, MAX_IMPORT_CHARS } from '../visits/feeds/csv.js';
+import { CSV_COLUMNS, MAX_IMPORT_CHARS } from '../visits/feeds/csv-columns.js';
 
 const csvText = z
   .string({ error: 'Paste or choose a CSV file' })

@@ -27,15 +27,9 @@ import { parse } from 'csv-parse/sync';
 import { isRealDate, isoDate } from '../../dates.js';
 import { digits } from '../../text.js';
 import { localToInstant } from './time.js';
+import { CSV_COLUMNS, MAX_IMPORT_CHARS, MAX_IMPORT_ROWS, REQUIRED_COLUMNS, type CsvColumn } from './csv-columns.js';
 
-export const CSV_COLUMNS = ['external_id', 'date', 'time', 'department', 'provider', 'type', 'duration_min', 'mrn', 'last_name', 'first_name', 'dob', 'sex', 'phone', 'note'] as const;
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
-export const REQUIRED_COLUMNS: readonly CsvColumn[] = ['external_id', 'date', 'time', 'department', 'provider', 'type'];
-
-/** At most this many rows per import (a clinic's week fits easily; a bigger file is split). */
-export const MAX_IMPORT_ROWS = 5000;
-/** At most this many characters of CSV text. */
-export const MAX_IMPORT_CHARS = 2_000_000;
+export { CSV_COLUMNS, REQUIRED_COLUMNS, MAX_IMPORT_ROWS, MAX_IMPORT_CHARS, type CsvColumn } from './csv-columns.js';
 
 export interface CsvRowError {
   /** the column the error is about, '' for the whole row */
