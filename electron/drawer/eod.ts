@@ -17,7 +17,7 @@ import type { EodReport } from '../../shared/drawer/eod-schema.js';
 import { decodeHlc } from '../../shared/hlc.js';
 import { centsToPlain, formatCents } from '../../shared/payments/money.js';
 import { PAYMENT_TYPE_LABELS } from '../../shared/domain/payment.js';
-import { movementsOfDate, paymentFromRow, paymentsOfDate, readPaymentSettings, sessionsOfDate } from '../payments/repo.js';
+import { movementsOfDate, paymentDetailsOfDate, paymentFromRow, paymentLinesOfDate, readPaymentSettings, sessionsOfDate } from '../payments/repo.js';
 import { renderReport, type ReportSection } from '../print/index.js';
 
 function tableExists(db: Database.Database, name: string): boolean {
@@ -114,7 +114,8 @@ export function eodReport(store: Store, businessDate: string): EodReport {
   const site = readSettings(db);
   const settings = readPaymentSettings(db);
   const sessions = sessionsOfDate(db, businessDate, store.deskId);
-  const payments = paymentsOfDate(db, businessDate).map(paymentFromRow);
+  const payments = paymentLinesOfDate(db, businessDate);
+  const details = paymentDetailsOfDate(db, businessDate).map(paymentFromRow);
   const movements = movementsOfDate(db, businessDate);
   const receiptOf = stmt<[string], { receipt_no: string }>(db, 'SELECT receipt_no FROM payments WHERE id = ?');
   const base = computeEod({
@@ -126,6 +127,7 @@ export function eodReport(store: Store, businessDate: string): EodReport {
     denominations: settings.denominations,
     sessions,
     payments,
+    details,
     movements,
     originalReceiptNo: (id) => receiptOf.get(id)?.receipt_no ?? null,
     copays: copaysOf(db, businessDate),

@@ -18,7 +18,10 @@ export interface EodInput {
   generatedOnDesk: { deskId: string; deskLabel: string };
   denominations: readonly Denomination[];
   sessions: readonly DrawerSession[];
-  payments: readonly Payment[];
+  /** every payment/void/refund row of the day's sessions, the fields the totals need */
+  payments: readonly EodPaymentLine[];
+  /** full rows of the day's voids, refunds and check payments (corrections list, deposit slip) */
+  details: readonly Payment[];
   movements: readonly DrawerMovement[];
   /** receipt numbers of the originals that the day's voids/refunds reverse (originals may be of another day) */
   originalReceiptNo: (paymentId: string) => string | null;
@@ -26,17 +29,36 @@ export interface EodInput {
   completeness: EodReport['completeness'];
 }
 
+/** The fields of a payment row the day's totals need (a full Payment also fits). */
+export interface EodPaymentLine {
+  sessionId: string;
+  kind: Payment['kind'];
+  type: Payment['type'];
+  method: Payment['method'];
+  amountCents: number;
+  tenderedCents: number;
+  changeCents: number;
+  recordedAt: string;
+  recordedBy: { userId: string; userName: string };
+}
+
 /** Hour of the day (0-23) of an instant in a time zone; cached per 15-minute UTC bucket (every zone offset is a multiple). */
 export function hourInZone(timeZone: string): (instant: string) => number {
   const fmt = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' });
   const cache = new Map<number, number>();
+  const byKey = new Map<string, number>();
   return (instant) => {
-    const ms = Date.parse(instant);
-    const bucket = Math.floor(ms / 900_000);
-    let h = cache.get(bucket);
+    // instants are ISO UTC ("2025-03-04T14:07:00.000Z"): key by date, hour and quarter without parsing the string
+    const key = instant.length >= 16 && instant[13] === ':' ? instant.slice(0, 13) + ((instant.charCodeAt(14) - 48) * 10 + (instant.charCodeAt(15) - 48) >= 45 ? 3 : (instant.charCodeAt(14) - 48) * 10 + (instant.charCodeAt(15) - 48) >= 30 ? 2 : (instant.charCodeAt(14) - 48) * 10 + (instant.charCodeAt(15) - 48) >= 15 ? 1 : 0) : instant;
+    let h = byKey.get(key);
     if (h === undefined) {
-      h = Number(fmt.format(new Date(bucket * 900_000))) % 24;
-      cache.set(bucket, h);
+      const bucket = Math.floor(Date.parse(instant) / 900_000);
+      h = cache.get(bucket);
+      if (h === undefined) {
+        h = Number(fmt.format(new Date(bucket * 900_000))) % 24;
+        cache.set(bucket, h);
+      }
+      byKey.set(key, h);
     }
     return h;
   };
@@ -98,9 +120,15 @@ export function computeEod(input: EodInput): EodReport {
     const h = hours[hourOf(p.recordedAt)]!;
     h[p.method] += p.amountCents;
     h.totalCents += p.amountCents;
+  }
+  for (const p of input.details) {
+    const s = sessionById.get(p.sessionId);
+    if (!s) continue;
     if (p.kind !== 'payment') corrections.push({ ...p, originalReceiptNo: p.reversesId ? input.originalReceiptNo(p.reversesId) : null, deskLabel: s.deskLabel });
     if (p.method === 'check' && p.check) checks.push({ receiptNo: p.receiptNo, number: p.check.number, bank: p.check.bank, amountCents: p.amountCents, deskLabel: s.deskLabel });
   }
+  corrections.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
+  checks.sort((a, b) => (a.receiptNo < b.receiptNo ? -1 : 1));
   for (const mv of input.movements) {
     const t = totalsBySession.get(mv.sessionId);
     if (!t) continue;

@@ -128,7 +128,7 @@ describe('EOD', () => {
         });
         const eod = computeEod({
           businessDate: '2025-03-04', timeZone: 'America/Chicago', siteName: 'S', generatedAt: '2025-03-05T00:00:00.000Z', generatedOnDesk: { deskId: 'x', deskLabel: 'X' },
-          denominations: US_DENOMINATIONS, sessions, payments, movements, originalReceiptNo: () => null,
+          denominations: US_DENOMINATIONS, sessions, payments, details: payments.filter((p) => p.kind !== 'payment' || p.method === 'check'), movements, originalReceiptNo: () => null,
           copays: { available: false, note: '', dueCount: 0, dueCents: 0, collectedCount: 0, collectedCents: 0, collectionRate: null, notCollected: [] },
           completeness: { enrolled: false, lastSyncAt: null, pendingLocalChanges: 0, desks: [], warnings: [] },
         });
