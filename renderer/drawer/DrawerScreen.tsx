@@ -26,7 +26,7 @@ import { cardSafeText, requiredCardSafeText } from '../../shared/payments/card-g
 import { DenominationGrid, countsFormSchema, emptyCounts, toCounts } from './DenominationGrid.js';
 import { MovementDialog, PaymentActionsDialog } from './dialogs.js';
 import { ApproverFields } from '../payments/ApproverFields.js';
-import { METHOD_LABELS } from '../payments/CollectPaymentDialog.js';
+import { BRAND_LABELS, METHOD_LABELS } from '../payments/CollectPaymentDialog.js';
 import { centsOf, money, parseMoney, signedMoney } from '../payments/money.js';
 import '../payments/payments.css';
 import './drawer.css';
@@ -205,7 +205,7 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
               { id: 'receipt', label: 'Receipt', isRowHeader: true, render: (p) => <span className="pay-mono">{p.receiptNo}</span> },
               { id: 'time', label: 'Time', render: (p) => timeOf(p.recordedAt) },
               { id: 'kind', label: 'What', render: (p) => (p.kind === 'payment' ? PAYMENT_TYPE_LABELS[p.type] : p.kind === 'void' ? 'Void' : 'Refund') },
-              { id: 'method', label: 'Method', render: (p) => METHOD_LABELS[p.method] + (p.card ? ` ${p.card.brand} …${p.card.lastFour}` : p.check ? ` #${p.check.number}` : '') },
+              { id: 'method', label: 'Method', render: (p) => METHOD_LABELS[p.method] + (p.card ? ` ${BRAND_LABELS[p.card.brand]} …${p.card.lastFour}` : p.check ? ` #${p.check.number}` : '') },
               { id: 'amount', label: 'Amount', className: 'pay-money', render: (p) => <span className={p.amountCents < 0 ? 'pay-neg' : ''}>{money(p.amountCents)}</span> },
               { id: 'status', label: 'Status', render: (p) => (p.voided ? <span className="ad-tag ad-tag--danger">Voided</span> : p.kind !== 'payment' ? <span className="ad-tag">{p.approvedBy ? `approved by ${p.approvedBy.userName}` : 'reversal'}</span> : '') },
               { id: 'by', label: 'By', render: (p) => p.recordedBy.userName },

@@ -14,7 +14,7 @@ import { PAYMENT_TYPE_LABELS, type PaymentListItem, type Receipt } from '../../s
 import { requiredCardSafeText } from '../../shared/payments/card-guard.js';
 import { centsOf, money, moneyText } from '../payments/money.js';
 import { ApproverFields, approverInput, needsApproval } from '../payments/ApproverFields.js';
-import { METHOD_LABELS, printReceipt } from '../payments/CollectPaymentDialog.js';
+import { BRAND_LABELS, METHOD_LABELS, printReceipt } from '../payments/CollectPaymentDialog.js';
 import { timeOf } from './format.js';
 
 const movementSchema = z.object({ amount: moneyText(), reason: requiredCardSafeText(200, 'Reason') });
@@ -93,7 +93,7 @@ export function PaymentActionsDialog({
         <dt>Type · method</dt>
         <dd>
           {PAYMENT_TYPE_LABELS[p.type]} · {METHOD_LABELS[p.method]}
-          {p.card ? ` ${p.card.brand} …${p.card.lastFour} auth ${p.card.authCode}` : ''}
+          {p.card ? ` ${BRAND_LABELS[p.card.brand]} …${p.card.lastFour} auth ${p.card.authCode}` : ''}
           {p.check ? ` #${p.check.number}` : ''}
         </dd>
         <dt>Taken</dt>

@@ -44,7 +44,7 @@ import { centsOf, money, moneyText, parseMoney } from './money.js';
 import './payments.css';
 
 export const METHOD_LABELS: Record<PaymentMethod, string> = { cash: 'Cash', check: 'Check', card: 'Card', other: 'Other' };
-const BRAND_LABELS: Record<(typeof CARD_BRANDS)[number], string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', other: 'Other' };
+export const BRAND_LABELS: Record<(typeof CARD_BRANDS)[number], string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', other: 'Other' };
 
 /** Puts a nested schema's issues on this form's paths (prefix + issue path). */
 function nested(ctx: z.RefinementCtx, prefix: string, r: z.ZodSafeParseResult<unknown>) {
