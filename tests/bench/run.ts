@@ -13,6 +13,8 @@
  *
  *   outage-catch-up, pull-fresh-desk   sync with a real hub: see tests/bench/sync.ts
  *   board-load           'visits.board' for a 2,000-appointment day vs a naive N+1 board: see tests/bench/board.ts
+ *   siu-burst            100 HL7 SIU messages over one MLLP connection into a real hub vs one per connection and
+ *                        parse-only: see tests/bench/siu.ts
  *   eod-reconciliation   'eod.report' over 5,000 payments from 10 sessions vs unindexed N+1: see tests/bench/eod.ts
  *
  * Environment: BENCH_PATIENTS, BENCH_QUERIES (2000), BENCH_BASELINE_QUERIES (20), BENCH_REG_PRELOAD (100000),
@@ -34,6 +36,7 @@ import { HUB_SPACE_START } from '../../electron/patients/mrn.js';
 import { newId } from '../../shared/ids.js';
 import { benchOutageCatchUp, benchPullFreshDesk } from './sync.js';
 import { benchBoard } from './board.js';
+import { benchSiu } from './siu.js';
 import { benchEod } from './eod.js';
 
 const env = (k: string, d: number) => {
@@ -340,6 +343,8 @@ async function main() {
   await benchPullFreshDesk(emit, progress, env('BENCH_PULL_CHANGES', 100_000));
   // visits (issue 4): tests/bench/board.ts; BENCH_BOARD_APPTS (2000), BENCH_BOARD_OTHER_DAYS (10), BENCH_BOARD_PATIENTS (20000)
   await benchBoard(emit, progress);
+  // schedule feed (issue 4): tests/bench/siu.ts; BENCH_SIU_MESSAGES (100), BENCH_SIU_ROUNDS (3)
+  await benchSiu(emit, progress);
   // payments (issue 5): tests/bench/eod.ts; BENCH_EOD_PAYMENTS (5000), BENCH_EOD_DAYS (6), BENCH_EOD_RUNS (40)
   await benchEod(emit, progress);
   progress(`done in ${Math.round((performance.now() - t0) / 1000)} s`);
