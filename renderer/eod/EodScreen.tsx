@@ -172,13 +172,19 @@ function Table({ caption, head, rows, empty = 'None.', testId }: { caption: stri
   );
 }
 
-function Honesty({ c }: { c: EodReport['completeness'] }) {
-  const complete = c.warnings.length === 0;
+/**
+ * What may be missing, said first. Gaps: another desk's session of this date still open here (its later payments and
+ * its close may not have arrived), this desk's own changes not yet at the hub, no sync yet, or this desk's own drawer
+ * still open. The API's warnings are listed as they are (they always carry the last-sync caveat when enrolled).
+ */
+function Honesty({ c, ownOpen }: { c: EodReport['completeness']; ownOpen: number }) {
+  const gaps = c.desks.some((d) => d.openSessions > 0) || c.pendingLocalChanges > 0 || (c.enrolled && !c.lastSyncAt) || ownOpen > 0;
   return (
-    <section className={`ad-section eod-honesty ${complete ? '' : 'eod-honesty--warn'}`} aria-labelledby="eod-h-complete" data-testid="eod-completeness">
-      <h2 id="eod-h-complete">{complete ? 'Complete: every desk’s sessions of this date are closed and received' : 'This report may be incomplete'}</h2>
-      {!complete && (
+    <section className={`ad-section eod-honesty ${gaps ? 'eod-honesty--warn' : ''}`} aria-labelledby="eod-h-complete" data-testid="eod-completeness">
+      <h2 id="eod-h-complete">{gaps ? 'This report may be incomplete' : 'Every session of this date is closed and received (as of the last sync)'}</h2>
+      {(c.warnings.length > 0 || ownOpen > 0) && (
         <ul className="eod-warnings">
+          {ownOpen > 0 && <li>This desk’s drawer is still open: its cash is not in the deposit slip.</li>}
           {c.warnings.map((w) => (
             <li key={w}>{w}</li>
           ))}
@@ -210,7 +216,7 @@ function Report({ r }: { r: EodReport }) {
   const t = r.totals;
   return (
     <div className="eod-body">
-      <Honesty c={r.completeness} />
+      <Honesty c={r.completeness} ownOpen={r.sessions.filter((x) => x.session.own && x.session.status === 'open').length} />
       <section className="ad-section" aria-labelledby="eod-h-totals">
         <h2 id="eod-h-totals">Totals</h2>
         <dl className="eod-figures" data-testid="eod-totals">
