@@ -213,6 +213,18 @@ describe('SIU over MLLP to the board', () => {
     expect(ok.code).toBe('AA');
   });
 
+  it('a pending appointment is linked by a later S14 once the patient has been registered (by a desk)', async () => {
+    const first = await send({ controlId: 'L-1', fillerId: 'FA-70', family: 'Park', given: 'Lena', dob: '19880210', mrn: 'EPIC-555', start: '202601061700' });
+    expect(first.text).toMatch(/patient pending/);
+    const reg = await desk.call('patients.register', { patient: patientInput({ name: { given: 'Lena', middle: '', family: 'Park' }, birthDate: '1988-02-10', email: 'lena@example.com', phones: [{ use: 'mobile', number: '(312) 555-0199', smsConsent: false }] }) });
+    await desk.sync();
+    const again = await send({ trigger: 'S14', controlId: 'L-2', fillerId: 'FA-70', family: 'Park', given: 'Lena', dob: '19880210', mrn: 'EPIC-555', start: '202601061700' });
+    expect(again.code).toBe('AA');
+    expect(again.text).toMatch(/matched by name and date of birth/);
+    const row = (await board()).find((r) => r.start === '2026-01-06T23:00:00.000Z');
+    expect(row).toMatchObject({ patientId: reg.patient.id, pendingPatient: false, mrn: reg.patient.mrn });
+  });
+
   it('the hub process starts the listener itself (startHub mllp option) and refuses facilities it does not accept', async () => {
     const t = await startTestHub();
     await t.server.close();
