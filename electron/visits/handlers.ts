@@ -83,5 +83,14 @@ export function visitHandlers(): DomainHandlers<VisitMethodName> {
       ctx.store.audit(user, { action: 'appointment.listed', entityType: 'patient', entityId: i.patientId, detail: { count: rows.length } });
       return { appointments: rows.map((r) => JSON.parse(r.doc) as Appointment) };
     },
+    'visits.walkInContext': (i, ctx) => {
+      const user = requireUser(ctx);
+      const now = ctx.store.clock.now();
+      const day = businessDate(siteInfo(ctx.store.db).timeZone, now);
+      // checkInContext reads only the patient and the type of the appointment: a walk-in "now" that is not stored yet
+      const context = checkInContext(ctx.store.db, { patientId: i.patientId, typeId: i.typeId } as Appointment, day);
+      ctx.store.audit(user, { action: 'appointment.walk_in_context_viewed', entityType: 'patient', entityId: i.patientId, detail: { typeId: i.typeId } });
+      return { context };
+    },
   };
 }

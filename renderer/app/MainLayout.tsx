@@ -18,6 +18,9 @@ import { SyncStatus, SyncBanners } from '../sync/SyncStatus.js';
 import { ReviewQueueScreen } from '../sync/ReviewQueueScreen.js';
 import { useSync } from '../sync/store.js';
 import { PrintHost } from '../print/PrintPreview.js';
+import { BoardScreen } from '../visits/BoardScreen.js';
+import { VisitsAdminScreen } from '../visits/AdminScreen.js';
+import { VisitDialogsHost } from '../visits/ActionDialogs.js';
 import { DrawerScreen } from '../drawer/DrawerScreen.js';
 import { EodScreen } from '../eod/EodScreen.js';
 
@@ -34,15 +37,17 @@ interface NavItem {
 const NAV: NavItem[] = [
   { route: { name: 'search' }, shortcutId: 'search', label: 'Search' },
   { route: { name: 'register' }, shortcutId: 'register', label: 'New patient' },
+  { route: { name: 'board' }, shortcutId: 'board', label: 'Board' },
   { route: { name: 'drawer' }, shortcutId: 'drawer', label: 'Drawer' },
   { route: { name: 'eod' }, shortcutId: 'eod', label: 'End of day', supervisorOnly: true },
   { route: { name: 'review' }, shortcutId: 'review', label: 'Review queue', supervisorOnly: true },
   { route: { name: 'users' }, shortcutId: 'users', label: 'Users', adminOnly: true },
   { route: { name: 'audit' }, shortcutId: 'audit', label: 'Audit log', adminOnly: true },
   { route: { name: 'settings' }, shortcutId: 'settings', label: 'Settings', adminOnly: true },
+  { route: { name: 'visits-admin' }, shortcutId: 'visits-admin', label: 'Clinic setup', adminOnly: true },
 ];
 
-const ADMIN_ROUTES = new Set<Route['name']>(['users', 'audit', 'settings', 'import-appointments']);
+const ADMIN_ROUTES = new Set<Route['name']>(['users', 'audit', 'settings', 'visits-admin', 'import-appointments']);
 const SUPERVISOR_ROUTES = new Set<Route['name']>(['review', 'eod']);
 
 /** The screen for a route. Patient screens get only the id. Keyed by route so a screen remounts on navigation. */
@@ -84,6 +89,10 @@ function Screen({ route, isAdmin, isSupervisor }: { route: Route; isAdmin: boole
       return <ImportScreen />;
     case 'review':
       return <ReviewQueueScreen />;
+    case 'board':
+      return <BoardScreen />;
+    case 'visits-admin':
+      return <VisitsAdminScreen />;
     case 'drawer':
       return <DrawerScreen />;
     case 'eod':
@@ -162,6 +171,11 @@ export function MainLayout() {
         <span>
           <KeyHint keys="Esc" /> Back
         </span>
+        {(route.name === 'patient' || route.name === 'search') && (
+          <span>
+            <KeyHint keys="Alt+W" /> Walk-in for this patient
+          </span>
+        )}
         <span className="ad-spacer" style={{ flex: 1 }} />
         <Button variant="quiet" size="small" onPress={() => useOverlays.getState().open('help')}>
           Help
@@ -170,6 +184,7 @@ export function MainLayout() {
       <Palette />
       <HelpOverlay />
       <PrintHost />
+      <VisitDialogsHost />
     </div>
   );
 }

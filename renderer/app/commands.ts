@@ -7,6 +7,7 @@ import { useNav, type Route } from './nav.js';
 import { useSession } from './session.js';
 import { useOverlays } from './overlays.js';
 import { useSync } from '../sync/store.js';
+import { startWalkIn } from '../visits/walkin-command.js';
 
 /** The search screen's input has this id: Alt+S and "/" focus it. */
 export const SEARCH_INPUT_ID = 'patient-search-input';
@@ -54,6 +55,9 @@ const ACTIONS: Record<string, () => void> = {
   settings: () => goTo({ name: 'settings' }),
   'import-appointments': () => goTo({ name: 'import-appointments' }),
   review: () => goTo({ name: 'review' }),
+  board: () => goTo({ name: 'board' }),
+  'walk-in': () => startWalkIn(),
+  'visits-admin': () => goTo({ name: 'visits-admin' }),
   drawer: () => goTo({ name: 'drawer' }),
   eod: () => goTo({ name: 'eod' }),
   'sync-now': () => void useSync.getState().syncNow(),

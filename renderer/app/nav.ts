@@ -12,6 +12,8 @@ export type Route =
   | { name: 'settings' }
   | { name: 'import-appointments' }
   | { name: 'review' }
+  | { name: 'board' }
+  | { name: 'visits-admin' }
   | { name: 'drawer' }
   | { name: 'eod' };
 

@@ -3,7 +3,7 @@
  * and the command palette (Ctrl+K) show them all. Screen-local keys are listed here under their `scope` and bound by
  * the screen itself (and shown in that screen's footer/buttons).
  */
-export type ShortcutScope = 'global' | 'search' | 'form' | 'patient' | 'list' | 'dialog' | 'review' | 'drawer' | 'eod' | 'import';
+export type ShortcutScope = 'global' | 'search' | 'form' | 'patient' | 'list' | 'dialog' | 'review' | 'drawer' | 'eod' | 'board' | 'import';
 
 export interface Shortcut {
   id: string;
@@ -29,6 +29,7 @@ export const SCOPE_LABELS: Record<ShortcutScope, string> = {
   list: 'Lists and tables',
   dialog: 'Dialogs',
   review: 'Review queue (supervisors)',
+  board: 'Today’s board',
   drawer: 'Cash drawer',
   eod: 'End of day (supervisors)',
   import: 'Import appointments (administrators)',
@@ -44,6 +45,9 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'review', keys: 'Alt+R', label: 'Review queue (conflicts and duplicates from the hub)', scope: 'global', supervisorOnly: true },
   { id: 'drawer', keys: 'Alt+D', label: 'Cash drawer (open, paid in/out, payments, close)', scope: 'global' },
   { id: 'eod', keys: 'Alt+J', label: 'End of day report (all desks)', scope: 'global', supervisorOnly: true },
+  { id: 'board', keys: 'Alt+B', altKeys: ['F2'], label: 'Today’s board (appointments, check-in)', scope: 'global' },
+  { id: 'walk-in', keys: 'Alt+W', label: 'Walk-in now for the open / highlighted patient (then check in)', scope: 'global' },
+  { id: 'visits-admin', keys: 'Alt+C', label: 'Clinic setup: departments, providers, appointment types', scope: 'global', adminOnly: true },
   { id: 'sync-now', keys: 'Alt+Y', label: 'Sync with the hub now', scope: 'global' },
   { id: 'palette', keys: 'Ctrl+K', label: 'Command palette', scope: 'global' },
   { id: 'help', keys: 'F1', altKeys: ['Shift+?'], label: 'Show all keys', scope: 'global' },
@@ -86,6 +90,17 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'eod-csv', keys: 'C', label: 'Export the report as CSV', scope: 'eod', notWhileTyping: true, supervisorOnly: true },
   { id: 'eod-pdf', keys: 'P', label: 'The report as PDF (preview, print, save)', scope: 'eod', notWhileTyping: true, supervisorOnly: true },
   { id: 'eod-refresh', keys: 'R', label: 'Refresh the report', scope: 'eod', notWhileTyping: true, supervisorOnly: true },
+  { id: 'board-move', keys: '↑ ↓', label: 'Move between appointments (the highlighted one is acted on)', scope: 'board' },
+  { id: 'board-checkin', keys: 'Enter', label: 'Check in the highlighted appointment', scope: 'board' },
+  { id: 'board-filter', keys: 'Alt+F', label: 'Filter box (or just type on the list): name, MRN, date of birth', scope: 'board' },
+  { id: 'board-noshow', keys: 'Alt+O', label: 'Mark no-show', scope: 'board' },
+  { id: 'board-cancel', keys: 'Alt+X', label: 'Cancel (with a reason)', scope: 'board' },
+  { id: 'board-room', keys: 'Alt+M', label: 'Roomed', scope: 'board' },
+  { id: 'board-checkout', keys: 'Alt+E', label: 'Checked out', scope: 'board' },
+  { id: 'board-label', keys: 'Alt+P', label: 'Print a visit label (preview first)', scope: 'board' },
+  { id: 'board-sort', keys: 'Alt+G', label: 'Sort by time / status / wait', scope: 'board' },
+  { id: 'checkin-arrived', keys: 'Ctrl+Enter', label: 'Check-in: Arrived (saves the record)', scope: 'board' },
+  { id: 'checkin-edit', keys: 'Alt+E', label: 'Check-in: edit demographics in place', scope: 'board' },
   { id: 'list-move', keys: '↑ ↓', label: 'Move between rows', scope: 'list' },
   { id: 'list-open', keys: 'Enter', label: 'Open the row', scope: 'list' },
   { id: 'list-ends', keys: 'Home / End', label: 'First / last row', scope: 'list' },

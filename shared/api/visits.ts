@@ -232,6 +232,12 @@ export const visitMethods = {
     input: z.object({ patientId: uuidSchema }).strict(),
     output: z.object({ appointments: z.array(appointmentSchema) }),
   }),
+  'visits.walkInContext': method({
+    access: 'session',
+    summary: 'The check-in context (stale items, consents due, copay due) of a walk-in not created yet: the patient and the chosen type, today.',
+    input: z.object({ patientId: uuidSchema, typeId: uuidSchema }).strict(),
+    output: z.object({ context: checkInContextSchema }),
+  }),
 } as const;
 
 export const visitEvents = {

@@ -96,6 +96,7 @@ const VALID: Record<MethodName, Record<string, unknown>> = {
   'visits.board': { businessDate: '2025-03-04', departmentIds: [], providerIds: [], statuses: [] },
   'visits.get': { id: ID },
   'visits.forPatient': { patientId: ID },
+  'visits.walkInContext': { patientId: ID, typeId: ID },
   'visits.importPreview': { csv: 'external_id,date,time,department,provider,type\nA1,2025-03-04,09:00,FAM,DRX,FU\n' },
   'visits.importCsv': { csv: 'external_id,date,time,department,provider,type\nA1,2025-03-04,09:00,FAM,DRX,FU\n' },
   'print.patientLabel': { patientId: ID, format: 'label', copies: 2, appointment: { at: '2025-03-04T15:00:00.000Z', provider: 'Dr. Lopez', department: 'Family Medicine', visitNumber: 'V1001' } },

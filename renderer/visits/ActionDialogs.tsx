@@ -1,0 +1,120 @@
+/**
+ * The board's small dialogs (cancel with a reason, no-show confirmation) and the host that renders whichever visits
+ * dialog is open (mounted once in the main layout, like the print preview).
+ */
+import { useState } from 'react';
+import { api, ApiError } from '../api/client.js';
+import { CANCEL_REASONS, cancelReasonSchema, type CancelReason } from '../../shared/domain/visit.js';
+import { Dialog } from '../ui/Dialog.js';
+import { Button } from '../ui/Button.js';
+import { Banner } from '../ui/Banner.js';
+import { AppForm, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import { useVisitDialogs, type RowRef } from './dialogs.js';
+import { useBoard } from './store.js';
+import { CheckInDialog } from './CheckInDialog.js';
+import { clock, ctrlEnterCapture } from './format.js';
+import './visits.css';
+
+export const CANCEL_REASON_LABELS: Record<CancelReason['code'], string> = {
+  'patient-request': 'Patient asked to cancel',
+  'provider-unavailable': 'Provider unavailable',
+  rescheduled: 'Rescheduled',
+  weather: 'Weather / closure',
+  insurance: 'Insurance problem',
+  duplicate: 'Booked twice',
+  feed: 'Cancelled in the scheduling system',
+  other: 'Other (say why)',
+};
+
+export function VisitDialogsHost() {
+  const d = useVisitDialogs((s) => s.dialog);
+  if (!d) return null;
+  switch (d.kind) {
+    case 'checkin':
+      return <CheckInDialog key={d.appointmentId} mode={d} />;
+    case 'walkin':
+      return <CheckInDialog key={`w:${d.patientId}`} mode={d} />;
+    case 'cancel':
+      return <CancelDialog row={d.row} />;
+    case 'noshow':
+      return <NoShowDialog row={d.row} />;
+  }
+}
+
+function CancelDialog({ row }: { row: RowRef }) {
+  const close = useVisitDialogs((s) => s.close);
+  const form = useZodForm(cancelReasonSchema, { code: undefined as unknown as CancelReason['code'], note: '' });
+  const [error, setError] = useState<string | null>(null);
+  const submit = form.handleSubmit(
+    async (reason) => {
+      try {
+        await api.call('visits.cancel', { id: row.id, reason });
+        useBoard.getState().setMessage({ tone: 'success', text: `${row.patientName} (${clock(row.start)}) cancelled: ${CANCEL_REASON_LABELS[reason.code]}.` });
+        close();
+      } catch (e) {
+        setError(applyServerErrors(form, e).message);
+      }
+    },
+    () => setError('Choose a reason. Nothing was saved.'),
+  );
+  return (
+    <Dialog isOpen onClose={close} title={`Cancel the ${clock(row.start)} appointment of ${row.patientName}`}>
+      {error && <Banner tone="error">{error}</Banner>}
+      <div onKeyDownCapture={ctrlEnterCapture(() => void submit())}>
+      <AppForm onSubmit={submit} label="Cancel appointment">
+        <FormSelectField
+          control={form.control}
+          name="code"
+          label="Reason"
+          isRequired
+          autoFocus
+          options={CANCEL_REASONS.filter((r) => r !== 'feed').map((r) => ({ value: r, label: CANCEL_REASON_LABELS[r] }))}
+        />
+        <FormTextField control={form.control} name="note" label="Note" description="Required for “Other”" />
+        <div className="ad-form-actions">
+          <Button type="submit" variant="danger" shortcut="Ctrl+Enter">
+            Cancel appointment
+          </Button>
+          <Button variant="quiet" shortcut="Esc" onPress={close}>
+            Keep it
+          </Button>
+        </div>
+      </AppForm>
+      </div>
+    </Dialog>
+  );
+}
+
+function NoShowDialog({ row }: { row: RowRef }) {
+  const close = useVisitDialogs((s) => s.close);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    setBusy(true);
+    try {
+      await api.call('visits.noShow', { id: row.id });
+      useBoard.getState().setMessage({ tone: 'success', text: `${row.patientName} (${clock(row.start)}) marked no-show.` });
+      close();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Not saved. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog isOpen onClose={close} title="Mark as no-show" role="alertdialog">
+      {error && <Banner tone="error">{error}</Banner>}
+      <p>
+        Mark the {clock(row.start)} appointment of <strong>{row.patientName}</strong> as a no-show?
+      </p>
+      <div className="ad-form-actions">
+        <Button variant="danger" autoFocus shortcut="Enter" isPending={busy} onPress={() => void confirm()}>
+          Mark no-show
+        </Button>
+        <Button variant="quiet" shortcut="Esc" onPress={close}>
+          Keep it
+        </Button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,451 @@
+/**
+ * Today's board: every appointment of the site's business date for the chosen departments/providers (remembered per
+ * desk), sorted by time, status or wait; status chips and flags; live ('visits.changed' from this desk or another
+ * one via sync) without moving the highlighted row; type-to-filter (name, MRN, DOB).
+ *
+ * The list is a react-aria Table inside a Virtualizer (TableLayout): only the visible rows are in the DOM, so a
+ * 2,000-appointment day scrolls like a 20-row one. Selection follows focus (selectionBehavior "replace"): the selected
+ * row IS the highlighted row the Alt+ actions act on; Enter (row action) opens the check-in.
+ *
+ * Keys: typing anywhere on the list goes to the filter box; ↓ from the box goes back to the list; Enter check in;
+ * Alt+W walk-in for the row's patient; Alt+O no-show; Alt+X cancel (reason); Alt+M roomed; Alt+E checked out;
+ * Alt+P print a label; Alt+G change the sort; Alt+F the filter box.
+ */
+import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import {
+  Button as AriaButton,
+  Cell,
+  Column,
+  ListBox,
+  ListBoxItem,
+  Popover,
+  Row,
+  Select,
+  SelectValue,
+  Table,
+  TableBody,
+  TableHeader,
+  TableLayout,
+  Label,
+  Virtualizer,
+  type Key,
+  type Selection,
+} from 'react-aria-components';
+import { api, ApiError } from '../api/client.js';
+import type { BoardRow } from '../../shared/api/visits.js';
+import { PageHeader } from '../ui/PageHeader.js';
+import { Button } from '../ui/Button.js';
+import { Banner } from '../ui/Banner.js';
+import { KeyHint } from '../ui/KeyHint.js';
+import { SelectField } from '../ui/fields.js';
+import { useScreenKeys } from '../patients/keys.js';
+import { usDate } from '../patients/format.js';
+import { formatUsDate } from '../../shared/dates.js';
+import { openPrint } from '../print/usePrint.js';
+import { useBoard, useDirectory, matchesQuery, sortRows, defaultHighlight, loadPrefs, SORT_LABELS, type BoardSort } from './store.js';
+import { useVisitDialogs } from './dialogs.js';
+import { clock, minutes, money, statusLabel } from './format.js';
+import './visits.css';
+
+export const BOARD_FILTER_ID = 'board-filter-input';
+const SORTS: BoardSort[] = ['time', 'status', 'wait'];
+const RELOAD_DEBOUNCE_MS = 150;
+
+function Flags({ r }: { r: BoardRow }) {
+  const f = r.flags;
+  return (
+    <span className="vb-flags">
+      {r.walkIn && <span className="ad-tag">Walk-in</span>}
+      {r.pendingPatient && <span className="ad-tag vb-tag-warn">Patient not matched</span>}
+      {f.identityNotVerified && <span className="ad-tag ad-tag--danger">ID not verified</span>}
+      {f.consentMissing && <span className="ad-tag vb-tag-warn">Consent due</span>}
+      {f.coverageStale && <span className="ad-tag vb-tag-warn">Coverage stale</span>}
+      {f.authorizationRequired && <span className="ad-tag">Auth required</span>}
+      {f.copay === 'due' && <span className="ad-tag vb-tag-warn">Copay {money(f.copayDueCents)} due</span>}
+      {f.copay === 'collect' && <span className="ad-tag vb-tag-warn">Copay {money(f.copayDueCents)}: drawer</span>}
+      {f.copay === 'collected' && <span className="ad-tag ad-tag--ok">Copay collected</span>}
+      {f.copay === 'not-collected' && <span className="ad-tag">Copay not collected</span>}
+      {f.syncConflict && (
+        <span className="ad-tag ad-tag--danger" title={f.syncConflict}>
+          Sync: refused
+        </span>
+      )}
+    </span>
+  );
+}
+
+function StatusChip({ r }: { r: BoardRow }) {
+  return <span className={`vb-status vb-status--${r.status}`}>{statusLabel(r.status)}</span>;
+}
+
+function MultiSelect({ label, all, options, value, onChange }: { label: string; all: string; options: { id: string; name: string }[]; value: string[]; onChange: (ids: string[]) => void }) {
+  return (
+    <Select
+      className="ad-field vb-multi"
+      selectionMode="multiple"
+      value={value}
+      onChange={(keys: Key[] | Key | null) => onChange(Array.isArray(keys) ? keys.map(String) : [])}
+      placeholder={all}
+    >
+      <Label className="ad-label">{label}</Label>
+      <AriaButton className="ad-select-button">
+        <SelectValue />
+        <span className="ad-chevron" aria-hidden="true">
+          ▾
+        </span>
+      </AriaButton>
+      <Popover className="ad-popover">
+        <ListBox className="ad-list" items={options}>
+          {(o) => (
+            <ListBoxItem id={o.id} textValue={o.name} className="ad-list-item">
+              {o.name}
+            </ListBoxItem>
+          )}
+        </ListBox>
+      </Popover>
+    </Select>
+  );
+}
+
+export function BoardScreen() {
+  const rows = useBoard((s) => s.rows);
+  const status = useBoard((s) => s.status);
+  const error = useBoard((s) => s.error);
+  const prefs = useBoard((s) => s.prefs);
+  const query = useBoard((s) => s.query);
+  const highlightedId = useBoard((s) => s.highlightedId);
+  const message = useBoard((s) => s.message);
+  const businessDate = useBoard((s) => s.businessDate);
+  const dir = useDirectory();
+  const gridWrap = useRef<HTMLDivElement>(null);
+  const filterRef = useRef<HTMLInputElement>(null);
+  const openDialog = useVisitDialogs((s) => s.open);
+  const dialogOpen = useVisitDialogs((s) => s.dialog !== null);
+
+  // first load, live reloads
+  useEffect(() => {
+    const b = useBoard.getState();
+    useBoard.setState({ prefs: loadPrefs() });
+    void b.load();
+    void useDirectory.getState().load();
+    let t: number | undefined;
+    const reload = () => {
+      window.clearTimeout(t);
+      t = window.setTimeout(() => void useBoard.getState().load(), RELOAD_DEBOUNCE_MS);
+    };
+    const off1 = api.on('visits.changed', (p) => {
+      const day = useBoard.getState().businessDate;
+      if (p.ids.length === 0 || !day || p.businessDates.includes(day)) reload();
+    });
+    const off2 = api.on('visits.directoryChanged', () => {
+      void useDirectory.getState().load();
+      reload();
+    });
+    const off3 = api.on('patients.changed', reload);
+    // wait minutes tick on
+    const tick = window.setInterval(reload, 60_000);
+    return () => {
+      off1();
+      off2();
+      off3();
+      window.clearTimeout(t);
+      window.clearInterval(tick);
+    };
+  }, []);
+
+  const visible = useMemo(() => sortRows(rows, prefs.sort).filter((r) => matchesQuery(r, query)), [rows, prefs.sort, query]);
+  const highlighted = visible.find((r) => r.id === highlightedId) ?? null;
+
+  // keep a highlight on a visible row (never jump while the highlighted row is still shown)
+  useEffect(() => {
+    if (status !== 'done') return;
+    if (!highlighted) useBoard.getState().setHighlighted(query.trim() ? (visible[0]?.id ?? null) : defaultHighlight(visible));
+  }, [visible, highlighted, status, query]);
+
+  // focus the list when the board opens (and after a dialog closes)
+  const focusedOnce = useRef(false);
+  useEffect(() => {
+    if (status === 'done' && !focusedOnce.current && highlightedId) {
+      focusedOnce.current = true;
+      focusGrid();
+    }
+  }, [status, highlightedId]);
+  useEffect(() => {
+    if (!dialogOpen && focusedOnce.current && !(document.activeElement instanceof HTMLInputElement)) focusGrid();
+  }, [dialogOpen]);
+
+  function grid(): HTMLElement | null {
+    return gridWrap.current?.querySelector<HTMLElement>('[role="grid"]') ?? null;
+  }
+  function focusGrid() {
+    requestAnimationFrame(() => {
+      const g = grid();
+      if (!g) return;
+      const id = useBoard.getState().highlightedId;
+      const row = id ? g.querySelector<HTMLElement>(`[data-key="${CSS.escape(id)}"]`) : null;
+      (row ?? g).focus();
+    });
+  }
+
+  const act = (fn: (r: BoardRow) => void) => () => {
+    const r = highlighted;
+    if (!r) return useBoard.getState().setMessage({ tone: 'info', text: 'No appointment highlighted.' });
+    fn(r);
+  };
+
+  const simple = (method: 'visits.room' | 'visits.checkOut', done: string) =>
+    act(async (r) => {
+      try {
+        const res = await api.call(method, { id: r.id });
+        const at = method === 'visits.room' ? res.appointment.roomedAt : res.appointment.checkedOutAt;
+        useBoard.getState().setMessage({ tone: 'success', text: `${r.patientName}: ${done} at ${clock(at)}.` });
+      } catch (e) {
+        useBoard.getState().setMessage({ tone: 'error', text: e instanceof ApiError ? e.message : 'Not saved. Try again.' });
+      }
+    });
+
+  const checkIn = act((r) => {
+    if (r.status === 'scheduled') {
+      if (r.pendingPatient) return useBoard.getState().setMessage({ tone: 'info', text: `${r.patientName} came from the schedule feed without a matched patient: link the patient first.` });
+      return openDialog({ kind: 'checkin', appointmentId: r.id });
+    }
+    const when = r.status === 'arrived' ? ` at ${clock(r.arrivedAt)}` : r.status === 'roomed' ? ` at ${clock(r.roomedAt)}` : r.status === 'checked-out' ? ` at ${clock(r.checkedOutAt)}` : '';
+    useBoard.getState().setMessage({ tone: 'info', text: `${r.patientName}: ${statusLabel(r.status).toLowerCase()}${when}.` });
+  });
+  const noShow = act((r) => openDialog({ kind: 'noshow', row: { id: r.id, patientName: r.patientName, start: r.start } }));
+  const cancel = act((r) => openDialog({ kind: 'cancel', row: { id: r.id, patientName: r.patientName, start: r.start } }));
+  const walkIn = act((r) => {
+    if (!r.patientId) return useBoard.getState().setMessage({ tone: 'info', text: 'This appointment has no matched patient.' });
+    openDialog({ kind: 'walkin', patientId: r.patientId });
+  });
+  const room = simple('visits.room', 'roomed');
+  const checkOut = simple('visits.checkOut', 'checked out');
+  const printLabel = act((r) => {
+    if (!r.patientId) return useBoard.getState().setMessage({ tone: 'info', text: 'This appointment has no matched patient.' });
+    openPrint({
+      title: 'Visit label',
+      load: () =>
+        api.call('print.patientLabel', { patientId: r.patientId!, format: 'label', copies: 1, appointment: { at: r.start, provider: r.providerName, department: r.departmentName, visitNumber: '' } }),
+    });
+  });
+  const nextSort = () => useBoard.getState().setPrefs({ sort: SORTS[(SORTS.indexOf(prefs.sort) + 1) % SORTS.length]! });
+  const focusFilter = () => {
+    filterRef.current?.focus();
+    filterRef.current?.select();
+  };
+
+  useScreenKeys({
+    'Alt+O': noShow,
+    'Alt+X': cancel,
+    'Alt+M': room,
+    'Alt+E': checkOut,
+    'Alt+P': printLabel,
+    'Alt+G': nextSort,
+    'Alt+F': focusFilter,
+  });
+
+  // type-to-filter: printable keys typed on the list go to the filter box
+  const onGridKeyDownCapture = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.ctrlKey || e.altKey || e.metaKey || e.nativeEvent.isComposing) return;
+    if (e.key.length === 1 && e.key !== ' ') {
+      e.preventDefault();
+      e.stopPropagation();
+      useBoard.getState().setQuery(useBoard.getState().query + e.key);
+      filterRef.current?.focus();
+    } else if (e.key === 'Backspace' && query) {
+      e.preventDefault();
+      e.stopPropagation();
+      useBoard.getState().setQuery(query.slice(0, -1));
+      filterRef.current?.focus();
+    }
+  };
+
+  const onFilterKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      focusGrid();
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      checkIn();
+    } else if (e.key === 'Escape' && query) {
+      e.preventDefault();
+      useBoard.getState().setQuery('');
+    }
+  };
+
+  const counts = useMemo(() => {
+    const c = { total: rows.length, scheduled: 0, waiting: 0, roomed: 0, done: 0 };
+    for (const r of rows) {
+      if (r.status === 'scheduled') c.scheduled++;
+      else if (r.status === 'arrived') c.waiting++;
+      else if (r.status === 'roomed') c.roomed++;
+      else if (r.status === 'checked-out') c.done++;
+    }
+    return c;
+  }, [rows]);
+
+  const depOptions = dir.departments.filter((d) => d.active || prefs.departmentIds.includes(d.id)).map((d) => ({ id: d.id, name: d.name }));
+  const provOptions = dir.providers
+    .filter((p) => p.active || prefs.providerIds.includes(p.id))
+    .filter((p) => prefs.departmentIds.length === 0 || p.departmentIds.length === 0 || p.departmentIds.some((d) => prefs.departmentIds.includes(d)))
+    .map((p) => ({ id: p.id, name: p.displayName }));
+
+  return (
+    <div className="ad-page vb-board">
+      <PageHeader
+        title="Today’s board"
+        subtitle={
+          businessDate ? (
+            <span data-testid="board-summary">
+              {formatUsDate(businessDate)} · {counts.total} appointments · {counts.scheduled} to come · <strong>{counts.waiting} waiting</strong> · {counts.roomed} roomed · {counts.done} done
+            </span>
+          ) : undefined
+        }
+      />
+      <div className="vb-toolbar">
+        <div className="ad-field vb-filter">
+          <label className="ad-label" htmlFor={BOARD_FILTER_ID}>
+            Filter <KeyHint keys="Alt+F" />
+          </label>
+          <input
+            id={BOARD_FILTER_ID}
+            ref={filterRef}
+            className="ad-input"
+            type="search"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="Name, MRN or date of birth"
+            value={query}
+            onChange={(e) => useBoard.getState().setQuery(e.target.value)}
+            onKeyDown={onFilterKeyDown}
+            aria-describedby="board-filter-help"
+          />
+        </div>
+        <MultiSelect label="Departments" all="All departments" options={depOptions} value={prefs.departmentIds} onChange={(ids) => useBoard.getState().setPrefs({ departmentIds: ids })} />
+        <MultiSelect label="Providers" all="All providers" options={provOptions} value={prefs.providerIds} onChange={(ids) => useBoard.getState().setPrefs({ providerIds: ids })} />
+        <SelectField label="Sort (Alt+G)" value={prefs.sort} options={SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))} onChange={(s) => useBoard.getState().setPrefs({ sort: s })} />
+        <span id="board-filter-help" className="ad-muted vb-toolbar-help">
+          Type on the list to filter · <KeyHint keys="↓" /> back to the list
+        </span>
+      </div>
+
+      {error && <Banner tone="error">{error}</Banner>}
+      <div className="vb-message" role="status" aria-live="polite" data-testid="board-message">
+        {message && <Banner tone={message.tone}>{message.text}</Banner>}
+      </div>
+
+      <div className="vb-grid-wrap" ref={gridWrap} onKeyDownCapture={onGridKeyDownCapture}>
+        <Virtualizer layout={TableLayout} layoutOptions={{ rowHeight: 30, headingHeight: 30 }}>
+          <Table
+            aria-label="Appointments of the day"
+            aria-describedby="board-keys"
+            className="vb-table"
+            selectionMode="single"
+            selectionBehavior="replace"
+            disallowEmptySelection
+            selectedKeys={highlighted ? [highlighted.id] : []}
+            onSelectionChange={(keys: Selection) => {
+              if (keys === 'all') return;
+              const k = [...keys][0];
+              if (k !== undefined) useBoard.getState().setHighlighted(String(k));
+            }}
+            onRowAction={(key: Key) => {
+              useBoard.getState().setHighlighted(String(key));
+              checkIn();
+            }}
+          >
+            <TableHeader>
+              <Column id="time" width={78}>
+                Time
+              </Column>
+              <Column id="patient" isRowHeader width="2fr">
+                Patient
+              </Column>
+              <Column id="dob" width={96}>
+                DOB
+              </Column>
+              <Column id="mrn" width={90}>
+                MRN
+              </Column>
+              <Column id="where" width="1.6fr">
+                Department · provider
+              </Column>
+              <Column id="type" width="1fr">
+                Type
+              </Column>
+              <Column id="status" width={104}>
+                Status
+              </Column>
+              <Column id="wait" width={80}>
+                Wait
+              </Column>
+              <Column id="flags" width="2.4fr">
+                Flags
+              </Column>
+            </TableHeader>
+            <TableBody
+              items={visible}
+              renderEmptyState={() => <div className="ad-empty">{status === 'done' ? (query ? 'No appointment matches the filter.' : 'No appointments on this day.') : 'Loading…'}</div>}
+            >
+              {(r) => (
+                <Row id={r.id} className={`react-aria-Row vb-row-${r.status}`} textValue={r.patientName}>
+                  <Cell className="react-aria-Cell vb-time">{clock(r.start)}</Cell>
+                  <Cell>
+                    <span className="vb-name">{r.patientName}</span>
+                  </Cell>
+                  <Cell>{usDate(r.birthDate)}</Cell>
+                  <Cell>
+                    <span className="ad-mono">{r.mrn}</span>
+                  </Cell>
+                  <Cell>
+                    <span className="vb-ellipsis">
+                      {r.departmentCode} · {r.providerName}
+                    </span>
+                  </Cell>
+                  <Cell>
+                    <span className="vb-ellipsis">{r.typeName}</span>
+                  </Cell>
+                  <Cell>
+                    <StatusChip r={r} />
+                  </Cell>
+                  <Cell>{r.status === 'arrived' || r.status === 'roomed' ? minutes(r.waitMinutes) : ''}</Cell>
+                  <Cell>
+                    <Flags r={r} />
+                  </Cell>
+                </Row>
+              )}
+            </TableBody>
+          </Table>
+        </Virtualizer>
+      </div>
+
+      <div className="vb-actions" id="board-keys" aria-label="Actions on the highlighted appointment" role="group">
+        <Button size="small" variant="primary" shortcut="Enter" onPress={checkIn}>
+          Check in
+        </Button>
+        <Button size="small" shortcut="Alt+W" onPress={walkIn}>
+          Walk-in
+        </Button>
+        <Button size="small" shortcut="Alt+O" onPress={noShow}>
+          No-show
+        </Button>
+        <Button size="small" shortcut="Alt+X" onPress={cancel}>
+          Cancel…
+        </Button>
+        <Button size="small" shortcut="Alt+M" onPress={room}>
+          Roomed
+        </Button>
+        <Button size="small" shortcut="Alt+E" onPress={checkOut}>
+          Checked out
+        </Button>
+        <Button size="small" shortcut="Alt+P" onPress={printLabel}>
+          Print label
+        </Button>
+        <span className="ad-muted">
+          {visible.length === rows.length ? `${rows.length} shown` : `${visible.length} of ${rows.length} shown`} · {SORT_LABELS[prefs.sort]}
+        </span>
+      </div>
+    </div>
+  );
+}

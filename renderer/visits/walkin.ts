@@ -1,0 +1,41 @@
+/**
+ * Walk-in defaults: the department, provider and appointment type this desk used last for a walk-in (localStorage,
+ * ids only), else a type whose code or name says "walk-in", else the first active entries.
+ */
+import type { AppointmentType, Department, Provider } from '../../shared/domain/visit.js';
+import { useSession } from '../app/session.js';
+
+export interface WalkInChoice {
+  departmentId: string;
+  providerId: string;
+  typeId: string;
+}
+
+function key(): string {
+  return `accessdesk.walkin.${useSession.getState().status?.deskId ?? 'desk'}`;
+}
+
+export function rememberWalkIn(c: WalkInChoice): void {
+  try {
+    localStorage.setItem(key(), JSON.stringify(c));
+  } catch {
+    /* not remembered: the defaults below apply next time */
+  }
+}
+
+export function walkInDefaults(dir: { departments: Department[]; providers: Provider[]; types: AppointmentType[] }): WalkInChoice {
+  const deps = dir.departments.filter((d) => d.active);
+  const provs = dir.providers.filter((p) => p.active);
+  const types = dir.types.filter((t) => t.active);
+  let last: Partial<WalkInChoice> = {};
+  try {
+    last = JSON.parse(localStorage.getItem(key()) ?? '{}') as Partial<WalkInChoice>;
+  } catch {
+    last = {};
+  }
+  const department = deps.find((d) => d.id === last.departmentId) ?? deps[0];
+  const provider =
+    provs.find((p) => p.id === last.providerId) ?? provs.find((p) => department && p.departmentIds.includes(department.id)) ?? provs[0];
+  const type = types.find((t) => t.id === last.typeId) ?? types.find((t) => /walk/i.test(t.code) || /walk/i.test(t.name)) ?? types[0];
+  return { departmentId: department?.id ?? '', providerId: provider?.id ?? '', typeId: type?.id ?? '' };
+}
