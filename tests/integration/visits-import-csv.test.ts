@@ -163,6 +163,23 @@ describe('CSV import', () => {
     expect(counts().appts).toBe(before.appts);
   });
 
+  it('a failure half-way through the write (SQLite aborts the 2nd new row) leaves nothing: no row, no outbox op, no audit entry', async () => {
+    const rows = ['H-1,2026-01-09,09:00,FAMMED,NGUYEN,FU,,,Alvarez,Maria,1975-03-14,F,,', 'H-2,2026-01-09,09:30,FAMMED,NGUYEN,FU,,,Okafor,Chidi,1990-01-01,M,,', 'H-3,2026-01-09,10:00,FAMMED,NGUYEN,FU,,,Okafor,Chidi,1990-01-01,M,,'];
+    const before = { ...counts(), audit: desk.count('audit_log') };
+    const db = desk.app.store.db;
+    db.exec(`CREATE TEMP TRIGGER import_fails_midway BEFORE INSERT ON visit_appointments WHEN NEW.external_id = 'H-2' BEGIN SELECT RAISE(ABORT, 'simulated disk error'); END`);
+    try {
+      const r = await desk.raw('visits.importCsv', { csv: csv(...rows) });
+      expect(r.ok).toBe(false);
+      expect({ ...counts(), audit: desk.count('audit_log') }).toEqual(before);
+      expect(db.prepare("SELECT COUNT(*) n FROM visit_appointments WHERE external_id = 'H-1'").get()).toEqual({ n: 0 });
+    } finally {
+      db.exec('DROP TRIGGER import_fails_midway');
+    }
+    // and the same file imports completely once the disk is fine again
+    expect(await desk.call('visits.importCsv', { csv: csv(...rows) })).toMatchObject({ imported: 3, skipped: 0 });
+  });
+
   it('is for administrators only', async () => {
     await desk.call('users.create', { username: 'clerk1', displayName: 'Cleo Clerk', role: 'clerk', password: 'correct horse battery' });
     await desk.call('session.signIn', { username: 'clerk1', password: 'correct horse battery' }, 'clerk:1');
