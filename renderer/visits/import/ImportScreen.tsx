@@ -118,7 +118,7 @@ function StatusCell({ r }: { r: ImportRow }) {
 
 const columns: DataColumn<ImportRow & { id: string }>[] = [
   { id: 'line', label: 'Line', render: (r) => r.line, width: '3.5rem' },
-  { id: 'ext', label: 'Appointment id', isRowHeader: true, render: (r) => <span className="ad-mono">{r.externalId || '(none)'}</span>, width: '8.5rem' },
+  { id: 'ext', label: 'Appointment id', isRowHeader: true, render: (r) => <span className="ad-mono">{r.externalId || '(none)'}</span>, width: '10rem' },
   { id: 'when', label: 'When', render: (r) => (r.when ? `${r.when}${r.durationMin ? ` · ${r.durationMin} min` : ''}` : '—'), width: '10.5rem' },
   { id: 'where', label: 'Department · provider · type', render: (r) => [r.department, r.provider, r.type].filter(Boolean).join(' · '), width: '22%' },
   { id: 'patient', label: 'Patient', render: (r) => <PatientCell p={r.patient} />, width: '24%' },
