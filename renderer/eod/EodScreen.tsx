@@ -306,7 +306,7 @@ function Report({ r }: { r: EodReport }) {
               <Fig label={`Collected (${r.copays.collectedCount})`} value={money(r.copays.collectedCents)} />
               <Fig label="Collection rate" value={r.copays.collectionRate === null ? '—' : `${Math.round(r.copays.collectionRate * 1000) / 10}%`} strong />
             </dl>
-            <Table caption="Copays not collected" head={['Appointment', 'Reason']} rows={r.copays.notCollected.map((n) => [n.appointmentId.slice(-8), n.reason])} empty="Every copay due was collected." />
+            <Table caption="Copays not collected" head={['Appointment', 'Reason']} rows={r.copays.notCollected.map((n) => [n.appointmentId.slice(-8), n.reason])} empty={r.copays.dueCount === 0 ? 'No copays were due on this date.' : 'Every copay due was collected.'} />
           </>
         ) : (
           <p className="pay-muted">{r.copays.note}</p>

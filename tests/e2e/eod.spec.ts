@@ -154,8 +154,12 @@ test('EOD on desk A names desk B as not synced (open session, what may be missin
   await expect(pageA.getByText('#881')).toBeVisible();
   await expectAccessible(pageA, 'EOD after the sync');
   await screenshot(pageA, 'eod-after-sync');
-  // the whole report (below the fold: charts, deposit slip, variances, corrections, copays, sessions)
-  await pageA.locator('.eod-body').screenshot({ path: 'test-results/screens/eod-after-sync-full.png' });
+  // below the fold: charts (an SVG with a label, and the same numbers as a table), deposit slip, variances, sessions
+  await expect(pageA.getByRole('img', { name: /^Collections by hour/ })).toBeVisible();
+  await pageA.getByRole('heading', { name: 'Collections by hour' }).scrollIntoViewIfNeeded();
+  await screenshot(pageA, 'eod-after-sync-charts');
+  await pageA.getByRole('heading', { name: 'Drawer sessions' }).scrollIntoViewIfNeeded();
+  await screenshot(pageA, 'eod-after-sync-sessions');
 });
 
 test('export: C downloads the CSV, P opens the PDF preview of the report', async () => {
