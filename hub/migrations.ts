@@ -198,6 +198,27 @@ export const hubMigrations: HubMigration[] = [
         `,
       ),
   },
+  {
+    version: 3,
+    name: 'field stamps per patient (patients.field_stamps) instead of one patient_fields row per field',
+    // A registration wrote 24 patient_fields rows (and 24 patient_field_writes rows); the stamps now live on the
+    // patient row as JSON {field: [hlc, opId]}, only for fields whose winning write is not the registration. The
+    // registration's own writes are its op (ops.payload); old base_version-0 rows stay (never compared: an update's
+    // baseVersion is >= 1).
+    up: (tx) =>
+      exec(
+        tx,
+        `
+        ALTER TABLE patients ADD COLUMN field_stamps TEXT;
+        UPDATE patients p SET field_stamps = s.j
+          FROM (SELECT f.patient_id, json_object_agg(f.field, json_build_array(f.hlc, f.op_id))::text AS j
+                FROM patient_fields f JOIN patients q ON q.id = f.patient_id
+                WHERE f.op_id <> q.registered_op GROUP BY f.patient_id) s
+          WHERE s.patient_id = p.id;
+        DROP TABLE patient_fields
+        `,
+      ),
+  },
 ];
 
 export const LATEST_HUB_SCHEMA = hubMigrations[hubMigrations.length - 1]!.version;

@@ -28,9 +28,9 @@ import {
   type SyncOp,
 } from '../shared/sync/protocol.js';
 import { canonicalJson } from '../shared/sync/patient-merge.js';
-import { isPermanentDbError, savepoint, type HubDb, type Queryable } from './db.js';
-import { HubError, RejectOp } from './errors.js';
-import { applyOp } from './apply.js';
+import type { HubDb, Queryable } from './db.js';
+import { HubError } from './errors.js';
+import { applyFreshOps } from './apply.js';
 import { hashCredential, hashEnrollmentCode, newEnrollmentCode, normalizeEnrollmentCode, randomToken } from './secrets.js';
 
 export const ENROLLMENT_CODE_TTL_MS = 24 * 3600 * 1000;
@@ -283,39 +283,10 @@ export class HubService {
         if (dup.rows[0]) throw new HubError(409, 'OP_MISMATCH', `Op ${dup.rows[0].op_id} is already at the hub under another desk, epoch or seq.`);
       }
 
-      for (const op of fresh) {
-        const hash = hashes.get(op.opId)!;
-        const payloadText = JSON.stringify(op.payload);
-        const insertOp = (status: 'applied' | 'rejected') =>
-          tx.query(
-            `INSERT INTO ops (op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, schema_version, content_hash, status, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-            [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, payloadText, op.hlc, op.schemaVersion, hash, status, now],
-          );
-        try {
-          await savepoint(tx, 'op_apply', async () => {
-            // the op row, the next server_seq and its change row in one statement (was three round-trips); the
-            // counter row lock taken here still orders server_seq by commit as before
-            await tx.query(
-              `WITH o AS (
-                 INSERT INTO ops (op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, schema_version, content_hash, status, received_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'applied', $11) RETURNING op_id
-               ), s AS (
-                 UPDATE hub_counters SET value = value + 1 WHERE name = 'server_seq' RETURNING value
-               )
-               INSERT INTO changes (server_seq, op_id) SELECT s.value, o.op_id FROM s, o`,
-              [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, payloadText, op.hlc, op.schemaVersion, hash, now],
-            );
-            await applyOp(tx, op, now);
-          });
-        } catch (e) {
-          const rej = e instanceof RejectOp ? e : isPermanentDbError(e) ? new RejectOp('data-error', 'The hub database refused this op’s data') : null;
-          if (!rej) throw e;
-          await insertOp('rejected');
-          await tx.query('INSERT INTO rejected_ops (op_id, reason, message, rejected_at) VALUES ($1, $2, $3, $4)', [op.opId, rej.reason, rej.message, now]);
-          rejected.push({ opId: op.opId, seq: op.seq, reason: rej.reason, message: rej.message });
-        }
-        last = op.seq;
+      // all new ops set-wise (hub/apply.ts): rejected ones are recorded and skipped, the cursor passes them too
+      if (fresh.length > 0) {
+        rejected.push(...(await applyFreshOps(tx, fresh.map((op) => ({ op, hash: hashes.get(op.opId)! })), now)));
+        last = fresh[fresh.length - 1]!.seq;
       }
       await tx.query('UPDATE desk_cursors SET last_seq = $3, updated_at = $4 WHERE desk_id = $1 AND epoch = $2', [desk.deskId, body.epoch, last, now]);
       await tx.query('UPDATE desks SET last_push_at = $2 WHERE desk_id = $1', [desk.deskId, now]);
