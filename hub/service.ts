@@ -301,30 +301,34 @@ export class HubService {
     return num(r.rows[0]?.value ?? 0);
   }
 
-  async pull(cursor: number, limit: number): Promise<PullResponse> {
+  /** One page of the change feed. `slimFor`: this desk's own changes without payload (echoes=slim). */
+  async pull(cursor: number, limit: number, slimFor?: string): Promise<PullResponse> {
+    return JSON.parse(await this.pullJson(cursor, limit, slimFor)) as PullResponse;
+  }
+
+  /**
+   * The page as PullResponse JSON text. Payloads are stored as the JSON text JSON.stringify made of them at push, so
+   * they are spliced in as they are instead of being parsed and serialised again for every change.
+   */
+  async pullJson(cursor: number, limit: number, slimFor?: string): Promise<string> {
     const head = await this.headSeq();
     if (cursor > head) {
       throw new HubError(409, 'CURSOR_AHEAD', `This desk has read up to change ${cursor}, but the hub holds only ${head}. Was the hub restored from a backup? Contact support; do not reset the desk.`, { headSeq: head });
     }
-    const r = await this.db.query<{ server_seq: unknown; op_id: string; desk_id: string; epoch: unknown; kind: string; entity_id: string; payload: string; hlc: string; schema_version: unknown }>(
-      `SELECT c.server_seq, o.op_id, o.desk_id, o.epoch, o.kind, o.entity_id, o.payload, o.hlc, o.schema_version
+    const r = await this.db.query<{ server_seq: unknown; op_id: string; desk_id: string; epoch: unknown; kind: string; entity_id: string; payload: string | null; hlc: string; schema_version: unknown }>(
+      `SELECT c.server_seq, o.op_id, o.desk_id, o.epoch, o.kind, o.entity_id, CASE WHEN o.desk_id = $3 THEN NULL ELSE o.payload END AS payload, o.hlc, o.schema_version
        FROM changes c JOIN ops o ON o.op_id = c.op_id WHERE c.server_seq > $1 ORDER BY c.server_seq LIMIT $2`,
-      [cursor, limit + 1],
+      [cursor, limit + 1, slimFor ?? ''],
     );
     const page = r.rows.slice(0, limit);
-    const changes = page.map((c) => ({
-      serverSeq: num(c.server_seq),
-      opId: c.op_id,
-      deskId: c.desk_id,
-      epoch: num(c.epoch),
-      kind: c.kind,
-      entityId: c.entity_id,
-      payload: JSON.parse(c.payload) as unknown,
-      hlc: c.hlc,
-      schemaVersion: num(c.schema_version),
-    }));
-    const next = changes.length ? changes[changes.length - 1]!.serverSeq : cursor;
-    return { changes, cursor: next, hasMore: r.rows.length > limit, headSeq: Math.max(head, next), serverTime: this.nowIso() };
+    const str = JSON.stringify;
+    const parts = page.map(
+      (c) =>
+        `{"serverSeq":${num(c.server_seq)},"opId":${str(c.op_id)},"deskId":${str(c.desk_id)},"epoch":${num(c.epoch)},"kind":${str(c.kind)},"entityId":${str(c.entity_id)},` +
+        `"payload":${c.payload ?? 'null'},"hlc":${str(c.hlc)},"schemaVersion":${num(c.schema_version)}${c.payload === null ? ',"payloadOmitted":true' : ''}}`,
+    );
+    const next = page.length ? num(page[page.length - 1]!.server_seq) : cursor;
+    return `{"changes":[${parts.join(',')}],"cursor":${next},"hasMore":${r.rows.length > limit},"headSeq":${Math.max(head, next)},"serverTime":${str(this.nowIso())}}`;
   }
 
   async status(desk: DeskIdentity): Promise<StatusResponse> {
