@@ -1,7 +1,8 @@
 /**
- * Applying one accepted op to the hub's materialised state (design.md section 4 conflict policy). Runs inside the
- * push transaction, in the op's own savepoint; throws RejectOp for a permanently invalid op (the caller records it
- * and moves on) and anything else for a transient failure (the caller aborts the batch).
+ * Applying accepted ops to the hub's materialised state (design.md section 4 conflict policy). Runs inside the push
+ * transaction. A permanently invalid op is rejected (RejectOp: the caller records it and moves on); anything else is
+ * a transient failure (the caller aborts the batch). How a batch is applied (set-wise runs, op-by-op fallback):
+ * applyFreshOps below.
  *
  *   site.configured, user.upserted  latest by HLC (hub-authoritative staff/fees come later)
  *   patient.registered              full document; MRN must come from the desk's own slot or a block granted to it;
@@ -15,6 +16,11 @@
  *                                   hub's records cannot take without a chain (record already merged elsewhere,
  *                                   survivor itself merged, records merged into the merged one) is rejected (data-error)
  *   patient.unmerged                merged_into cleared; a record that is not merged is a no-op
+ *
+ * Storage of field-level LWW (hub migration 5): each patient's field stamps live in patients.field_stamps (JSON
+ * {field: [hlc, opId]}) for the fields whose winning write is not the registration; a field absent there was last
+ * written by the registration (registered_hlc, registered_op). patient_field_writes keeps every UPDATE's field writes
+ * (what identity conflicts compare); a registration's writes are its op (ops.payload), not 24 rows.
  */
 import type { z } from 'zod';
 import { patientInputSchema, type PatientInput } from '../shared/domain/patient.js';
@@ -30,21 +36,20 @@ import {
   patientUpdatedPayloadSchema,
   sitePayloadSchema,
   userPayloadSchema,
+  type RejectedOp,
   type SyncOp,
 } from '../shared/sync/protocol.js';
 import {
   IDENTITY_SYNC_FIELDS,
-  PATIENT_SYNC_FIELDS,
   canonicalJson,
   dupCandidateOf,
   fieldSchema,
   getField,
   isPatientField,
-  registrationWrites,
   setField,
   writeWins,
 } from '../shared/sync/patient-merge.js';
-import type { Queryable } from './db.js';
+import { isPermanentDbError, savepoint, type Queryable } from './db.js';
 import { RejectOp } from './errors.js';
 import { hubDomainFor } from './domains.js';
 
@@ -101,9 +106,111 @@ function parseDocTolerant(doc: unknown): PatientInput {
   return parseClockTolerant(patientInputSchema, doc, 'patient document');
 }
 
-const marks = (n: number, from: number) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
+// ---- push batches ---------------------------------------------------------------------------------------------------
 
-export async function applyOp(tx: Queryable, op: SyncOp, now: string): Promise<void> {
+/** Op kinds applied set-wise (validated in JS against state fetched once per run, written once per table per run). */
+const BULK_KINDS: ReadonlySet<string> = new Set(['patient.registered', 'patient.updated']);
+/** Op kinds applied one by one in SQL (rare: merges, users, site). */
+const SINGLE_KINDS: ReadonlySet<string> = new Set(['site.configured', 'user.upserted', 'patient.merged', 'patient.unmerged']);
+/** One by one: the kinds above and every domain's kinds (hub/domains.ts: visits, payments, ...). */
+const isSingle = (kind: string) => SINGLE_KINDS.has(kind) || hubDomainFor(kind) !== undefined;
+
+export interface FreshOp {
+  op: SyncOp;
+  /** opContentHash(op) */
+  hash: string;
+}
+
+/**
+ * Applies a push batch's new ops (consecutive seq, one desk, one epoch) in order. Returns the ops recorded as rejected.
+ *
+ * Runs of registrations/updates (and ops of unknown kind, which are rejected) are applied set-wise: every op of the
+ * run is validated and merged in JS against the hub state fetched in a few queries for the whole run (patients by id
+ * and MRN, duplicate candidates, other desks' identity-field writes), with later ops of the run seeing earlier ones'
+ * effects; then each table is written ONCE for the run (ops, changes, rejected_ops, patients, patient_keys,
+ * patient_field_writes, patient_conflicts, merge_items) inside a savepoint. If that write fails (a database error no
+ * JS check foresaw), the savepoint is rolled back and the run is applied again op by op, each op in its own savepoint,
+ * exactly like a single-op run — a permanent data error then rejects only that op ('data-error'), anything else
+ * aborts the push. Merges, unmerges, users and site ops, and every domain's ops (hub/domains.ts), are applied one by
+ * one in SQL between the runs.
+ */
+export async function applyFreshOps(tx: Queryable, ops: FreshOp[], now: string): Promise<RejectedOp[]> {
+  const rejected: RejectedOp[] = [];
+  const blocks = await grantedBlocks(tx, ops[0]?.op.deskId ?? '');
+  for (let i = 0; i < ops.length; ) {
+    if (isSingle(ops[i]!.op.kind)) {
+      const r = await applySingle(tx, ops[i]!, now);
+      if (r) rejected.push(r);
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < ops.length && !isSingle(ops[j]!.op.kind)) j++;
+    const run = ops.slice(i, j);
+    try {
+      rejected.push(...(await savepoint(tx, 'op_run', () => applyRun(tx, run, now, blocks))));
+    } catch (e) {
+      if (run.length === 1) {
+        if (!isPermanentDbError(e)) throw e;
+        rejected.push(await recordRejected(tx, run[0]!, new RejectOp('data-error', 'The hub database refused this op’s data'), now));
+      } else {
+        // Op by op, each in its own savepoint: finds the op the database refuses (a transient error aborts the push).
+        for (const one of run) {
+          try {
+            rejected.push(...(await savepoint(tx, 'op_one', () => applyRun(tx, [one], now, blocks))));
+          } catch (e1) {
+            if (!isPermanentDbError(e1)) throw e1;
+            rejected.push(await recordRejected(tx, one, new RejectOp('data-error', 'The hub database refused this op’s data'), now));
+          }
+        }
+      }
+    }
+    i = j;
+  }
+  return rejected;
+}
+
+async function grantedBlocks(tx: Queryable, deskId: string): Promise<{ start: number; end: number }[]> {
+  const r = await tx.query<{ block_start: unknown; block_end: unknown }>('SELECT block_start, block_end FROM mrn_blocks_granted WHERE desk_id = $1', [deskId]);
+  return r.rows.map((b) => ({ start: Number(b.block_start), end: Number(b.block_end) }));
+}
+
+const OP_COLUMNS = 'op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, schema_version, content_hash, status, received_at';
+
+async function recordRejected(tx: Queryable, f: FreshOp, rej: RejectOp, now: string): Promise<RejectedOp> {
+  const op = f.op;
+  await tx.query(`INSERT INTO ops (${OP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'rejected', $11)`, [
+    op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, JSON.stringify(op.payload), op.hlc, op.schemaVersion, f.hash, now,
+  ]);
+  await tx.query('INSERT INTO rejected_ops (op_id, reason, message, rejected_at) VALUES ($1, $2, $3, $4)', [op.opId, rej.reason, rej.message, now]);
+  return { opId: op.opId, seq: op.seq, reason: rej.reason, message: rej.message };
+}
+
+/** One merge/unmerge/user/site op in its own savepoint: op row, next server_seq and change row, then its SQL. */
+async function applySingle(tx: Queryable, f: FreshOp, now: string): Promise<RejectedOp | null> {
+  const op = f.op;
+  try {
+    await savepoint(tx, 'op_apply', async () => {
+      await tx.query(
+        `WITH o AS (
+           INSERT INTO ops (${OP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'applied', $11) RETURNING op_id
+         ), s AS (
+           UPDATE hub_counters SET value = value + 1 WHERE name = 'server_seq' RETURNING value
+         )
+         INSERT INTO changes (server_seq, op_id) SELECT s.value, o.op_id FROM s, o`,
+        [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, JSON.stringify(op.payload), op.hlc, op.schemaVersion, f.hash, now],
+      );
+      await applySingleOp(tx, op, now);
+    });
+    return null;
+  } catch (e) {
+    const rej = e instanceof RejectOp ? e : isPermanentDbError(e) ? new RejectOp('data-error', 'The hub database refused this op’s data') : null;
+    if (!rej) throw e;
+    return recordRejected(tx, f, rej, now);
+  }
+}
+
+async function applySingleOp(tx: Queryable, op: SyncOp, now: string): Promise<void> {
   switch (op.kind) {
     case 'site.configured': {
       const p = parseOrReject(sitePayloadSchema, op.payload, 'site.configured payload');
@@ -115,10 +222,6 @@ export async function applyOp(tx: Queryable, op: SyncOp, now: string): Promise<v
       if (op.entityId !== p.id) throw new RejectOp('entity-mismatch', 'user.upserted entityId differs from payload.id');
       return upsertDirectory(tx, 'user', p.id, p, op, now);
     }
-    case 'patient.registered':
-      return applyPatientRegistered(tx, op, now);
-    case 'patient.updated':
-      return applyPatientUpdated(tx, op, now);
     case 'patient.merged':
       return applyPatientMerged(tx, op, now);
     case 'patient.unmerged':
@@ -142,171 +245,459 @@ async function upsertDirectory(tx: Queryable, type: string, id: string, doc: unk
   );
 }
 
-/** `fresh`: a patient inserted in this op (it has no keys yet, nothing to delete). */
-async function writePatientKeys(tx: Queryable, patientId: string, doc: PatientInput, fresh = false): Promise<void> {
-  if (!fresh) await tx.query('DELETE FROM patient_keys WHERE patient_id = $1', [patientId]);
-  const keys = [...new Set(candidateKeys(dupCandidateOf(doc)).familyPhonetic.map((k) => `phon:${k}`))];
-  // one statement for all keys (each statement is a round-trip of 0.3-0.7 ms on PGlite)
-  if (keys.length) await tx.query('INSERT INTO patient_keys (patient_id, key) SELECT $1, k FROM unnest($2::text[]) AS u(k) ON CONFLICT DO NOTHING', [patientId, keys]);
+// ---- set-wise runs of registrations and updates ---------------------------------------------------------------------
+
+/**
+ * A patient as the run sees it: the hub's row (fetched once) with the run's earlier ops applied. Field stamps are
+ * kept per patient (patients.field_stamps, hub migration 5): a field absent from `stamps` was last written by the
+ * registration (registered_hlc, registered_op).
+ */
+interface PatientState {
+  id: string;
+  mrn: string;
+  docText: string;
+  parsed: Record<string, unknown> | null;
+  birthDate: string;
+  hubVersion: number;
+  registeredDesk: string;
+  registeredOp: string;
+  registeredHlc: string;
+  createdAt: number;
+  mergedInto: string | null;
+  stamps: Record<string, [string, string]>;
+  keys: string[] | null;
+  isNew: boolean;
+  dirty: boolean;
+  keysChanged: boolean;
 }
 
-async function applyPatientRegistered(tx: Queryable, op: SyncOp, now: string): Promise<void> {
-  const p = parseOrReject(patientRegisteredPayloadSchema, op.payload, 'patient.registered payload');
-  if (op.entityId !== p.id) throw new RejectOp('entity-mismatch', 'patient.registered entityId differs from payload.id');
-  if (!isValidMrn(p.mrn)) throw new RejectOp('invalid-payload', 'patient.registered mrn fails its check digit');
-  const doc = parseDocTolerant(p.doc);
+function docOf(s: PatientState): Record<string, unknown> {
+  return (s.parsed ??= JSON.parse(s.docText) as Record<string, unknown>);
+}
 
-  const serial = Number(p.mrn.slice(0, 7));
-  // The three checks of a registration in one round-trip: MRN granted to this desk, id not yet known, other
-  // patients with the same MRN (rejections keep their order: foreign-mrn before foreign-entity).
-  const checks = await tx.query<{ granted: boolean; known: boolean; same_mrn: string[] }>(
-    `SELECT EXISTS (SELECT 1 FROM mrn_blocks_granted WHERE desk_id = $1 AND block_start <= $2 AND block_end >= $2) AS granted,
-            EXISTS (SELECT 1 FROM patients WHERE id = $3) AS known,
-            ARRAY(SELECT id FROM patients WHERE mrn = $4 AND id <> $3 ORDER BY created_at LIMIT 5) AS same_mrn`,
-    [op.deskId, serial, p.id, p.mrn],
-  );
-  const check = checks.rows[0]!;
-  if (serial >= HUB_MRN_FIRST && !check.granted) throw new RejectOp('foreign-mrn', 'The MRN is in the hub range but not in a block granted to this desk');
-  if (check.known) throw new RejectOp('foreign-entity', 'A patient with this id is already registered at the hub');
+function phoneticKeys(doc: PatientInput): string[] {
+  return [...new Set(candidateKeys(dupCandidateOf(doc)).familyPhonetic.map((k) => `phon:${k}`))];
+}
 
-  await tx.query(
-    `INSERT INTO patients (id, mrn, doc, birth_date, hub_version, registered_desk, registered_op, registered_hlc, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $8)`,
-    [p.id, p.mrn, canonicalJson(doc), doc.birthDate, op.deskId, op.opId, op.hlc, now],
-  );
-  const writes = registrationWrites(doc);
-  const fields = [...PATIENT_SYNC_FIELDS];
-  const values = fields.map((f) => canonicalJson(writes[f]));
-  // every field's value and its write record: one multi-row INSERT per table (was one statement per field and table)
-  await tx.query(
-    'INSERT INTO patient_fields (patient_id, field, value, hlc, op_id, desk_id) SELECT $1, f, v, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS u(f, v)',
-    [p.id, fields, values, op.hlc, op.opId, op.deskId],
-  );
-  await tx.query(
-    'INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value) SELECT $1, f, $4, $5, 0, $6, v FROM unnest($2::text[], $3::text[]) AS u(f, v)',
-    [op.opId, fields, values, p.id, op.deskId, op.hlc],
-  );
-  await writePatientKeys(tx, p.id, doc, true);
+function keysOf(s: PatientState): string[] {
+  return (s.keys ??= phoneticKeys(docOf(s) as unknown as PatientInput));
+}
 
-  // Same MRN on another patient (e.g. two standalone desks used the same local slot before the hub existed).
-  for (const otherId of check.same_mrn) {
-    await tx.query(
-      `INSERT INTO merge_items (id, type, patient_a, patient_b, mrn, created_at) VALUES ($1, 'mrn-collision', $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [newId(), otherId, p.id, p.mrn, now],
-    );
+interface PatientRowDb {
+  id: string;
+  mrn: string;
+  doc: string;
+  birth_date: string;
+  hub_version: unknown;
+  registered_desk: string;
+  registered_op: string;
+  registered_hlc: string;
+  created_at: Date | string;
+  merged_into: string | null;
+  field_stamps: string | null;
+}
+
+const PATIENT_COLS = 'id, mrn, doc, birth_date, hub_version, registered_desk, registered_op, registered_hlc, created_at, merged_into, field_stamps';
+
+function stateOf(r: PatientRowDb): PatientState {
+  return {
+    id: r.id,
+    mrn: r.mrn,
+    docText: r.doc,
+    parsed: null,
+    birthDate: r.birth_date,
+    hubVersion: Number(r.hub_version),
+    registeredDesk: r.registered_desk,
+    registeredOp: r.registered_op,
+    registeredHlc: r.registered_hlc,
+    createdAt: new Date(r.created_at).getTime(),
+    mergedInto: r.merged_into,
+    stamps: r.field_stamps ? (JSON.parse(r.field_stamps) as Record<string, [string, string]>) : {},
+    keys: null,
+    isNew: false,
+    dirty: false,
+    keysChanged: false,
+  };
+}
+
+/** A registration at another desk that a new registration may duplicate (hub state before the run). */
+interface DupRow {
+  id: string;
+  doc: string;
+  registered_hlc: string;
+  registered_desk: string;
+  birth_date: string;
+  created_at: Date | string;
+}
+
+interface Run {
+  now: string;
+  deskId: string;
+  blocks: { start: number; end: number }[];
+  /** patients by id: state, or null = not at the hub */
+  patients: Map<string, PatientState | null>;
+  /** ids per MRN in created_at order (hub rows, then this run's registrations) */
+  byMrn: Map<string, string[]>;
+  /** duplicate candidates fetched for the run, indexed by birth date and phonetic key */
+  dupRows: Map<string, DupRow & { createdMs: number; keys: string[] }>;
+  dupByDob: Map<string, string[]>;
+  dupByKey: Map<string, string[]>;
+  /** other desks' writes of identity fields: `${patientId}|${field}|${baseVersion}` -> writes */
+  otherWrites: Map<string, { op_id: string; value: string }[]>;
+  // what the run writes
+  opRows: { op: SyncOp; hash: string; status: 'applied' | 'rejected' }[];
+  rejected: { op: SyncOp; rej: RejectOp }[];
+  fieldWrites: { opId: string; field: string; patientId: string; deskId: string; baseVersion: number; hlc: string; value: string }[];
+  conflicts: Map<string, { patientId: string; field: string; baseVersion: number; opA: string; opB: string }>;
+  mergeItems: Map<string, { type: 'possible-duplicate' | 'mrn-collision'; a: string; b: string; score: number; reasons: string; mrn: string | null }>;
+}
+
+const pad15 = (n: number) => String(Math.max(0, Math.min(999_999_999_999_999, Math.floor(n)))).padStart(15, '0');
+
+/** Parsed payloads of a run, so the state is fetched for exactly the patients the run touches. */
+type Parsed =
+  | { kind: 'registered'; p: z.output<typeof patientRegisteredPayloadSchema>; doc: PatientInput }
+  | { kind: 'updated'; p: z.output<typeof patientUpdatedPayloadSchema>; values: Map<string, unknown> }
+  | { kind: 'rejected'; rej: RejectOp };
+
+function parseRunOp(op: SyncOp): Parsed {
+  try {
+    switch (op.kind) {
+      case 'patient.registered': {
+        const p = parseOrReject(patientRegisteredPayloadSchema, op.payload, 'patient.registered payload');
+        if (op.entityId !== p.id) throw new RejectOp('entity-mismatch', 'patient.registered entityId differs from payload.id');
+        if (!isValidMrn(p.mrn)) throw new RejectOp('invalid-payload', 'patient.registered mrn fails its check digit');
+        return { kind: 'registered', p, doc: parseDocTolerant(p.doc) };
+      }
+      case 'patient.updated': {
+        const p = parseOrReject(patientUpdatedPayloadSchema, op.payload, 'patient.updated payload');
+        if (op.entityId !== p.id) throw new RejectOp('entity-mismatch', 'patient.updated entityId differs from payload.id');
+        return { kind: 'updated', p, values: new Map() };
+      }
+      default:
+        throw new RejectOp('unknown-kind', `The hub does not know ops of kind "${op.kind}"`);
+    }
+  } catch (e) {
+    if (e instanceof RejectOp) return { kind: 'rejected', rej: e };
+    throw e;
   }
-  await detectDuplicates(tx, p.id, doc, op, now);
 }
 
-/** Likely duplicates among other desks' recent registrations (same DOB or DOB typo, or same-sounding last name). */
-async function detectDuplicates(tx: Queryable, id: string, doc: PatientInput, op: SyncOp, now: string): Promise<void> {
+async function applyRun(tx: Queryable, ops: FreshOp[], now: string, blocks: { start: number; end: number }[]): Promise<RejectedOp[]> {
+  const deskId = ops[0]!.op.deskId;
+  const parsed = ops.map((f) => parseRunOp(f.op));
+  const run: Run = {
+    now, deskId, blocks,
+    patients: new Map(), byMrn: new Map(), dupRows: new Map(), dupByDob: new Map(), dupByKey: new Map(), otherWrites: new Map(),
+    opRows: [], rejected: [], fieldWrites: [], conflicts: new Map(), mergeItems: new Map(),
+  };
+  await loadRunState(tx, run, parsed, ops);
+
+  for (const [i, f] of ops.entries()) {
+    const x = parsed[i]!;
+    try {
+      if (x.kind === 'rejected') throw x.rej;
+      if (x.kind === 'registered') runRegistered(run, f.op, x.p, x.doc);
+      else runUpdated(run, f.op, x.p);
+      run.opRows.push({ op: f.op, hash: f.hash, status: 'applied' });
+    } catch (e) {
+      if (!(e instanceof RejectOp)) throw e;
+      run.opRows.push({ op: f.op, hash: f.hash, status: 'rejected' });
+      run.rejected.push({ op: f.op, rej: e });
+    }
+  }
+  await writeRun(tx, run);
+  return run.rejected.map(({ op, rej }) => ({ opId: op.opId, seq: op.seq, reason: rej.reason, message: rej.message }));
+}
+
+/** The hub state a run needs, in at most five queries whatever its size. */
+async function loadRunState(tx: Queryable, run: Run, parsed: Parsed[], ops: FreshOp[]): Promise<void> {
+  const ids = new Set<string>();
+  const mrns = new Set<string>();
+  const dobs = new Set<string>();
+  const phon = new Set<string>();
+  let minWall = Infinity;
+  let maxWall = -Infinity;
+  for (const [i, x] of parsed.entries()) {
+    if (x.kind === 'registered') {
+      ids.add(x.p.id);
+      mrns.add(x.p.mrn);
+      const k = candidateKeys(dupCandidateOf(x.doc));
+      for (const d of k.birthDates) dobs.add(d);
+      for (const p of k.familyPhonetic) phon.add(`phon:${p}`);
+      const wall = hlcWall(ops[i]!.op.hlc);
+      minWall = Math.min(minWall, wall);
+      maxWall = Math.max(maxWall, wall);
+    } else if (x.kind === 'updated') ids.add(x.p.id);
+  }
+  if (ids.size) {
+    const r = await tx.query<PatientRowDb>(`SELECT ${PATIENT_COLS} FROM patients WHERE id = ANY($1::text[])`, [[...ids]]);
+    for (const id of ids) run.patients.set(id, null);
+    for (const row of r.rows) run.patients.set(row.id, stateOf(row));
+  }
+  if (mrns.size) {
+    const r = await tx.query<{ id: string; mrn: string }>('SELECT id, mrn FROM patients WHERE mrn = ANY($1::text[]) ORDER BY created_at', [[...mrns]]);
+    for (const row of r.rows) {
+      const l = run.byMrn.get(row.mrn) ?? [];
+      l.push(row.id);
+      run.byMrn.set(row.mrn, l);
+    }
+  }
+  if (dobs.size || phon.size) {
+    // Other desks' registrations within the duplicate window of any registration of the run, matching any of the
+    // run's birth dates (and typo variants) or last-name sound keys; each registration then picks its own matches.
+    const r = await tx.query<DupRow>(
+      `SELECT p.id, p.doc, p.registered_hlc, p.registered_desk, p.birth_date, p.created_at FROM patients p
+       WHERE p.registered_desk <> $1 AND p.merged_into IS NULL
+         AND p.registered_hlc COLLATE "C" >= $2 AND p.registered_hlc COLLATE "C" < $3
+         AND (p.birth_date = ANY($4::text[]) OR p.id IN (SELECT patient_id FROM patient_keys WHERE key = ANY($5::text[])))`,
+      [run.deskId, pad15(minWall - DUPLICATE_WINDOW_MS), pad15(maxWall + DUPLICATE_WINDOW_MS + 1), [...dobs], [...phon]],
+    );
+    for (const row of r.rows) {
+      const keys = phoneticKeys(JSON.parse(row.doc) as PatientInput);
+      run.dupRows.set(row.id, { ...row, createdMs: new Date(row.created_at).getTime(), keys });
+      const add = (m: Map<string, string[]>, k: string) => {
+        const l = m.get(k) ?? [];
+        l.push(row.id);
+        m.set(k, l);
+      };
+      add(run.dupByDob, row.birth_date);
+      for (const k of keys) add(run.dupByKey, k);
+    }
+  }
+  const idPatients: string[] = [];
+  const idFields = new Set<string>();
+  for (const x of parsed) {
+    if (x.kind !== 'updated') continue;
+    const fs = Object.keys(x.p.changes).filter((f) => IDENTITY_SYNC_FIELDS.has(f));
+    if (fs.length === 0) continue;
+    idPatients.push(x.p.id);
+    for (const f of fs) idFields.add(f);
+  }
+  if (idPatients.length) {
+    const r = await tx.query<{ patient_id: string; field: string; base_version: unknown; op_id: string; value: string }>(
+      `SELECT patient_id, field, base_version, op_id, value FROM patient_field_writes
+       WHERE patient_id = ANY($1::text[]) AND field = ANY($2::text[]) AND desk_id <> $3`,
+      [[...new Set(idPatients)], [...idFields], run.deskId],
+    );
+    for (const w of r.rows) {
+      const k = `${w.patient_id}|${w.field}|${Number(w.base_version)}`;
+      const l = run.otherWrites.get(k) ?? [];
+      l.push({ op_id: w.op_id, value: w.value });
+      run.otherWrites.set(k, l);
+    }
+  }
+}
+
+function runRegistered(run: Run, op: SyncOp, p: z.output<typeof patientRegisteredPayloadSchema>, doc: PatientInput): void {
+  const serial = Number(p.mrn.slice(0, 7));
+  // rejections keep their order: foreign-mrn before foreign-entity
+  if (serial >= HUB_MRN_FIRST && !run.blocks.some((b) => b.start <= serial && b.end >= serial)) {
+    throw new RejectOp('foreign-mrn', 'The MRN is in the hub range but not in a block granted to this desk');
+  }
+  if (run.patients.get(p.id)) throw new RejectOp('foreign-entity', 'A patient with this id is already registered at the hub');
+
+  const nowMs = new Date(run.now).getTime();
+  const st: PatientState = {
+    id: p.id, mrn: p.mrn, docText: canonicalJson(doc), parsed: null, birthDate: doc.birthDate, hubVersion: 1,
+    registeredDesk: op.deskId, registeredOp: op.opId, registeredHlc: op.hlc, createdAt: nowMs, mergedInto: null,
+    stamps: {}, keys: phoneticKeys(doc), isNew: true, dirty: true, keysChanged: true,
+  };
+  // Same MRN on another patient (e.g. two standalone desks used the same local slot before the hub existed).
+  const same = run.byMrn.get(p.mrn) ?? [];
+  for (const otherId of same.filter((x) => x !== p.id).slice(0, 5)) {
+    addMergeItem(run, { type: 'mrn-collision', a: otherId, b: p.id, score: 0, reasons: '[]', mrn: p.mrn });
+  }
+  detectDuplicates(run, p.id, doc, op);
+  run.patients.set(p.id, st);
+  run.byMrn.set(p.mrn, [...same, p.id]);
+}
+
+function addMergeItem(run: Run, it: { type: 'possible-duplicate' | 'mrn-collision'; a: string; b: string; score: number; reasons: string; mrn: string | null }): void {
+  const k = `${it.type}|${it.a}|${it.b}`;
+  if (!run.mergeItems.has(k)) run.mergeItems.set(k, it);
+}
+
+/**
+ * Likely duplicates among other desks' registrations (same DOB or DOB typo, or same-sounding last name) within the
+ * duplicate window by HLC: the 200 most recently created such candidates are scored.
+ */
+function detectDuplicates(run: Run, id: string, doc: PatientInput, op: SyncOp): void {
   const cand = dupCandidateOf(doc);
   const keys = candidateKeys(cand);
   const dobs = keys.birthDates;
   const phon = keys.familyPhonetic.map((k) => `phon:${k}`);
-  const or: string[] = [];
-  const params: unknown[] = [id, op.deskId];
-  if (dobs.length) {
-    or.push(`p.birth_date IN (${marks(dobs.length, params.length + 1)})`);
-    params.push(...dobs);
-  }
-  if (phon.length) {
-    or.push(`p.id IN (SELECT patient_id FROM patient_keys WHERE key IN (${marks(phon.length, params.length + 1)}))`);
-    params.push(...phon);
-  }
-  if (or.length === 0) return;
-  const rows = await tx.query<{ id: string; doc: string; registered_hlc: string }>(
-    `SELECT p.id, p.doc, p.registered_hlc FROM patients p
-     WHERE p.id <> $1 AND p.registered_desk <> $2 AND p.merged_into IS NULL AND (${or.join(' OR ')})
-     ORDER BY p.created_at DESC LIMIT ${DUPLICATE_CANDIDATE_CAP}`,
-    params,
-  );
+  if (dobs.length === 0 && phon.length === 0) return;
   const wall = hlcWall(op.hlc);
-  for (const r of rows.rows) {
-    if (Math.abs(hlcWall(r.registered_hlc) - wall) > DUPLICATE_WINDOW_MS) continue;
-    const other = JSON.parse(r.doc) as PatientInput;
-    const s = scoreDuplicate(cand, dupCandidateOf(other));
+  const found = new Map<string, { id: string; doc: () => Record<string, unknown>; createdMs: number }>();
+  // hub rows not touched by this run: as fetched
+  for (const m of [...dobs.map((d) => run.dupByDob.get(d)), ...phon.map((k) => run.dupByKey.get(k))]) {
+    for (const pid of m ?? []) {
+      if (found.has(pid) || run.patients.has(pid)) continue;
+      const r = run.dupRows.get(pid)!;
+      found.set(pid, { id: pid, doc: () => JSON.parse(r.doc) as Record<string, unknown>, createdMs: r.createdMs });
+    }
+  }
+  // patients this run holds (fetched for an update, perhaps changed by it): as the run left them
+  const dobSet = new Set(dobs);
+  for (const s of run.patients.values()) {
+    if (!s || s.id === id || s.registeredDesk === op.deskId || s.mergedInto) continue;
+    if (Math.abs(hlcWall(s.registeredHlc) - wall) > DUPLICATE_WINDOW_MS) continue;
+    if (!dobSet.has(s.birthDate) && !keysOf(s).some((k) => phon.includes(k))) continue;
+    found.set(s.id, { id: s.id, doc: () => docOf(s), createdMs: s.createdAt });
+  }
+  const list = [...found.values()]
+    .filter((c) => c.id !== id && (run.dupRows.get(c.id) ? Math.abs(hlcWall(run.dupRows.get(c.id)!.registered_hlc) - wall) <= DUPLICATE_WINDOW_MS : true))
+    .sort((a, b) => b.createdMs - a.createdMs)
+    .slice(0, DUPLICATE_CANDIDATE_CAP);
+  for (const c of list) {
+    const s = scoreDuplicate(cand, dupCandidateOf(c.doc() as unknown as PatientInput));
     if (s.level !== 'likely') continue;
-    await tx.query(
-      `INSERT INTO merge_items (id, type, patient_a, patient_b, score, reasons, created_at) VALUES ($1, 'possible-duplicate', $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-      [newId(), r.id, id, s.score, JSON.stringify(s.reasons), now],
-    );
+    addMergeItem(run, { type: 'possible-duplicate', a: c.id, b: id, score: s.score, reasons: JSON.stringify(s.reasons), mrn: null });
   }
 }
 
-async function applyPatientUpdated(tx: Queryable, op: SyncOp, now: string): Promise<void> {
-  const p = parseOrReject(patientUpdatedPayloadSchema, op.payload, 'patient.updated payload');
-  if (op.entityId !== p.id) throw new RejectOp('entity-mismatch', 'patient.updated entityId differs from payload.id');
-  const cur = await tx.query<{ doc: string }>('SELECT doc FROM patients WHERE id = $1', [p.id]);
-  const row = cur.rows[0];
-  if (!row) throw new RejectOp('unknown-entity', 'patient.updated for a patient the hub does not hold');
+function runUpdated(run: Run, op: SyncOp, p: z.output<typeof patientUpdatedPayloadSchema>): void {
+  const st = run.patients.get(p.id);
+  if (!st) throw new RejectOp('unknown-entity', 'patient.updated for a patient the hub does not hold');
 
   const values = new Map<string, unknown>();
   for (const [field, raw] of Object.entries(p.changes)) {
     if (!isPatientField(field)) throw new RejectOp('invalid-payload', `patient.updated changes an unknown field "${field.slice(0, 40)}"`);
     values.set(field, parseClockTolerant(fieldSchema(field), raw, `field ${field}`));
   }
-
-  let doc = JSON.parse(row.doc) as Record<string, unknown>;
+  let doc = docOf(st);
   let identityChanged = false;
   const stamp = { hlc: op.hlc, opId: op.opId };
   const fields = [...values.keys()];
   const texts = fields.map((f) => canonicalJson(values.get(f)));
-  // Current stamps of all changed fields in one query, every write record in one INSERT, all winning fields in one
-  // upsert (was 2-3 statements per field). Fields are independent, so batching keeps field-level LWW exactly.
-  const curStamps = await tx.query<{ field: string; hlc: string; op_id: string }>(
-    'SELECT field, hlc, op_id FROM patient_fields WHERE patient_id = $1 AND field = ANY($2::text[])',
-    [p.id, fields],
-  );
-  const stamps = new Map(curStamps.rows.map((r) => [r.field, { hlc: r.hlc, opId: r.op_id }]));
-  if (fields.length) {
-    await tx.query(
-      'INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value) SELECT $1, f, $4, $5, $6::integer, $7, v FROM unnest($2::text[], $3::text[]) AS u(f, v)',
-      [op.opId, fields, texts, p.id, op.deskId, p.baseVersion, op.hlc],
-    );
-  }
-  const winF: string[] = [];
-  const winV: string[] = [];
+  const stamps = { ...st.stamps };
+  const writes: Run['fieldWrites'] = [];
+  const conflicts: { k: string; v: { patientId: string; field: string; baseVersion: number; opA: string; opB: string } }[] = [];
   fields.forEach((field, i) => {
-    if (!writeWins(stamps.get(field), stamp)) return;
-    winF.push(field);
-    winV.push(texts[i]!);
+    // every write is kept, winning or not
+    writes.push({ opId: op.opId, field, patientId: p.id, deskId: op.deskId, baseVersion: p.baseVersion, hlc: op.hlc, value: texts[i]! });
+    const cur = stamps[field] ?? [st.registeredHlc, st.registeredOp];
+    if (!writeWins({ hlc: cur[0], opId: cur[1] }, stamp)) return;
+    stamps[field] = [op.hlc, op.opId];
     doc = setField(doc, field, values.get(field));
     if (IDENTITY_SYNC_FIELDS.has(field)) identityChanged = true;
   });
-  if (winF.length) {
-    await tx.query(
-      `INSERT INTO patient_fields (patient_id, field, value, hlc, op_id, desk_id) SELECT $1, f, v, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS u(f, v)
-       ON CONFLICT (patient_id, field) DO UPDATE SET value = EXCLUDED.value, hlc = EXCLUDED.hlc, op_id = EXCLUDED.op_id, desk_id = EXCLUDED.desk_id`,
-      [p.id, winF, winV, op.hlc, op.opId, op.deskId],
-    );
-  }
   for (const [i, field] of fields.entries()) {
     if (!IDENTITY_SYNC_FIELDS.has(field)) continue;
-    const v = texts[i]!;
     // Another desk changed this identity field from the same base version to a different value: a person decides.
-    const others = await tx.query<{ op_id: string; value: string }>(
-      `SELECT op_id, value FROM patient_field_writes
-       WHERE patient_id = $1 AND field = $2 AND base_version = $3 AND desk_id <> $4 AND op_id <> $5`,
-      [p.id, field, p.baseVersion, op.deskId, op.opId],
-    );
-    for (const o of others.rows) {
-      if (o.value === v) continue;
-      await tx.query(
-        `INSERT INTO patient_conflicts (id, patient_id, field, base_version, op_a, op_b, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-        [newId(), p.id, field, p.baseVersion, o.op_id, op.opId, now],
-      );
+    for (const o of run.otherWrites.get(`${p.id}|${field}|${p.baseVersion}`) ?? []) {
+      if (o.op_id === op.opId || o.value === texts[i]) continue;
+      conflicts.push({ k: `${o.op_id}|${op.opId}|${field}`, v: { patientId: p.id, field, baseVersion: p.baseVersion, opA: o.op_id, opB: op.opId } });
     }
   }
   // The merged document must still be a valid patient (fields are independent, so this holds unless a patch was bad).
   const merged = parseDocTolerant(doc);
-  await tx.query('UPDATE patients SET doc = $2, birth_date = $3, hub_version = hub_version + 1, updated_at = $4 WHERE id = $1', [
-    p.id,
-    canonicalJson(merged),
-    merged.birthDate,
-    now,
-  ]);
-  if (identityChanged) await writePatientKeys(tx, p.id, merged);
+  // accepted: now the run's state and writes change
+  st.docText = canonicalJson(merged);
+  st.parsed = null;
+  st.birthDate = merged.birthDate;
+  st.hubVersion += 1;
+  st.stamps = stamps;
+  st.dirty = true;
+  if (identityChanged) {
+    st.keys = phoneticKeys(merged);
+    st.keysChanged = true;
+  }
+  run.fieldWrites.push(...writes);
+  for (const c of conflicts) if (!run.conflicts.has(c.k)) run.conflicts.set(c.k, c.v);
+}
+
+/** Writes what a run decided: each table once. */
+async function writeRun(tx: Queryable, run: Run): Promise<void> {
+  const now = run.now;
+  const col = <T, R>(rows: T[], f: (r: T) => R) => rows.map(f);
+  if (run.opRows.length) {
+    const o = run.opRows;
+    await tx.query(
+      `INSERT INTO ops (${OP_COLUMNS})
+       SELECT u.op_id, $1::text, $2::int, u.seq, u.kind, u.entity_id, u.payload, u.hlc, u.sv, u.h, u.status, $3::timestamptz
+       FROM unnest($4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[])
+         AS u(op_id, seq, kind, entity_id, payload, hlc, sv, h, status)`,
+      [
+        run.deskId, o[0]!.op.epoch, now,
+        col(o, (r) => r.op.opId), col(o, (r) => r.op.seq), col(o, (r) => r.op.kind), col(o, (r) => r.op.entityId),
+        col(o, (r) => JSON.stringify(r.op.payload)), col(o, (r) => r.op.hlc), col(o, (r) => r.op.schemaVersion), col(o, (r) => r.hash), col(o, (r) => r.status),
+      ],
+    );
+    const applied = o.filter((r) => r.status === 'applied').map((r) => r.op.opId);
+    if (applied.length) {
+      // server_seq numbers for the applied ops, in seq order, from the one counter row (its row lock orders commits)
+      await tx.query(
+        `WITH s AS (UPDATE hub_counters SET value = value + $2::bigint WHERE name = 'server_seq' RETURNING value)
+         INSERT INTO changes (server_seq, op_id) SELECT s.value - $2::bigint + u.n, u.op_id FROM s, unnest($1::text[]) WITH ORDINALITY AS u(op_id, n)`,
+        [applied, applied.length],
+      );
+    }
+  }
+  if (run.rejected.length) {
+    const r = run.rejected;
+    await tx.query(
+      'INSERT INTO rejected_ops (op_id, reason, message, rejected_at) SELECT u.op_id, u.reason, u.message, $1::timestamptz FROM unnest($2::text[], $3::text[], $4::text[]) AS u(op_id, reason, message)',
+      [now, col(r, (x) => x.op.opId), col(r, (x) => x.rej.reason), col(r, (x) => x.rej.message)],
+    );
+  }
+  const states = [...run.patients.values()].filter((s): s is PatientState => !!s && s.dirty);
+  const fresh = states.filter((s) => s.isNew);
+  const changed = states.filter((s) => !s.isNew);
+  const stampText = (s: PatientState) => (Object.keys(s.stamps).length ? JSON.stringify(s.stamps) : null);
+  if (fresh.length) {
+    await tx.query(
+      `INSERT INTO patients (id, mrn, doc, birth_date, hub_version, registered_desk, registered_op, registered_hlc, created_at, updated_at, field_stamps)
+       SELECT u.id, u.mrn, u.doc, u.birth_date, u.v, $1::text, u.op, u.hlc, $2::timestamptz, $2::timestamptz, u.stamps
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[]) AS u(id, mrn, doc, birth_date, v, op, hlc, stamps)`,
+      [
+        run.deskId, now,
+        col(fresh, (s) => s.id), col(fresh, (s) => s.mrn), col(fresh, (s) => s.docText), col(fresh, (s) => s.birthDate), col(fresh, (s) => s.hubVersion),
+        col(fresh, (s) => s.registeredOp), col(fresh, (s) => s.registeredHlc), col(fresh, stampText),
+      ],
+    );
+  }
+  if (changed.length) {
+    await tx.query(
+      `UPDATE patients p SET doc = u.doc, birth_date = u.birth_date, hub_version = u.v, updated_at = $1::timestamptz, field_stamps = u.stamps
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[]) AS u(id, doc, birth_date, v, stamps) WHERE p.id = u.id`,
+      [now, col(changed, (s) => s.id), col(changed, (s) => s.docText), col(changed, (s) => s.birthDate), col(changed, (s) => s.hubVersion), col(changed, stampText)],
+    );
+  }
+  const rekey = states.filter((s) => s.keysChanged);
+  const oldKeys = rekey.filter((s) => !s.isNew).map((s) => s.id);
+  if (oldKeys.length) await tx.query('DELETE FROM patient_keys WHERE patient_id = ANY($1::text[])', [oldKeys]);
+  const kp: string[] = [];
+  const kk: string[] = [];
+  for (const s of rekey) for (const k of keysOf(s)) (kp.push(s.id), kk.push(k));
+  if (kp.length) await tx.query('INSERT INTO patient_keys (patient_id, key) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [kp, kk]);
+  if (run.fieldWrites.length) {
+    const w = run.fieldWrites;
+    await tx.query(
+      `INSERT INTO patient_field_writes (op_id, field, patient_id, desk_id, base_version, hlc, value)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])`,
+      [col(w, (x) => x.opId), col(w, (x) => x.field), col(w, (x) => x.patientId), col(w, (x) => x.deskId), col(w, (x) => x.baseVersion), col(w, (x) => x.hlc), col(w, (x) => x.value)],
+    );
+  }
+  if (run.conflicts.size) {
+    const c = [...run.conflicts.values()];
+    await tx.query(
+      `INSERT INTO patient_conflicts (id, patient_id, field, base_version, op_a, op_b, created_at)
+       SELECT u.id, u.pid, u.field, u.bv, u.a, u.b, $1::timestamptz FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[]) AS u(id, pid, field, bv, a, b)
+       ON CONFLICT DO NOTHING`,
+      [now, col(c, () => newId()), col(c, (x) => x.patientId), col(c, (x) => x.field), col(c, (x) => x.baseVersion), col(c, (x) => x.opA), col(c, (x) => x.opB)],
+    );
+  }
+  if (run.mergeItems.size) {
+    const m = [...run.mergeItems.values()];
+    await tx.query(
+      `INSERT INTO merge_items (id, type, patient_a, patient_b, score, reasons, mrn, created_at)
+       SELECT u.id, u.type, u.a, u.b, u.score, u.reasons, u.mrn, $1::timestamptz FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[]) AS u(id, type, a, b, score, reasons, mrn)
+       ON CONFLICT DO NOTHING`,
+      [now, col(m, () => newId()), col(m, (x) => x.type), col(m, (x) => x.a), col(m, (x) => x.b), col(m, (x) => x.score), col(m, (x) => x.reasons), col(m, (x) => x.mrn)],
+    );
+  }
 }
 
 async function patientLink(tx: Queryable, id: string): Promise<{ id: string; mrn: string; merged_into: string | null } | undefined> {

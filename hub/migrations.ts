@@ -13,7 +13,7 @@ import { paymentHubMigrations } from './payments/migrations.js';
 
 export type { HubMigration } from './migration-kit.js';
 
-/** Numbers: 1-2 core (this file), 3.. each domain's own list (hub/visits, hub/payments); unique and consecutive. */
+/** Numbers: 1-2 and 5 core (this file), 3 visits (hub/visits), 4 payments (hub/payments); unique and consecutive. */
 const coreHubMigrations: HubMigration[] = [
   {
     version: 1,
@@ -191,6 +191,27 @@ const coreHubMigrations: HubMigration[] = [
           resolved_at TIMESTAMPTZ NOT NULL
         );
         CREATE INDEX patients_merged_into ON patients(merged_into) WHERE merged_into IS NOT NULL
+        `,
+      ),
+  },
+  {
+    version: 5,
+    name: 'field stamps per patient (patients.field_stamps) instead of one patient_fields row per field',
+    // A registration wrote 24 patient_fields rows (and 24 patient_field_writes rows); the stamps now live on the
+    // patient row as JSON {field: [hlc, opId]}, only for fields whose winning write is not the registration. The
+    // registration's own writes are its op (ops.payload); old base_version-0 rows stay (never compared: an update's
+    // baseVersion is >= 1).
+    up: (tx) =>
+      exec(
+        tx,
+        `
+        ALTER TABLE patients ADD COLUMN field_stamps TEXT;
+        UPDATE patients p SET field_stamps = s.j
+          FROM (SELECT f.patient_id, json_object_agg(f.field, json_build_array(f.hlc, f.op_id))::text AS j
+                FROM patient_fields f JOIN patients q ON q.id = f.patient_id
+                WHERE f.op_id <> q.registered_op GROUP BY f.patient_id) s
+          WHERE s.patient_id = p.id;
+        DROP TABLE patient_fields
         `,
       ),
   },

@@ -4,7 +4,7 @@
  *   GET  /health                         no auth          {ok, hubId, protocolVersion, serverTime}
  *   POST /enroll                         enrollment code  EnrollRequest -> EnrollResponse
  *   POST /sync/push                      desk credential  PushRequest -> PushResponse
- *   GET  /sync/pull?cursor=N&limit=M     desk credential  PullResponse
+ *   GET  /sync/pull?cursor=N&limit=M[&echoes=slim]  desk credential  PullResponse (echoes=slim: own changes without payload)
  *   GET  /sync/status                    desk credential  StatusResponse
  *   POST /mrn-blocks                     desk credential  {requestId} -> {block}
  *   GET  /review-items?status=open|all   desk credential  {items}
@@ -161,7 +161,9 @@ export async function buildHubServer(opts: HubServerOptions): Promise<FastifyIns
 
   app.get('/sync/pull', { preHandler: deskAuth }, async (req, reply) => {
     const q = parse(pullQuerySchema, req.query, 'pull query');
-    return send(reply, await service.pull(q.cursor, q.limit ?? DEFAULT_PULL_LIMIT));
+    // the page as JSON text built around the stored payload texts (no parse + stringify of every payload)
+    const json = await service.pullJson(q.cursor, q.limit ?? DEFAULT_PULL_LIMIT, q.echoes === 'slim' ? req.desk!.deskId : undefined);
+    return reply.header('cache-control', 'no-store').header('content-type', 'application/json; charset=utf-8').send(json);
   });
 
   app.get('/sync/status', { preHandler: deskAuth }, async (req, reply) => send(reply, await service.status(req.desk!)));

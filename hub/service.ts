@@ -28,9 +28,9 @@ import {
   type SyncOp,
 } from '../shared/sync/protocol.js';
 import { canonicalJson } from '../shared/sync/patient-merge.js';
-import { isPermanentDbError, savepoint, type HubDb, type Queryable } from './db.js';
-import { HubError, RejectOp } from './errors.js';
-import { applyOp } from './apply.js';
+import type { HubDb, Queryable } from './db.js';
+import { HubError } from './errors.js';
+import { applyFreshOps } from './apply.js';
 import { hashCredential, hashEnrollmentCode, newEnrollmentCode, normalizeEnrollmentCode, randomToken } from './secrets.js';
 
 export const ENROLLMENT_CODE_TTL_MS = 24 * 3600 * 1000;
@@ -283,39 +283,10 @@ export class HubService {
         if (dup.rows[0]) throw new HubError(409, 'OP_MISMATCH', `Op ${dup.rows[0].op_id} is already at the hub under another desk, epoch or seq.`);
       }
 
-      for (const op of fresh) {
-        const hash = hashes.get(op.opId)!;
-        const payloadText = JSON.stringify(op.payload);
-        const insertOp = (status: 'applied' | 'rejected') =>
-          tx.query(
-            `INSERT INTO ops (op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, schema_version, content_hash, status, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-            [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, payloadText, op.hlc, op.schemaVersion, hash, status, now],
-          );
-        try {
-          await savepoint(tx, 'op_apply', async () => {
-            // the op row, the next server_seq and its change row in one statement (was three round-trips); the
-            // counter row lock taken here still orders server_seq by commit as before
-            await tx.query(
-              `WITH o AS (
-                 INSERT INTO ops (op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, schema_version, content_hash, status, received_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'applied', $11) RETURNING op_id
-               ), s AS (
-                 UPDATE hub_counters SET value = value + 1 WHERE name = 'server_seq' RETURNING value
-               )
-               INSERT INTO changes (server_seq, op_id) SELECT s.value, o.op_id FROM s, o`,
-              [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, payloadText, op.hlc, op.schemaVersion, hash, now],
-            );
-            await applyOp(tx, op, now);
-          });
-        } catch (e) {
-          const rej = e instanceof RejectOp ? e : isPermanentDbError(e) ? new RejectOp('data-error', 'The hub database refused this op’s data') : null;
-          if (!rej) throw e;
-          await insertOp('rejected');
-          await tx.query('INSERT INTO rejected_ops (op_id, reason, message, rejected_at) VALUES ($1, $2, $3, $4)', [op.opId, rej.reason, rej.message, now]);
-          rejected.push({ opId: op.opId, seq: op.seq, reason: rej.reason, message: rej.message });
-        }
-        last = op.seq;
+      // all new ops set-wise (hub/apply.ts): rejected ones are recorded and skipped, the cursor passes them too
+      if (fresh.length > 0) {
+        rejected.push(...(await applyFreshOps(tx, fresh.map((op) => ({ op, hash: hashes.get(op.opId)! })), now)));
+        last = fresh[fresh.length - 1]!.seq;
       }
       await tx.query('UPDATE desk_cursors SET last_seq = $3, updated_at = $4 WHERE desk_id = $1 AND epoch = $2', [desk.deskId, body.epoch, last, now]);
       await tx.query('UPDATE desks SET last_push_at = $2 WHERE desk_id = $1', [desk.deskId, now]);
@@ -330,30 +301,34 @@ export class HubService {
     return num(r.rows[0]?.value ?? 0);
   }
 
-  async pull(cursor: number, limit: number): Promise<PullResponse> {
+  /** One page of the change feed. `slimFor`: this desk's own changes without payload (echoes=slim). */
+  async pull(cursor: number, limit: number, slimFor?: string): Promise<PullResponse> {
+    return JSON.parse(await this.pullJson(cursor, limit, slimFor)) as PullResponse;
+  }
+
+  /**
+   * The page as PullResponse JSON text. Payloads are stored as the JSON text JSON.stringify made of them at push, so
+   * they are spliced in as they are instead of being parsed and serialised again for every change.
+   */
+  async pullJson(cursor: number, limit: number, slimFor?: string): Promise<string> {
     const head = await this.headSeq();
     if (cursor > head) {
       throw new HubError(409, 'CURSOR_AHEAD', `This desk has read up to change ${cursor}, but the hub holds only ${head}. Was the hub restored from a backup? Contact support; do not reset the desk.`, { headSeq: head });
     }
-    const r = await this.db.query<{ server_seq: unknown; op_id: string; desk_id: string; epoch: unknown; kind: string; entity_id: string; payload: string; hlc: string; schema_version: unknown }>(
-      `SELECT c.server_seq, o.op_id, o.desk_id, o.epoch, o.kind, o.entity_id, o.payload, o.hlc, o.schema_version
+    const r = await this.db.query<{ server_seq: unknown; op_id: string; desk_id: string; epoch: unknown; kind: string; entity_id: string; payload: string | null; hlc: string; schema_version: unknown }>(
+      `SELECT c.server_seq, o.op_id, o.desk_id, o.epoch, o.kind, o.entity_id, CASE WHEN o.desk_id = $3 THEN NULL ELSE o.payload END AS payload, o.hlc, o.schema_version
        FROM changes c JOIN ops o ON o.op_id = c.op_id WHERE c.server_seq > $1 ORDER BY c.server_seq LIMIT $2`,
-      [cursor, limit + 1],
+      [cursor, limit + 1, slimFor ?? ''],
     );
     const page = r.rows.slice(0, limit);
-    const changes = page.map((c) => ({
-      serverSeq: num(c.server_seq),
-      opId: c.op_id,
-      deskId: c.desk_id,
-      epoch: num(c.epoch),
-      kind: c.kind,
-      entityId: c.entity_id,
-      payload: JSON.parse(c.payload) as unknown,
-      hlc: c.hlc,
-      schemaVersion: num(c.schema_version),
-    }));
-    const next = changes.length ? changes[changes.length - 1]!.serverSeq : cursor;
-    return { changes, cursor: next, hasMore: r.rows.length > limit, headSeq: Math.max(head, next), serverTime: this.nowIso() };
+    const str = JSON.stringify;
+    const parts = page.map(
+      (c) =>
+        `{"serverSeq":${num(c.server_seq)},"opId":${str(c.op_id)},"deskId":${str(c.desk_id)},"epoch":${num(c.epoch)},"kind":${str(c.kind)},"entityId":${str(c.entity_id)},` +
+        `"payload":${c.payload ?? 'null'},"hlc":${str(c.hlc)},"schemaVersion":${num(c.schema_version)}${c.payload === null ? ',"payloadOmitted":true' : ''}}`,
+    );
+    const next = page.length ? num(page[page.length - 1]!.server_seq) : cursor;
+    return `{"changes":[${parts.join(',')}],"cursor":${next},"hasMore":${r.rows.length > limit},"headSeq":${Math.max(head, next)},"serverTime":${str(this.nowIso())}}`;
   }
 
   async status(desk: DeskIdentity): Promise<StatusResponse> {

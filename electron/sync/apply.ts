@@ -50,7 +50,13 @@ export interface PageResult {
   patients: { id: string; version: number }[];
   /** events queued by domain appliers (electron/sync/domains.ts), to send after the page committed */
   events: { event: EventName; payload: unknown }[];
+  /** the cursor stored with this page */
   cursor: number;
+  /**
+   * true when the page held one of this desk's own changes without payload (echoes=slim) that the desk does not hold:
+   * the page was applied up to just before it and `cursor` points there; pull again with payloads.
+   */
+  needsPayloads?: boolean;
 }
 
 /** Who a pulled change is attributed to on this desk (the op carries its desk, not its user). */
@@ -91,6 +97,21 @@ function stampIfWins(db: Database.Database, patientId: string, field: string, s:
   return true;
 }
 
+const ALL_FIELDS_JSON = JSON.stringify(PATIENT_SYNC_FIELDS);
+
+/**
+ * Stamps each field of `fieldsJson` (a JSON array of field names) with `s` where `s` wins — writeWins in one
+ * statement: insert, or replace a stamp with a smaller (hlc, opId). HLCs and op ids are ASCII, so SQLite's binary
+ * text order is JS string order.
+ */
+function stampFieldsIfWin(db: Database.Database, patientId: string, fieldsJson: string, s: FieldStamp): void {
+  stmt(db,
+    `INSERT INTO patient_field_stamps (patient_id, field, hlc, op_id) SELECT ?, value, ?, ? FROM json_each(?) WHERE true
+     ON CONFLICT (patient_id, field) DO UPDATE SET hlc = excluded.hlc, op_id = excluded.op_id
+     WHERE excluded.hlc > patient_field_stamps.hlc OR (excluded.hlc = patient_field_stamps.hlc AND excluded.op_id > patient_field_stamps.op_id)`,
+  ).run(patientId, s.hlc, s.opId, fieldsJson);
+}
+
 /**
  * Records the stamps of this desk's own writes (from its outbox rows not yet copied) so a remote write is compared
  * with them. Runs before every applied page, inside its transaction; cheap when nothing new was written.
@@ -109,11 +130,13 @@ export function catchUpLocalStamps(db: Database.Database): number {
       const p = JSON.parse(r.payload) as Record<string, unknown>;
       switch (r.kind) {
         case 'patient.registered':
-          for (const f of PATIENT_SYNC_FIELDS) stampIfWins(db, r.entity_id, f, s);
+          stampFieldsIfWin(db, r.entity_id, ALL_FIELDS_JSON, s);
           break;
-        case 'patient.updated':
-          for (const f of Object.keys((p.changes as Record<string, unknown>) ?? {})) if (isPatientField(f)) stampIfWins(db, r.entity_id, f, s);
+        case 'patient.updated': {
+          const fields = Object.keys((p.changes as Record<string, unknown>) ?? {}).filter((f) => isPatientField(f));
+          if (fields.length) stampFieldsIfWin(db, r.entity_id, JSON.stringify(fields), s);
           break;
+        }
         case 'user.upserted':
           if (writeWins(entityStamp(db, 'user', r.entity_id), s)) putEntityStamp(db, 'user', r.entity_id, s);
           break;
@@ -147,6 +170,12 @@ export function applyPage(store: Store, page: PullResponse): PageResult {
     catchUpLocalStamps(tx.db);
     const isEcho = stmt<[string], { x: number }>(tx.db, 'SELECT 1 x FROM outbox WHERE op_id = ?');
     for (const c of page.changes) {
+      if (c.payloadOmitted && !isEcho.get(c.opId)) {
+        // own change this desk does not hold (restored from a backup): stop here, pull it again with its payload
+        result.needsPayloads = true;
+        result.cursor = Math.max(current, c.serverSeq - 1);
+        break;
+      }
       tx.receive(c.hlc);
       if (isEcho.get(c.opId)) {
         result.echoes++;
@@ -159,7 +188,7 @@ export function applyPage(store: Store, page: PullResponse): PageResult {
         result.parked++;
       }
     }
-    if (page.cursor > current) setMeta(tx.db, META.cursor, String(page.cursor));
+    if (result.cursor > current) setMeta(tx.db, META.cursor, String(result.cursor));
   });
   result.patients = [...changed].map(([id, version]) => ({ id, version }));
   return result;
@@ -313,7 +342,7 @@ function applyRegistered(tx: RemoteTx, c: Change, actor: Actor, id: string, mrn:
   stmt(tx.db, 'INSERT INTO patient_versions (patient_id, version, action, doc, changes, changed_at, changed_by) VALUES (?, 1, ?, ?, ?, ?, ?)')
     .run(id, 'registered', cols.doc, JSON.stringify(changes), tx.now, actor.userId);
   writeSearchKeys(tx.db, id, doc);
-  for (const f of PATIENT_SYNC_FIELDS) stampIfWins(tx.db, id, f, stamp);
+  stampFieldsIfWin(tx.db, id, ALL_FIELDS_JSON, stamp);
   consumeMrn(tx.db, mrn);
   tx.audit(actor, { action: 'patient.synced', entityType: 'patient', entityId: id, detail: { fromDesk: c.deskId, opId: c.opId, kind: c.kind, version: 1 } });
   changed.set(id, 1);

@@ -67,7 +67,8 @@ export type ReviewResolution = ResolveReviewItemRequest['resolution'];
 /** The hub as the engine sees it. Implementations throw HubRequestError (code 'NETWORK' for connection trouble). */
 export interface HubTransport {
   push(req: PushRequest): Promise<PushResponse>;
-  pull(cursor: number, limit: number): Promise<PullResponse>;
+  /** `echoes: 'slim'`: the hub may leave out the payloads of this desk's own changes (payloadOmitted). */
+  pull(cursor: number, limit: number, echoes?: 'slim'): Promise<PullResponse>;
   status(): Promise<StatusResponse>;
   mrnBlock(requestId: string): Promise<MrnBlockGrant>;
   reviewItems(status: 'open' | 'all'): Promise<ReviewItem[]>;
@@ -91,7 +92,7 @@ export function createHttpTransport(c: HubConnection): HubTransport {
   const client = new HubClient(opts);
   return {
     push: (req) => client.push(req),
-    pull: (cursor, limit) => client.pull(cursor, limit),
+    pull: (cursor, limit, echoes) => client.pull(cursor, limit, echoes),
     status: () => client.status(),
     mrnBlock: (requestId) => client.mrnBlock(requestId),
     reviewItems: (status) => client.reviewItems(status),
@@ -470,13 +471,22 @@ export class SyncEngine {
 
   private async pullAll(res: SyncRoundResult): Promise<void> {
     let cursor = await this.call('cursor');
+    // Own changes come without payloads (echoes=slim): they are this desk's outbox already. If one is NOT in the
+    // outbox (the desk was restored from an older backup), applyPage stops just before it; the rest of the round
+    // pulls whole pages.
+    let slim = true;
     for (let guard = 0; guard < 1_000_000; guard++) {
       const t0 = this.clock.now().getTime();
-      const page = await this.net(this.transport.pull(cursor, this.o.pullPageSize));
+      const page = await this.net(this.transport.pull(cursor, this.o.pullPageSize, slim ? 'slim' : undefined));
       this.noteServerTime(t0, page.serverTime);
       const r = await this.call('applyPage', page);
       res.pulled += r.applied;
       res.pages++;
+      if (r.needsPayloads) {
+        slim = false;
+        cursor = r.cursor;
+        continue;
+      }
       if (!page.hasMore || page.cursor <= cursor) return;
       cursor = page.cursor;
     }

@@ -174,8 +174,9 @@ export class HubClient {
   push(req: PushRequest): Promise<PushResponse> {
     return this.call(pushResponseSchema, 'POST', '/sync/push', req);
   }
-  pull(cursor: number, limit?: number): Promise<PullResponse> {
-    return this.call(pullResponseSchema, 'GET', `/sync/pull?cursor=${cursor}${limit ? `&limit=${limit}` : ''}`);
+  /** `echoes: 'slim'`: this desk's own changes come without payload (payloadOmitted); see pullQuerySchema. */
+  pull(cursor: number, limit?: number, echoes?: 'slim' | 'full'): Promise<PullResponse> {
+    return this.call(pullResponseSchema, 'GET', `/sync/pull?cursor=${cursor}${limit ? `&limit=${limit}` : ''}${echoes ? `&echoes=${echoes}` : ''}`);
   }
   status(): Promise<StatusResponse> {
     return this.call(statusResponseSchema, 'GET', '/sync/status');

@@ -8,8 +8,9 @@
  * stored one: last-writer-wins by hybrid logical clock, never by a wall clock alone. A registration writes every
  * field at its HLC; an update writes only the fields in its patch.
  *
- * Losing writes are not lost: the hub keeps every field write (patient_field_writes) and, when two desks changed
- * the same IDENTITY field from the same base version to different values, records a review item.
+ * Losing writes are not lost: the hub keeps every op (a registration's field values are its op's payload) and every
+ * update's field writes (patient_field_writes), and when two desks changed the same IDENTITY field from the same
+ * base version to different values, records a review item.
  */
 import type { z } from 'zod';
 import { patientInputSchema, personNameSchema, type PatientInput } from '../domain/patient.js';
@@ -94,8 +95,64 @@ export function setField(doc: Record<string, unknown>, field: string, value: unk
   return out;
 }
 
-/** JSON with sorted object keys: equal values give equal strings whatever their key order. */
+/**
+ * JSON with sorted object keys: equal values give equal strings whatever their key order. Byte-for-byte the output
+ * of canonicalJsonReference (op content hashes stored at the hub depend on it), written as one recursive pass
+ * because the hub hashes every pushed op with it: array-index-like keys first in numeric order (what
+ * JSON.stringify does with the rebuilt object), then the other keys in code-unit order.
+ */
 export function canonicalJson(v: unknown): string {
+  return canon(v, '') ?? 'null';
+}
+
+const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
+const isIndexKey = (k: string) => INDEX_KEY.test(k) && Number(k) < 4294967295;
+
+function canon(v: unknown, key: string): string | undefined {
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON: (k: string) => unknown }).toJSON(key);
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? JSON.stringify(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return JSON.stringify(v); // throws, as JSON.stringify does
+    case 'object': {
+      if (v === null) return 'null';
+      if (v instanceof Number || v instanceof String || v instanceof Boolean) return JSON.stringify(v);
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (canon(v[i], String(i)) ?? 'null');
+        return out + ']';
+      }
+      const o = v as Record<string, unknown>;
+      let keys = Object.keys(o);
+      let idx = false;
+      for (const k of keys) {
+        const c = k.charCodeAt(0);
+        if (c >= 48 && c <= 57 && isIndexKey(k)) idx = true;
+      }
+      keys.sort(); // default order: UTF-16 code units, as the reference's comparator
+      if (idx) keys = [...keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isIndexKey(k))];
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const s = canon(o[k], k);
+        if (s === undefined) continue;
+        out += (first ? '' : ',') + JSON.stringify(k) + ':' + s;
+        first = false;
+      }
+      return out + '}';
+    }
+    default:
+      return undefined; // undefined, functions, symbols: left out (null inside arrays)
+  }
+}
+
+/** The definition canonicalJson must match (kept for its property test). */
+export function canonicalJsonReference(v: unknown): string {
   return (
     JSON.stringify(v, (_k, val: unknown) =>
       val && typeof val === 'object' && !Array.isArray(val)

@@ -21,6 +21,7 @@
  * Pull (GET /sync/pull?cursor=N&limit=M) — every accepted (not rejected) op of EVERY desk, including the caller's own,
  * in hub order (serverSeq). Own ops are included on purpose: a desk restored from a backup gets back the ops it
  * pushed after that backup was taken. A desk recognises its own echoes by opId (present in its outbox) and skips them.
+ * With `echoes=slim` the hub leaves out the payloads of the caller's own changes (see pullQuerySchema).
  * Apply a page and store the returned `cursor` in ONE local transaction.
  */
 import { z } from 'zod';
@@ -255,6 +256,13 @@ export const pullQuerySchema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= MAX_PULL_LIMIT, { error: `limit must be 1..${MAX_PULL_LIMIT}` })
     .optional(),
+  /**
+   * `echoes=slim` (optional; hubs that predate it ignore it and send everything): the caller's OWN changes come
+   * without their payload (`payload: null, payloadOmitted: true`). A desk skips its echoes by opId anyway, so after a
+   * push it need not download what it just sent. A slim change whose opId the desk does NOT hold (restored from a
+   * backup) must be pulled again without `echoes=slim` from just before it.
+   */
+  echoes: z.enum(['slim', 'full'], { error: 'echoes must be slim or full' }).optional(),
 });
 
 export const changeSchema = z.object({
@@ -267,6 +275,8 @@ export const changeSchema = z.object({
   payload: z.unknown(),
   hlc: z.string(),
   schemaVersion: z.number().int(),
+  /** set (true) only on the caller's own changes in an `echoes=slim` pull: payload is null and must not be applied */
+  payloadOmitted: z.literal(true).optional(),
 });
 export type Change = z.infer<typeof changeSchema>;
 

@@ -10,10 +10,14 @@
  *                    Baseline in the same run: the same ops (same ids and payload JSON) as BENCH_SYNC_OPS documents
  *                    in a PouchDB database (leveldb) replicated to a PouchDB server (express-pouchdb on leveldb,
  *                    loopback, batch_size 500 like our push batches). ratio = baseline seconds / our seconds.
+ *                    The hub runs on embedded PGlite (its default). With BENCH_SYNC_POSTGRES_URL (or
+ *                    HUB_TEST_DATABASE_URL) set, the same figure is measured again with the hub on that PostgreSQL
+ *                    server: a second line, outage-catch-up-postgres, against the same PouchDB baseline (one run).
  *   pull-fresh-desk  BENCH_PULL_CHANGES (default 100,000) changes in the hub's change feed (70 % registrations,
  *                    30 % edits, written straight into the hub's ops/changes tables as a desk's pushes would have
  *                    left them — pushing them through the hub would take far longer than the figure measured) pulled
- *                    by a freshly enrolled desk in one round: pages of 500 applied with their cursor.
+ *                    by a freshly enrolled desk in one round: pages of 500 applied with their cursor. Also
+ *                    pull-fresh-desk-postgres when a PostgreSQL URL is set (as above).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -98,8 +102,36 @@ async function pouchBaseline(docs: { _id: string; kind: string; entityId: string
   }
 }
 
+/** PostgreSQL for the second figure of each sync bench (none: PGlite only). */
+const POSTGRES_URL = process.env.BENCH_SYNC_POSTGRES_URL || process.env.HUB_TEST_DATABASE_URL || null;
+
 export async function benchOutageCatchUp(emit: Emit, progress: Progress, ops: number): Promise<void> {
-  const hub = await startTestHub();
+  const lite = await outageCatchUp(progress, ops, null);
+  const pg = POSTGRES_URL ? await outageCatchUp(progress, ops, POSTGRES_URL) : null;
+  // the baseline: the same ops (ids and payload JSON) as PouchDB documents, measured once in this run
+  progress('outage-catch-up: PouchDB baseline');
+  const pouch = await pouchBaseline(lite.docs, progress);
+  for (const [name, r] of [['outage-catch-up', lite], ['outage-catch-up-postgres', pg]] as const) {
+    if (!r) continue;
+    emit({
+      bench: name,
+      ...r.figure,
+      baseline: 'pouchdb-replicate',
+      baseline_docs: pouch.written,
+      baseline_seconds: round(pouch.seconds, 2),
+      ratio: round(pouch.seconds / r.seconds, 2),
+      ratio_of: 'baseline_seconds / seconds (goal: seconds <= 5 and ratio >= 5)',
+    });
+  }
+}
+
+async function outageCatchUp(
+  progress: Progress,
+  ops: number,
+  databaseUrl: string | null,
+): Promise<{ seconds: number; figure: Record<string, unknown>; docs: { _id: string; kind: string; entityId: string; payload: string; hlc: string }[] }> {
+  const hub = await startTestHub({ databaseUrl });
+  const db = databaseUrl ? 'postgresql' : 'pglite';
   const dir = tempDir('accessdesk-bench-sync-');
   let pushMs = 0;
   let pushes = 0;
@@ -123,7 +155,7 @@ export async function benchOutageCatchUp(emit: Emit, progress: Progress, ops: nu
     if (!first.ok) throw new Error(`first sync: ${first.error?.message}`);
     const base = (app.store.db.prepare('SELECT MAX(desk_seq) s FROM outbox').get() as { s: number }).s;
 
-    progress(`outage-catch-up: ${ops} operations through the dispatcher while the hub is not reached`);
+    progress(`outage-catch-up (${db}): ${ops} operations through the dispatcher while the hub is not reached`);
     const gen = new PatientGenerator(4242, { duplicateRate: 0 });
     const ids: string[] = [];
     const tw = performance.now();
@@ -154,13 +186,9 @@ export async function benchOutageCatchUp(emit: Emit, progress: Progress, ops: nu
     const left = app.sync.local.counts().pending;
     const atHub = Number((await hub.db.query<{ n: unknown }>('SELECT COUNT(*) n FROM ops WHERE desk_id = $1', [app.store.deskId])).rows[0]!.n);
 
-    progress(`outage-catch-up: ${r.pushed} acknowledged in ${round(seconds, 1)} s; PouchDB baseline`);
-    const pouch = await pouchBaseline(
-      rows.map((x) => ({ _id: x.op_id, kind: x.kind, entityId: x.entity_id, payload: x.payload, hlc: x.hlc })),
-      progress,
-    );
-    emit({
-      bench: 'outage-catch-up',
+    progress(`outage-catch-up (${db}): ${r.pushed} acknowledged in ${round(seconds, 1)} s`);
+    const docs = rows.map((x) => ({ _id: x.op_id, kind: x.kind, entityId: x.entity_id, payload: x.payload, hlc: x.hlc }));
+    const figure = {
       ops: rows.length,
       registrations,
       edits: ops - registrations,
@@ -172,13 +200,9 @@ export async function benchOutageCatchUp(emit: Emit, progress: Progress, ops: nu
       push_seconds: round(pushMs / 1000, 2),
       push_requests: pushes,
       hub_ms_per_op: round(pushMs / Math.max(1, r.pushed), 2),
-      hub_db: process.env.HUB_TEST_DATABASE_URL ? 'postgresql' : 'pglite',
-      baseline: 'pouchdb-replicate',
-      baseline_docs: pouch.written,
-      baseline_seconds: round(pouch.seconds, 2),
-      ratio: round(pouch.seconds / seconds, 2),
-      ratio_of: 'baseline_seconds / seconds (goal: seconds <= 5 and ratio >= 5)',
-    });
+      hub_db: db,
+    };
+    return { seconds, figure, docs };
   } finally {
     app.close();
     await hub.destroy();
@@ -187,7 +211,12 @@ export async function benchOutageCatchUp(emit: Emit, progress: Progress, ops: nu
 }
 
 export async function benchPullFreshDesk(emit: Emit, progress: Progress, changes: number): Promise<void> {
-  const hub = await startTestHub();
+  await pullFreshDesk(emit, progress, changes, null);
+  if (POSTGRES_URL) await pullFreshDesk(emit, progress, changes, POSTGRES_URL);
+}
+
+async function pullFreshDesk(emit: Emit, progress: Progress, changes: number, databaseUrl: string | null): Promise<void> {
+  const hub = await startTestHub({ databaseUrl });
   const dir = tempDir('accessdesk-bench-pull-');
   try {
     // a real enrolled desk to own the seeded ops
@@ -251,7 +280,7 @@ export async function benchPullFreshDesk(emit: Emit, progress: Progress, changes
       if (!r.ok) throw new Error(`pull round failed: ${r.error?.code} ${r.error?.message}`);
       const patients = (fresh.store.db.prepare('SELECT COUNT(*) n FROM patients').get() as { n: number }).n;
       emit({
-        bench: 'pull-fresh-desk',
+        bench: databaseUrl ? 'pull-fresh-desk-postgres' : 'pull-fresh-desk',
         changes,
         registrations: regs,
         edits: changes - regs,
@@ -262,7 +291,7 @@ export async function benchPullFreshDesk(emit: Emit, progress: Progress, changes
         changes_per_s: Math.round(changes / seconds),
         pull_request_seconds: round(pullMs / 1000, 2),
         desk_apply_seconds: round(seconds - pullMs / 1000, 2),
-        hub_db: process.env.HUB_TEST_DATABASE_URL ? 'postgresql' : 'pglite',
+        hub_db: databaseUrl ? 'postgresql' : 'pglite',
       });
     } finally {
       fresh.close();

@@ -76,8 +76,14 @@ describe('field-level merge by HLC', () => {
     const edit3 = ma.update(reg.entityId, 2, { email: 'third@example.com' });
     await push(ahead, [edit3]);
     expect((await patient(reg.entityId)).email).toBe('third@example.com');
+    // Nothing lost: every update's write is in patient_field_writes; the registration's value is its op's payload.
     const writes = await hub.db.query<{ value: string; op_id: string }>(`SELECT value, op_id FROM patient_field_writes WHERE patient_id = $1 AND field = 'email' ORDER BY hlc`, [reg.entityId]);
-    expect(writes.rows.map((w) => JSON.parse(w.value))).toEqual(['maria.gonzalez@example.com', 'first@example.com', 'second@example.com', 'third@example.com']);
+    expect(writes.rows.map((w) => JSON.parse(w.value))).toEqual(['first@example.com', 'second@example.com', 'third@example.com']);
+    const regOp = await hub.db.query<{ payload: string }>('SELECT payload FROM ops WHERE op_id = $1', [reg.opId]);
+    expect((JSON.parse(regOp.rows[0]!.payload) as { doc: { email: string } }).doc.email).toBe('maria.gonzalez@example.com');
+    // The stamps the hub keeps: email and name.middle by their last winning writes, every other field by the registration.
+    const st = await hub.db.query<{ field_stamps: string }>('SELECT field_stamps FROM patients WHERE id = $1', [reg.entityId]);
+    expect(JSON.parse(st.rows[0]!.field_stamps)).toEqual({ email: [edit3.hlc, edit3.opId], 'name.middle': [edit2.hlc, edit2.opId] });
 
     // Same result when the ops arrive in the other order at a fresh hub state: replay into a second patient.
     const ma2 = new OpMaker(ahead.deskId, 1, ma.seq, ma.wallMs);

@@ -236,6 +236,36 @@ describe('pull', () => {
     for (const id of sent) expect(seen).toContain(id);
   });
 
+  it('echoes=slim: the caller\'s own changes come without payload, every other desk\'s change whole, same cursor and order', async () => {
+    const a = await enrollDesk(hub, 'Slim A');
+    const b = await enrollDesk(hub, 'Slim B');
+    const start = (await a.client.pull(0, 1)).headSeq;
+    const ma = new OpMaker(a.deskId);
+    const mb = new OpMaker(b.deskId);
+    const ra = ma.register(doc(), mrn());
+    const rb = mb.register(doc({ name: { given: 'Bea', family: 'Okafor' } }), mrn());
+    await push(a, [ra]);
+    await push(b, [rb]);
+    await push(a, [ma.update(ra.entityId, 1, { email: 'slim@example.com' })]);
+    const full = await a.client.pull(start, 1000);
+    const slim = await a.client.pull(start, 1000, 'slim');
+    expect(slim.changes.map((c) => c.serverSeq)).toEqual(full.changes.map((c) => c.serverSeq));
+    expect(slim.cursor).toBe(full.cursor);
+    for (const [i, c] of slim.changes.entries()) {
+      const f = full.changes[i]!;
+      if (c.deskId === a.deskId) {
+        expect(c).toEqual({ ...f, payload: null, payloadOmitted: true });
+      } else {
+        expect(c).toEqual(f);
+        expect(c.payloadOmitted).toBeUndefined();
+      }
+    }
+    expect(slim.changes.filter((c) => c.payloadOmitted).length).toBe(2);
+    expect(slim.changes.find((c) => c.opId === rb.opId)!.payload).toEqual(rb.payload);
+    // the payload as pushed comes back unchanged (the page is spliced around the stored JSON text)
+    expect(full.changes.find((c) => c.opId === ra.opId)!.payload).toEqual(ra.payload);
+  });
+
   it('a cursor beyond the hub head is refused (a hub restored from an older backup), with the head', async () => {
     const d = await enrollDesk(hub);
     const head = (await d.client.pull(0, 1)).headSeq;

@@ -22,6 +22,7 @@ import { enrollResponseSchema, type EnrollResponse, type SyncOp } from '../../sh
 import { patientInput } from '../support/patients.js';
 
 export const PG_URL = process.env.HUB_TEST_DATABASE_URL || undefined;
+const PG_URL_ENV = PG_URL;
 
 export function tempDir(prefix = 'accessdesk-hub-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -68,8 +69,12 @@ export interface TestHub extends RunningHub {
   database: { databaseUrl?: string; schema?: string };
 }
 
-/** `now`: the hub's clock (tests put it hours or minutes away from the desks' clocks). */
-export async function startTestHub(opts: { insecureHttp?: boolean; dataDir?: string; now?: () => Date } = {}): Promise<TestHub> {
+/**
+ * `databaseUrl`: a PostgreSQL server for this hub (default HUB_TEST_DATABASE_URL); null = embedded PGlite.
+ * `now`: the hub's clock (tests put it hours or minutes away from the desks' clocks).
+ */
+export async function startTestHub(opts: { insecureHttp?: boolean; dataDir?: string; databaseUrl?: string | null; now?: () => Date } = {}): Promise<TestHub> {
+  const PG_URL = opts.databaseUrl === undefined ? PG_URL_ENV : opts.databaseUrl ?? undefined;
   const dataDir = opts.dataDir ?? tempDir();
   if (!PG_URL && !fs.existsSync(path.join(dataDir, PGLITE_SUBDIR))) {
     fs.cpSync(path.join(await pgliteTemplate(), PGLITE_SUBDIR), path.join(dataDir, PGLITE_SUBDIR), { recursive: true });
