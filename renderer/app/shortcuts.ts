@@ -101,6 +101,7 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'board-sort', keys: 'Alt+G', label: 'Sort by time / status / wait', scope: 'board' },
   { id: 'checkin-arrived', keys: 'Ctrl+Enter', label: 'Check-in: Arrived (saves the record)', scope: 'board' },
   { id: 'checkin-edit', keys: 'Alt+E', label: 'Check-in: edit demographics in place', scope: 'board' },
+  { id: 'visits-admin-add', keys: 'N', label: 'Clinic setup: add a department / provider / appointment type (the list shown)', scope: 'list', adminOnly: true, notWhileTyping: true },
   { id: 'list-move', keys: '↑ ↓', label: 'Move between rows', scope: 'list' },
   { id: 'list-open', keys: 'Enter', label: 'Open the row', scope: 'list' },
   { id: 'list-ends', keys: 'Home / End', label: 'First / last row', scope: 'list' },

@@ -12,6 +12,7 @@ import { AppForm, FormSelectField, FormTextField, applyServerErrors, useZodForm 
 import { useVisitDialogs, type RowRef } from './dialogs.js';
 import { useBoard } from './store.js';
 import { CheckInDialog } from './CheckInDialog.js';
+import { CollectPaymentDialog } from '../payments/CollectPaymentDialog.js';
 import { clock, ctrlEnterCapture } from './format.js';
 import './visits.css';
 
@@ -38,6 +39,29 @@ export function VisitDialogsHost() {
       return <CancelDialog row={d.row} />;
     case 'noshow':
       return <NoShowDialog row={d.row} />;
+    case 'copay':
+      return (
+        <CollectPaymentDialog
+          isOpen
+          onClose={useVisitDialogs.getState().close}
+          patientId={d.patientId}
+          appointmentId={d.appointmentId}
+          amountDueCents={d.amountDueCents}
+          type="copay"
+          patientLabel={d.patientLabel}
+          onRecorded={(r) => void linkCopay(d.appointmentId, r.payment.id, d.patientLabel)}
+        />
+      );
+  }
+}
+
+/** The payment is the payments domain's; the visit shows the copay as collected once it is linked. */
+async function linkCopay(appointmentId: string, paymentId: string, patientLabel: string): Promise<void> {
+  try {
+    await api.call('visits.linkPayment', { id: appointmentId, paymentId });
+    useBoard.getState().setMessage({ tone: 'success', text: `${patientLabel}: copay collected.` });
+  } catch (e) {
+    useBoard.getState().setMessage({ tone: 'error', text: `The payment is recorded, but the visit could not show it: ${e instanceof ApiError ? e.message : 'try again'}.` });
   }
 }
 
@@ -90,6 +114,7 @@ function NoShowDialog({ row }: { row: RowRef }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const confirm = async () => {
+    if (busy) return; // (no isPending on the focused button: react-aria would announce a label that the closing dialog removes)
     setBusy(true);
     try {
       await api.call('visits.noShow', { id: row.id });
@@ -108,7 +133,7 @@ function NoShowDialog({ row }: { row: RowRef }) {
         Mark the {clock(row.start)} appointment of <strong>{row.patientName}</strong> as a no-show?
       </p>
       <div className="ad-form-actions">
-        <Button variant="danger" autoFocus shortcut="Enter" isPending={busy} onPress={() => void confirm()}>
+        <Button variant="danger" autoFocus shortcut="Enter" onPress={() => void confirm()}>
           Mark no-show
         </Button>
         <Button variant="quiet" shortcut="Esc" onPress={close}>

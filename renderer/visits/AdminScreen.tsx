@@ -1,6 +1,6 @@
 /**
  * Clinic setup (administrator): departments, providers and appointment types — list, create, edit, deactivate.
- * Tabs (react-aria: ←/→ between tabs), each a table (Enter on a row edits it) and an "Add" button (Alt+I).
+ * Tabs (react-aria: ←/→ between tabs), each a table (Enter on a row edits it) and an "Add" button (N).
  * Saved through visits.saveDepartment / saveProvider / saveAppointmentType (one command each, synced to other desks).
  */
 import { useEffect, useState } from 'react';
@@ -60,7 +60,7 @@ export function VisitsAdminScreen() {
     setDone(null);
     setEditing({ tab, item: null } as Editing);
   };
-  useScreenKeys({ 'Alt+I': add });
+  useScreenKeys({ N: add });
 
   const depName = new Map(dir.departments.map((d) => [d.id, d.name]));
   const depCols: DataColumn<Department>[] = [
@@ -89,12 +89,12 @@ export function VisitsAdminScreen() {
   return (
     <div className="ad-page">
       <PageHeader title="Clinic setup" subtitle="Departments, providers and appointment types" focusOnMount>
-        <Button variant="primary" shortcut="Alt+I" onPress={add}>
+        <Button variant="primary" shortcut="N" onPress={add}>
           Add {label[tab]}
         </Button>
       </PageHeader>
       {done && <Banner tone="success">{done}</Banner>}
-      <p className="ad-desc">←/→ switch lists · Tab into the table, ↑ ↓ move, Enter edits (deactivate there) · Alt+I adds.</p>
+      <p className="ad-desc">←/→ switch lists · Tab into the table, ↑ ↓ move, Enter edits (deactivate there) · N adds one.</p>
       <Tabs className="va-tabs" selectedKey={tab} onSelectionChange={(k: Key) => setTab(k as TabId)}>
         <TabList aria-label="Clinic setup lists" className="va-tablist">
           <Tab id="departments" className="va-tab">
@@ -108,13 +108,13 @@ export function VisitsAdminScreen() {
           </Tab>
         </TabList>
         <TabPanel id="departments">
-          <DataTable label="Departments" columns={depCols} rows={dir.departments} onRowAction={(_id, item) => setEditing({ tab: 'departments', item })} empty="No departments yet: Alt+I adds one." />
+          <DataTable label="Departments" columns={depCols} rows={dir.departments} onRowAction={(_id, item) => setEditing({ tab: 'departments', item })} empty="No departments yet: N adds one." />
         </TabPanel>
         <TabPanel id="providers">
-          <DataTable label="Providers" columns={provCols} rows={dir.providers} onRowAction={(_id, item) => setEditing({ tab: 'providers', item })} empty="No providers yet: Alt+I adds one." />
+          <DataTable label="Providers" columns={provCols} rows={dir.providers} onRowAction={(_id, item) => setEditing({ tab: 'providers', item })} empty="No providers yet: N adds one." />
         </TabPanel>
         <TabPanel id="types">
-          <DataTable label="Appointment types" columns={typeCols} rows={dir.types} onRowAction={(_id, item) => setEditing({ tab: 'types', item })} empty="No appointment types yet: Alt+I adds one." />
+          <DataTable label="Appointment types" columns={typeCols} rows={dir.types} onRowAction={(_id, item) => setEditing({ tab: 'types', item })} empty="No appointment types yet: N adds one." />
         </TabPanel>
       </Tabs>
       {editing && (
@@ -131,7 +131,7 @@ export function VisitsAdminScreen() {
 function Actions({ busy }: { busy: boolean }) {
   return (
     <div className="ad-form-actions">
-      <Button type="submit" variant="primary" shortcut="Ctrl+Enter" isPending={busy}>
+      <Button type="submit" variant="primary" shortcut="Ctrl+Enter">
         Save
       </Button>
       <span className="ad-muted">Esc closes without saving</span>

@@ -4,14 +4,14 @@
  * one via sync) without moving the highlighted row; type-to-filter (name, MRN, DOB).
  *
  * The list is a react-aria Table inside a Virtualizer (TableLayout): only the visible rows are in the DOM, so a
- * 2,000-appointment day scrolls like a 20-row one. Selection follows focus (selectionBehavior "replace"): the selected
- * row IS the highlighted row the Alt+ actions act on; Enter (row action) opens the check-in.
+ * 2,000-appointment day scrolls like a 20-row one. The focused row is the highlighted row the Alt+ actions act on (kept
+ * by id in the store, marked when the focus is in the filter box); Enter (row action) opens the check-in.
  *
  * Keys: typing anywhere on the list goes to the filter box; ↓ from the box goes back to the list; Enter check in;
  * Alt+W walk-in for the row's patient; Alt+O no-show; Alt+X cancel (reason); Alt+M roomed; Alt+E checked out;
  * Alt+P print a label; Alt+G change the sort; Alt+F the filter box.
  */
-import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, type FocusEvent, type KeyboardEvent } from 'react';
 import {
   Button as AriaButton,
   Cell,
@@ -29,7 +29,6 @@ import {
   Label,
   Virtualizer,
   type Key,
-  type Selection,
 } from 'react-aria-components';
 import { api, ApiError } from '../api/client.js';
 import type { BoardRow } from '../../shared/api/visits.js';
@@ -205,6 +204,9 @@ export function BoardScreen() {
     });
 
   const checkIn = act((r) => {
+    if (r.flags.copay === 'collect' && r.patientId) {
+      return openDialog({ kind: 'copay', patientId: r.patientId, appointmentId: r.id, amountDueCents: r.flags.copayDueCents, patientLabel: r.patientName });
+    }
     if (r.status === 'scheduled') {
       if (r.pendingPatient) return useBoard.getState().setMessage({ tone: 'info', text: `${r.patientName} came from the schedule feed without a matched patient: link the patient first.` });
       return openDialog({ kind: 'checkin', appointmentId: r.id });
@@ -258,6 +260,12 @@ export function BoardScreen() {
       useBoard.getState().setQuery(query.slice(0, -1));
       filterRef.current?.focus();
     }
+  };
+
+  // the focused row is the highlighted one (no selection state: react-aria would announce every move as "selected")
+  const onGridFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const key = (e.target as HTMLElement).closest('[role="row"]')?.getAttribute('data-key');
+    if (key && key !== useBoard.getState().highlightedId) useBoard.getState().setHighlighted(key);
   };
 
   const onFilterKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
@@ -335,21 +343,13 @@ export function BoardScreen() {
         {message && <Banner tone={message.tone}>{message.text}</Banner>}
       </div>
 
-      <div className="vb-grid-wrap" ref={gridWrap} onKeyDownCapture={onGridKeyDownCapture}>
+      <div className="vb-grid-wrap" ref={gridWrap} onKeyDownCapture={onGridKeyDownCapture} onFocus={onGridFocus}>
         <Virtualizer layout={TableLayout} layoutOptions={{ rowHeight: 30, headingHeight: 30 }}>
           <Table
             aria-label="Appointments of the day"
             aria-describedby="board-keys"
             className="vb-table"
-            selectionMode="single"
-            selectionBehavior="replace"
-            disallowEmptySelection
-            selectedKeys={highlighted ? [highlighted.id] : []}
-            onSelectionChange={(keys: Selection) => {
-              if (keys === 'all') return;
-              const k = [...keys][0];
-              if (k !== undefined) useBoard.getState().setHighlighted(String(k));
-            }}
+            selectionMode="none"
             onRowAction={(key: Key) => {
               useBoard.getState().setHighlighted(String(key));
               checkIn();
@@ -389,7 +389,7 @@ export function BoardScreen() {
               renderEmptyState={() => <div className="ad-empty">{status === 'done' ? (query ? 'No appointment matches the filter.' : 'No appointments on this day.') : 'Loading…'}</div>}
             >
               {(r) => (
-                <Row id={r.id} className={`react-aria-Row vb-row-${r.status}`} textValue={r.patientName}>
+                <Row id={r.id} className={`react-aria-Row vb-row-${r.status}${r.id === highlightedId ? ' vb-hl' : ''}`} textValue={r.patientName}>
                   <Cell className="react-aria-Cell vb-time">{clock(r.start)}</Cell>
                   <Cell>
                     <span className="vb-name">{r.patientName}</span>

@@ -193,7 +193,9 @@ function CheckInBody({ loaded, walkIn, onPatientSaved, onReloadContext }: { load
         const copay = input.copay.decision === 'collect' ? ` Copay ${money(input.copay.dueCents)}: collect at the drawer.` : '';
         useBoard.getState().setMessage({ tone: 'success', text: `${name} arrived at ${clock(a.arrivedAt)}${walkIn ? ' (walk-in)' : ''}.${copay}` });
         if (walkIn) useBoard.getState().setHighlighted(a.id);
-        close();
+        // the copay goes to the payment dialog (payments domain); closing it leaves "collect at the drawer" recorded
+        if (input.copay.decision === 'collect') useVisitDialogs.getState().open({ kind: 'copay', patientId: patient.id, appointmentId: a.id, amountDueCents: input.copay.dueCents, patientLabel: name });
+        else close();
       } catch (e) {
         const r = applyServerErrors(form, e, SERVER_MAP);
         setError(r.message);
@@ -338,7 +340,7 @@ function CheckInBody({ loaded, walkIn, onPatientSaved, onReloadContext }: { load
           </section>
 
           <div className="ad-form-actions">
-            <Button type="submit" variant="primary" shortcut="Ctrl+Enter" isPending={busy}>
+            <Button type="submit" variant="primary" shortcut="Ctrl+Enter">
               Arrived
             </Button>
             <Button variant="quiet" shortcut="Esc" onPress={close}>

@@ -16,7 +16,9 @@ export type VisitDialog =
   | { kind: 'checkin'; appointmentId: string }
   | { kind: 'walkin'; patientId: string }
   | { kind: 'cancel'; row: RowRef }
-  | { kind: 'noshow'; row: RowRef };
+  | { kind: 'noshow'; row: RowRef }
+  /** the copay hand-off to the payments domain's dialog (after "Arrived" with "collect at the drawer") */
+  | { kind: 'copay'; patientId: string; appointmentId: string; amountDueCents: number; patientLabel: string };
 
 interface DialogState {
   dialog: VisitDialog | null;

@@ -100,6 +100,7 @@ test('a returning scheduled patient with nothing changed and no copay: checked i
 
 test('check-in with a demographic change edited in place, a missing consent and a copay handed to the drawer', async ({ page, desk }) => {
   await openSignedIn(page, desk);
+  dir = await setupDirectory(desk);
   const cy = await returningPatient(desk, 'Cyra', 'Moravec', { consents: false });
   const appt = await bookToday(desk, cy, dir, dir.sick, 10);
 
@@ -132,7 +133,16 @@ test('check-in with a demographic change edited in place, a missing consent and 
   // Ctrl+Enter: saves the demographics (patients.update), then Arrived
   await page.keyboard.press('Control+Enter');
   await expect(dialog).toHaveCount(0);
+  // the copay is handed to the payments domain's dialog (no drawer open on this desk: it says so); Esc leaves
+  // "collect at the drawer" recorded on the visit
+  const pay = page.getByRole('dialog', { name: 'Take payment — Moravec, Cyra' });
+  await expect(pay).toBeVisible();
+  await expect(pay).toContainText('The drawer is not open.');
+  await screenshot(page, 'checkin-copay-handoff');
+  await page.keyboard.press('Escape');
+  await expect(pay).toHaveCount(0);
   await expect(page.getByTestId('board-message')).toContainText('Copay $25.00: collect at the drawer');
+  await expect(row(page, /Moravec, Cyra/)).toContainText('Copay $25.00: drawer');
 
   const stored = storedAppointment(desk, appt.id);
   expect(stored.status).toBe('arrived');
@@ -152,6 +162,7 @@ test('check-in with a demographic change edited in place, a missing consent and 
 
 test('identity not verified needs a reason: Ctrl+Enter without one is refused at the field, nothing saved', async ({ page, desk }) => {
   await openSignedIn(page, desk);
+  dir = await setupDirectory(desk);
   const dee = await returningPatient(desk, 'Dee', 'Okonkwo');
   const appt = await bookToday(desk, dee, dir, dir.followUp, 15);
   await page.keyboard.press('Alt+B');
@@ -176,6 +187,7 @@ test('identity not verified needs a reason: Ctrl+Enter without one is refused at
 
 test('walk-in from a search hit: Alt+W opens the walk-in check-in with the defaults, Arrived creates it arrived', async ({ page, desk }) => {
   await openSignedIn(page, desk);
+  dir = await setupDirectory(desk);
   const eve = await returningPatient(desk, 'Evander', 'Quist');
   await search(page, 'quist, evander');
   await expect(hitOption(page, /^Quist, Evander/)).toBeVisible();
@@ -202,6 +214,7 @@ test('walk-in from a search hit: Alt+W opens the walk-in check-in with the defau
 
 test('no-show (Alt+O, Enter) and cancel with a reason (Alt+X) from the board', async ({ page, desk }) => {
   await openSignedIn(page, desk);
+  dir = await setupDirectory(desk);
   const fay = await returningPatient(desk, 'Fay', 'Renwick');
   const gus = await returningPatient(desk, 'Gus', 'Halvorsen');
   const a1 = await bookToday(desk, fay, dir, dir.followUp, 20);
@@ -244,8 +257,12 @@ test('no-show (Alt+O, Enter) and cancel with a reason (Alt+X) from the board', a
 test('a 2,000-appointment day: only the visible rows are rendered, End reaches the last one, the filter still finds one', async ({ page, desk }) => {
   test.setTimeout(300_000);
   await openSignedIn(page, desk);
+  dir = await setupDirectory(desk);
   const patients: Patient[] = [];
-  for (let i = 0; i < 40; i++) patients.push(await returningPatient(desk, `Pat${String.fromCharCode(65 + (i % 26))}`, `Bulk${String(i).padStart(2, '0')}`));
+  const GIVEN = ['Amara', 'Boris', 'Chloe', 'Dmitri', 'Elif', 'Farid', 'Greta', 'Hiro', 'Ines', 'Jonas'];
+  for (let i = 0; i < 40; i++) {
+    patients.push(await registerViaApi(desk, { name: { given: GIVEN[i % 10]!, family: `Bulk${String(i).padStart(2, '0')}x${'qwzvkj'[i % 6]}` }, birthDate: `${1940 + i}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + ((i * 7) % 28)).padStart(2, '0')}` }));
+  }
   // book straight through the desk's command layer in bulk (the same commands the API calls), spread over the day
   const existing = desk.count('visit_appointments');
   for (let i = existing; i < 2000; i++) {

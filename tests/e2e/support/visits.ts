@@ -17,9 +17,13 @@ export interface Directory {
   walkIn: AppointmentType;
 }
 
-/** One department, one provider, three types (as an administrator would set them up). */
+/** One department, one provider, three types (as an administrator would set them up); reused when the desk has them. */
 export async function setupDirectory(desk: E2EDesk): Promise<Directory> {
   await desk.adminSession();
+  const have = await desk.call('visits.directory', {});
+  const byCode = <T extends { code: string }>(xs: T[], code: string) => xs.find((x) => x.code === code);
+  const [d0, p0, fu, sk, wi] = [byCode(have.departments, 'FM'), byCode(have.providers, 'LOPEZ'), byCode(have.types, 'FU'), byCode(have.types, 'SICK'), byCode(have.types, 'WALKIN')];
+  if (d0 && p0 && fu && sk && wi) return { dep: d0, prov: p0, followUp: fu, sick: sk, walkIn: wi };
   const dep = (await desk.call('visits.saveDepartment', { department: { name: 'Family Medicine', code: 'FM', active: true } })).department;
   const prov = (await desk.call('visits.saveProvider', { provider: { displayName: 'Dr. Maria Lopez', code: 'LOPEZ', npi: '', departmentIds: [dep.id], active: true } })).provider;
   const type = async (name: string, code: string, copayCategory: AppointmentType['copayCategory'], cents: number) =>
