@@ -462,6 +462,10 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
         where.push('business_date = ?');
         args.push(input.businessDate);
       }
+      if (input.receiptNo !== undefined) {
+        where.push('receipt_no = ?');
+        args.push(input.receiptNo.replace(/\s+/g, ''));
+      }
       if (where.length === 0) {
         const open = currentOpen(ctx.store);
         if (!open) return { payments: [] };

@@ -1,8 +1,8 @@
 /**
  * The drawer screen (Alt+D). No open session: open it with the float counted by denomination. Open session: the
  * session's summary (X report from the API for supervisors; clerks see it only after the blind count), paid-in /
- * paid-out with a reason, the session's payments (Enter on a row: reprint, or void with a supervisor's approval when
- * the API needs one) and Close (C): a blind count first, then expected vs counted per method and, beyond tolerance,
+ * paid-out with a reason, the session's payments (Enter on a row: reprint, void or refund — with a supervisor's
+ * approval typed on the spot when the API needs one), Refund an earlier payment found by its receipt number (R), and Close (C): a blind count first, then expected vs counted per method and, beyond tolerance,
  * a reason and a supervisor's sign-off. "Closed offline" is shown when the desk could not reach the hub.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -24,7 +24,7 @@ import type { DrawerClose, DrawerSession, PaymentSettings, SessionTotals } from 
 import { PAYMENT_TYPE_LABELS, type PaymentListItem } from '../../shared/domain/payment.js';
 import { cardSafeText, requiredCardSafeText } from '../../shared/payments/card-guard.js';
 import { DenominationGrid, countsFormSchema, emptyCounts, toCounts } from './DenominationGrid.js';
-import { MovementDialog, PaymentActionsDialog } from './dialogs.js';
+import { FindReceiptDialog, MovementDialog, PaymentActionsDialog } from './dialogs.js';
 import { ApproverFields } from '../payments/ApproverFields.js';
 import { BRAND_LABELS, METHOD_LABELS } from '../payments/CollectPaymentDialog.js';
 import { centsOf, money, parseMoney, signedMoney } from '../payments/money.js';
@@ -141,7 +141,8 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
   const [x, setX] = useState<XReport | null>(null);
   const [xError, setXError] = useState<string | null>(null);
   const [movement, setMovement] = useState<'paid_in' | 'paid_out' | null>(null);
-  const [selected, setSelected] = useState<PaymentListItem | null>(null);
+  const [selected, setSelected] = useState<{ payment: PaymentListItem; mode: 'menu' | 'refund' } | null>(null);
+  const [finding, setFinding] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const sup = isSupervisor();
 
@@ -164,6 +165,7 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
   useScreenKeys({
     I: () => setMovement('paid_in'),
     O: () => setMovement('paid_out'),
+    R: () => setFinding(true),
     C: () => onClose(),
   });
 
@@ -186,6 +188,9 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
         <Button shortcut="O" onPress={() => setMovement('paid_out')}>
           Paid out
         </Button>
+        <Button shortcut="R" onPress={() => setFinding(true)}>
+          Refund
+        </Button>
         <Button variant="primary" shortcut="C" onPress={onClose}>
           Close the drawer
         </Button>
@@ -194,12 +199,12 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
       <div className="dr-layout">
         <section className="ad-section" aria-labelledby="dr-pay-h">
           <h2 id="dr-pay-h">
-            Payments of this session ({cur.paymentCount}) <span className="pay-muted">· Enter on a row: reprint or void · next receipt {cur.nextReceiptNo}</span>
+            Payments of this session ({cur.paymentCount}) <span className="pay-muted">· Enter on a row: reprint, void or refund · next receipt {cur.nextReceiptNo}</span>
           </h2>
           <DataTable
             label="Payments of this session"
             rows={payments}
-            onRowAction={(_id, row) => setSelected(row)}
+            onRowAction={(_id, row) => setSelected({ payment: row, mode: 'menu' })}
             empty="No payments yet. Take a payment from the patient’s record (P) or at check-in."
             columns={[
               { id: 'receipt', label: 'Receipt', isRowHeader: true, render: (p) => <span className="pay-mono">{p.receiptNo}</span> },
@@ -257,14 +262,28 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
           }}
         />
       )}
+      {finding && (
+        <FindReceiptDialog
+          onClose={() => setFinding(false)}
+          onFound={(p) => {
+            setFinding(false);
+            setSelected({ payment: p, mode: 'refund' });
+          }}
+        />
+      )}
       {selected && (
         <PaymentActionsDialog
-          payment={selected}
+          payment={selected.payment}
+          initialMode={selected.mode}
+          openSessionId={session.id}
           settings={settings}
           onClose={() => setSelected(null)}
           onVoided={(r) => {
             setSelected(null);
             void after(`Voided ${r.originalReceiptNo ?? ''}: void receipt ${r.receiptNo}${r.payment.approvedBy ? `, approved by ${r.payment.approvedBy.userName}` : ''}.`);
+          }}
+          onRefunded={(r) => {
+            void after(`Refunded ${money(-r.payment.amountCents)} of ${r.originalReceiptNo ?? ''}: refund receipt ${r.receiptNo}${r.payment.approvedBy ? `, approved by ${r.payment.approvedBy.userName}` : ''}.`);
           }}
         />
       )}

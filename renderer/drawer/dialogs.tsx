@@ -1,10 +1,12 @@
 /**
- * Drawer dialogs: paid in / paid out (amount as money text + reason), and a payment's actions (reprint; void with a
- * reason and, above the void limit or whenever the API asks for it, a supervisor's credentials typed on the spot).
+ * Drawer dialogs: paid in / paid out (amount as money text + reason), a payment's actions (reprint; void with a
+ * reason and, above the void limit or whenever the API asks for it, a supervisor's credentials typed on the spot;
+ * refund of all or part, renderer/payments/RefundForm.tsx, with the same on-the-spot approval), and finding an
+ * earlier payment by its receipt number (R on the drawer screen) to refund it.
  */
 import { useState } from 'react';
 import { z } from 'zod';
-import { api } from '../api/client.js';
+import { api, ApiError } from '../api/client.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
@@ -14,6 +16,7 @@ import { PAYMENT_TYPE_LABELS, type PaymentListItem, type Receipt } from '../../s
 import { requiredCardSafeText } from '../../shared/payments/card-guard.js';
 import { centsOf, money, moneyText } from '../payments/money.js';
 import { ApproverFields, approverInput, needsApproval } from '../payments/ApproverFields.js';
+import { RefundDone, RefundForm } from '../payments/RefundForm.js';
 import { BRAND_LABELS, METHOD_LABELS, printReceipt } from '../payments/CollectPaymentDialog.js';
 import { timeOf } from './format.js';
 
@@ -59,17 +62,28 @@ export function PaymentActionsDialog({
   settings,
   onClose,
   onVoided,
+  onRefunded,
+  initialMode = 'menu',
+  openSessionId,
 }: {
   payment: PaymentListItem;
   settings: PaymentSettings;
   onClose: () => void;
   onVoided: (r: Receipt) => void;
+  /** after the refund is committed (the dialog stays open on the refund's receipt until Done / Print) */
+  onRefunded?: (r: Receipt) => void;
+  /** 'refund': straight to the refund form (found by receipt number to refund it) */
+  initialMode?: 'menu' | 'refund';
+  /** the drawer's open session: only its payments can be voided (earlier ones are refunded) */
+  openSessionId: string;
 }) {
-  const [voiding, setVoiding] = useState(false);
+  const [mode, setMode] = useState<'menu' | 'void' | 'refund'>(initialMode);
+  const [refunded, setRefunded] = useState<Receipt | null>(null);
   const [approval, setApproval] = useState(p.amountCents > settings.voidApprovalAboveCents);
   const [banner, setBanner] = useState<string | null>(null);
   const form = useZodForm(voidSchema, { reason: '', approver: { username: '', password: '' } });
-  const canVoid = p.kind === 'payment' && !p.voided && p.reversedCents === 0;
+  const canVoid = p.kind === 'payment' && !p.voided && p.reversedCents === 0 && p.sessionId === openSessionId;
+  const canRefund = p.kind === 'payment' && !p.voided && p.refundableCents > 0;
   const submit = form.handleSubmit(async (v) => {
     setBanner(null);
     if (approval && !v.approver.username.trim()) {
@@ -114,16 +128,29 @@ export function PaymentActionsDialog({
             <dd>Voided</dd>
           </>
         )}
+        {!p.voided && p.kind === 'payment' && p.reversedCents !== 0 && (
+          <>
+            <dt>Refunded so far</dt>
+            <dd>{money(-p.reversedCents)}</dd>
+          </>
+        )}
       </dl>
-      {!voiding ? (
+      {refunded ? (
+        <RefundDone receipt={refunded} onClose={onClose} />
+      ) : mode === 'menu' ? (
         <div className="pay-actions">
           {canVoid && (
-            <Button variant="danger" autoFocus onPress={() => setVoiding(true)}>
+            <Button variant="danger" autoFocus onPress={() => setMode('void')}>
               Void this payment…
             </Button>
           )}
+          {canRefund && (
+            <Button autoFocus={!canVoid} onPress={() => setMode('refund')}>
+              Refund…
+            </Button>
+          )}
           <Button
-            autoFocus={!canVoid}
+            autoFocus={!canVoid && !canRefund}
             onPress={() => {
               onClose();
               printReceipt(p.id, p.receiptNo, true);
@@ -132,6 +159,17 @@ export function PaymentActionsDialog({
             Reprint receipt
           </Button>
         </div>
+      ) : mode === 'refund' && canRefund ? (
+        <RefundForm
+          payment={p}
+          settings={settings}
+          onRefunded={(r) => {
+            setRefunded(r);
+            onRefunded?.(r);
+          }}
+        />
+      ) : mode === 'refund' ? (
+        <Banner tone="warning">{p.voided ? 'This payment was voided: there is nothing to refund.' : 'This payment is already fully refunded.'}</Banner>
       ) : (
         <AppForm onSubmit={submit} label="Void" className="pay-stack">
           {banner && <Banner tone="error">{banner}</Banner>}
@@ -145,6 +183,48 @@ export function PaymentActionsDialog({
           </div>
         </AppForm>
       )}
+    </Dialog>
+  );
+}
+
+const findSchema = z.object({ receiptNo: z.string().trim().min(1, { error: 'Type the receipt number, like D2-000153' }).max(40) });
+
+/**
+ * R on the drawer screen: find an earlier payment (any session, any day this desk knows of) by the receipt number
+ * printed on the patient's receipt, then refund it (PaymentActionsDialog in refund mode).
+ */
+export function FindReceiptDialog({ onClose, onFound }: { onClose: () => void; onFound: (p: PaymentListItem) => void }) {
+  const form = useZodForm(findSchema, { receiptNo: '' });
+  const [banner, setBanner] = useState<string | null>(null);
+  const submit = form.handleSubmit(async (v) => {
+    setBanner(null);
+    try {
+      const r = await api.call('payments.list', { receiptNo: v.receiptNo, limit: 1 });
+      const p = r.payments[0];
+      if (!p) {
+        form.setError('receiptNo', { message: 'No payment with this receipt number on this desk' }, { shouldFocus: true });
+        return;
+      }
+      if (p.kind !== 'payment') {
+        form.setError('receiptNo', { message: `This is a ${p.kind} receipt: type the receipt number of the payment itself` }, { shouldFocus: true });
+        return;
+      }
+      onFound(p);
+    } catch (e) {
+      setBanner(e instanceof ApiError ? applyServerErrors(form, e).message : 'Could not look the receipt up.');
+    }
+  });
+  return (
+    <Dialog isOpen onClose={onClose} title="Refund a payment — find the receipt" className="pay-dialog--small">
+      <AppForm onSubmit={submit} label="Find the receipt" className="pay-stack">
+        {banner && <Banner tone="error">{banner}</Banner>}
+        <FormTextField control={form.control} name="receiptNo" label="Receipt number" isRequired autoFocus description="As printed on the patient’s receipt, e.g. D2-000153" />
+        <div className="pay-actions">
+          <Button type="submit" variant="primary" shortcut="Enter">
+            Find
+          </Button>
+        </div>
+      </AppForm>
     </Dialog>
   );
 }

@@ -139,12 +139,14 @@ export const paymentMethods = {
   }),
   'payments.list': method({
     access: 'session',
-    summary: 'Payments (with voids/refunds) of a session, a patient or a business date, newest first.',
+    summary: 'Payments (with voids/refunds) of a session, a patient, a business date or one receipt number, newest first.',
     input: z
       .object({
         sessionId: uuidSchema.optional(),
         patientId: uuidSchema.optional(),
         businessDate: businessDateInputSchema.optional(),
+        /** one receipt (e.g. "D2-000153", case and spaces ignored): finding an earlier payment to refund */
+        receiptNo: z.string().trim().toUpperCase().max(40).optional(),
         limit: z.number().int().min(1).max(1000).default(200),
       })
       .strict(),
