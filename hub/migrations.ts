@@ -13,7 +13,7 @@ import { paymentHubMigrations } from './payments/migrations.js';
 
 export type { HubMigration } from './migration-kit.js';
 
-/** Numbers: 1-2 and 5 core (this file), 3 visits (hub/visits), 4 payments (hub/payments); unique and consecutive. */
+/** Numbers: 1-2, 5-6 core (this file), 3 visits (hub/visits), 4 payments (hub/payments); unique and consecutive. */
 const coreHubMigrations: HubMigration[] = [
   {
     version: 1,
@@ -212,6 +212,19 @@ const coreHubMigrations: HubMigration[] = [
                 WHERE f.op_id <> q.registered_op GROUP BY f.patient_id) s
           WHERE s.patient_id = p.id;
         DROP TABLE patient_fields
+        `,
+      ),
+  },
+  {
+    version: 6,
+    name: 'review items for refused appointment changes (visit_conflicts) can be closed like the others',
+    up: (tx) =>
+      exec(
+        tx,
+        `
+        ALTER TABLE review_resolutions DROP CONSTRAINT review_resolutions_item_type_check;
+        ALTER TABLE review_resolutions ADD CONSTRAINT review_resolutions_item_type_check
+          CHECK (item_type IN ('identity-conflict', 'possible-duplicate', 'mrn-collision', 'appointment-conflict'))
         `,
       ),
   },

@@ -31,6 +31,7 @@ import { canonicalJson } from '../shared/sync/patient-merge.js';
 import type { HubDb, Queryable } from './db.js';
 import { HubError } from './errors.js';
 import { applyFreshOps } from './apply.js';
+import { clearAppointmentConflict } from './visits/apply.js';
 import { hashCredential, hashEnrollmentCode, newEnrollmentCode, normalizeEnrollmentCode, randomToken } from './secrets.js';
 
 export const ENROLLMENT_CODE_TTL_MS = 24 * 3600 * 1000;
@@ -408,6 +409,15 @@ export class HubService {
        FROM merge_items c ${resolutionJoin} ${where} ORDER BY c.created_at, c.id`,
       params,
     );
+    // Appointment changes a desk made that lost to another desk's (hub/visits/apply.ts records them).
+    const visitConflicts = await q.query<
+      { id: string; appointment_id: string; desk_id: string; kind: string; message: string; status: 'open' | 'resolved'; created_at: Date | string; doc: string; conflict_desk_label: string | null } & ResolutionCols
+    >(
+      `SELECT c.id, c.appointment_id, c.desk_id, c.kind, c.message, c.status, c.created_at, a.doc, dd.label conflict_desk_label, ${resolutionCols}
+       FROM visit_conflicts c JOIN visit_appointments a ON a.id = c.appointment_id LEFT JOIN desks dd ON dd.desk_id = c.desk_id
+       ${resolutionJoin} ${where} ORDER BY c.created_at, c.id`,
+      params,
+    );
     const items: ReviewItem[] = [];
     for (const c of conflicts.rows) {
       const a = { opId: c.op_a, deskId: c.desk_a, hlc: c.hlc_a, value: JSON.parse(c.value_a) as unknown, deskLabel: c.label_a ?? '' };
@@ -432,6 +442,24 @@ export class HubService {
       if (m.type === 'possible-duplicate') items.push({ type: 'possible-duplicate', ...base, score: num(m.score), reasons: JSON.parse(m.reasons) as string[] });
       else items.push({ type: 'mrn-collision', ...base, mrn: m.mrn ?? '' });
     }
+    for (const v of visitConflicts.rows) {
+      const a = JSON.parse(v.doc) as { patientId?: string | null; start?: string; status?: string };
+      items.push({
+        type: 'appointment-conflict',
+        id: v.id,
+        status: v.status,
+        createdAt: new Date(v.created_at).toISOString(),
+        resolution: resolutionOf(v),
+        appointmentId: v.appointment_id,
+        patientId: a.patientId ?? null,
+        start: a.start ?? '',
+        appointmentStatus: a.status ?? '',
+        kind: v.kind,
+        deskId: v.desk_id,
+        deskLabel: v.conflict_desk_label ?? '',
+        message: v.message,
+      });
+    }
     return items;
   }
 
@@ -444,9 +472,10 @@ export class HubService {
   async resolveReviewItem(desk: DeskIdentity, id: string, body: ResolveReviewItemRequestParsed): Promise<ResolveReviewItemResponse> {
     return this.db.write(async (tx) => {
       await this.assertActive(tx, desk.deskId);
-      const found = await tx.query<{ type: ReviewItem['type']; tbl: 'patient_conflicts' | 'merge_items' }>(
+      const found = await tx.query<{ type: ReviewItem['type']; tbl: 'patient_conflicts' | 'merge_items' | 'visit_conflicts' }>(
         `SELECT 'identity-conflict' AS type, 'patient_conflicts' AS tbl FROM patient_conflicts WHERE id = $1
-         UNION ALL SELECT type, 'merge_items' AS tbl FROM merge_items WHERE id = $1`,
+         UNION ALL SELECT type, 'merge_items' AS tbl FROM merge_items WHERE id = $1
+         UNION ALL SELECT 'appointment-conflict' AS type, 'visit_conflicts' AS tbl FROM visit_conflicts WHERE id = $1`,
         [id],
       );
       const f = found.rows[0];
@@ -465,6 +494,8 @@ export class HubService {
         [id, f.type, body.resolution, body.note, desk.deskId, body.resolvedBy?.userId ?? null, body.resolvedBy?.userName ?? null, at],
       );
       await tx.query(`UPDATE ${f.tbl} SET status = 'resolved' WHERE id = $1`, [id]);
+      // The refusal note leaves every board: the hub publishes the appointment without it.
+      if (f.tbl === 'visit_conflicts') await clearAppointmentConflict(tx, id, new Date(at));
       return { item: (await this.reviewItems('all', id, tx))[0]!, alreadyResolved: false };
     });
   }
@@ -475,5 +506,7 @@ export const RESOLUTIONS_BY_TYPE: Record<ReviewItem['type'], readonly ReviewReso
   'identity-conflict': ['kept', 'corrected'],
   'possible-duplicate': ['merged', 'not-duplicate'],
   'mrn-collision': ['merged', 'corrected'],
+  // the hub's state stands (kept), or the supervisor fixed the appointment by hand (corrected)
+  'appointment-conflict': ['kept', 'corrected'],
 };
 

@@ -177,3 +177,20 @@ export async function authorAppointmentOp(tx: Queryable, input: { kind: Appointm
   const rec = await recordHubOp(tx, { kind: input.kind, entityId: input.entityId, payload: input.payload }, now);
   return processChange(tx, rec.op, now.toISOString());
 }
+
+/**
+ * A supervisor closed the review item of a refused appointment change (hub/service.ts resolveReviewItem): the refusal
+ * note leaves the appointment — if the note shown is still that one — and the hub publishes the appointment without
+ * it as a snapshot, so every board drops the flag. Call inside the hub write transaction that closes the item.
+ */
+export async function clearAppointmentConflict(tx: Queryable, conflictId: string, now: Date): Promise<void> {
+  const r = await tx.query<{ appointment_id: string; op_id: string }>('SELECT appointment_id, op_id FROM visit_conflicts WHERE id = $1', [conflictId]);
+  const row = r.rows[0];
+  if (!row) return;
+  const cur = await hubAppointment(tx, row.appointment_id);
+  if (!cur || cur.appointment.syncConflict?.opId !== row.op_id) return;
+  const state: Appointment = { ...cur.appointment, syncConflict: null };
+  await tx.query('UPDATE visit_appointments SET doc = $2, updated_at = $3 WHERE id = $1', [row.appointment_id, JSON.stringify(state), now.toISOString()]);
+  const payload: StatePayload = { appointment: state, seen: cur.seen, conflict: null, causeOpId: row.op_id };
+  await recordHubOp(tx, { kind: VISIT_OP_KINDS.state, entityId: row.appointment_id, payload }, now);
+}

@@ -34,10 +34,13 @@ const TYPE_LABEL: Record<ReviewItem['type'], string> = {
   'identity-conflict': 'Identity conflict',
   'possible-duplicate': 'Possible duplicate',
   'mrn-collision': 'Same MRN twice',
+  'appointment-conflict': 'Refused appointment change',
 };
 
 function patientIdsOf(item: ReviewItem): string[] {
-  return item.type === 'identity-conflict' ? [item.patientId] : [...item.patientIds];
+  if (item.type === 'identity-conflict') return [item.patientId];
+  if (item.type === 'appointment-conflict') return item.patientId ? [item.patientId] : [];
+  return [...item.patientIds];
 }
 
 /** A conflicting value as the clerk would read it. */
@@ -126,10 +129,11 @@ export function ReviewQueueScreen() {
   const item = items?.find((i) => i.id === selectedId) ?? null;
   const recs = item ? patientIdsOf(item).map((id) => patients[id]) : [];
   const okRecs = recs.filter((r): r is { state: 'ok'; patient: Patient } => r?.state === 'ok').map((r) => r.patient);
-  const pair = item && item.type !== 'identity-conflict' && okRecs.length === 2 ? (okRecs as [Patient, Patient]) : null;
-  const alreadyMerged = pair ? pair[0].mergedInto === pair[1].id || pair[1].mergedInto === pair[0].id : false;
   const isConflict = item?.type === 'identity-conflict';
-  const isPair = item !== null && !isConflict;
+  const isAppt = item?.type === 'appointment-conflict';
+  const isPair = item !== null && !isConflict && !isAppt;
+  const pair = item && isPair && okRecs.length === 2 ? (okRecs as [Patient, Patient]) : null;
+  const alreadyMerged = pair ? pair[0].mergedInto === pair[1].id || pair[1].mergedInto === pair[0].id : false;
 
   const resolve = async (resolution: Resolution, note: string) => {
     if (!item) return;
@@ -170,9 +174,9 @@ export function ReviewQueueScreen() {
     '2': () => openPatient(1),
     M: () => isPair && pair && setDialog(alreadyMerged ? 'close-merged' : 'merge'),
     N: () => isPair && setDialog('not-duplicate'),
-    K: () => isConflict && setDialog('kept'),
+    K: () => (isConflict || isAppt) && setDialog('kept'),
     C: () => isConflict && item && go({ name: 'edit', id: item.patientId }),
-    D: () => item && (isConflict || item.type === 'mrn-collision') && setDialog('corrected'),
+    D: () => item && (isConflict || isAppt || item.type === 'mrn-collision') && setDialog('corrected'),
   });
 
   const deskName = (id: string, label?: string) => (id === deskId ? `${label || 'This desk'} (this desk)` : label || `Desk ${id.slice(0, 8)}`);
@@ -211,7 +215,11 @@ export function ReviewQueueScreen() {
               }}
               columns={[
                 { id: 'type', label: 'Item', isRowHeader: true, render: (i) => `${i.id === selectedId ? '▶ ' : ''}${TYPE_LABEL[i.type]}` },
-                { id: 'who', label: 'Patients', render: (i) => patientIdsOf(i).map((id) => shortName(patients[id])).join(' / ') },
+                {
+                  id: 'who',
+                  label: 'Patients',
+                  render: (i) => patientIdsOf(i).map((id) => shortName(patients[id])).join(' / ') || (i.type === 'appointment-conflict' ? '(patient pending)' : ''),
+                },
                 { id: 'when', label: 'Raised', render: (i) => siteDateTime(i.createdAt) },
               ]}
             />
@@ -254,7 +262,25 @@ export function ReviewQueueScreen() {
                   <RecordCard n={1} rec={recs[0]} />
                 </>
               )}
-              {item.type !== 'identity-conflict' && (
+              {item.type === 'appointment-conflict' && (
+                <>
+                  <p data-testid="review-appointment-message">{item.message}</p>
+                  <dl className="sy-facts">
+                    <dt>Refused at</dt>
+                    <dd>{deskName(item.deskId, item.deskLabel)}</dd>
+                    <dt>Appointment</dt>
+                    <dd>{item.start ? siteDateTime(item.start) : '—'}</dd>
+                    <dt>Status at the hub</dt>
+                    <dd>{item.appointmentStatus || '—'}</dd>
+                  </dl>
+                  <p>
+                    Every board shows this note until the item is closed. Keep (K) if the hub&apos;s state is right; fix the appointment on the board (Alt+B)
+                    and then Mark corrected (D) if it is not.
+                  </p>
+                  {item.patientId && <RecordCard n={1} rec={recs[0]} />}
+                </>
+              )}
+              {(item.type === 'possible-duplicate' || item.type === 'mrn-collision') && (
                 <>
                   {item.type === 'possible-duplicate' && (
                     <div>
@@ -278,7 +304,7 @@ export function ReviewQueueScreen() {
               )}
               <div className="sy-actions" role="group" aria-label="Actions">
                 <Button shortcut="1" onPress={() => openPatient(0)} isDisabled={recs[0]?.state !== 'ok'}>
-                  {isConflict ? 'Open patient' : 'Open record 1'}
+                  {isPair ? 'Open record 1' : 'Open patient'}
                 </Button>
                 {isPair && (
                   <Button shortcut="2" onPress={() => openPatient(1)} isDisabled={recs[1]?.state !== 'ok'}>
@@ -295,7 +321,7 @@ export function ReviewQueueScreen() {
                     Not the same person
                   </Button>
                 )}
-                {isConflict && (
+                {(isConflict || isAppt) && (
                   <Button variant="primary" shortcut="K" onPress={() => setDialog('kept')}>
                     Keep
                   </Button>
@@ -305,7 +331,7 @@ export function ReviewQueueScreen() {
                     Correct in the record
                   </Button>
                 )}
-                {(isConflict || item.type === 'mrn-collision') && (
+                {(isConflict || isAppt || item.type === 'mrn-collision') && (
                   <Button shortcut="D" onPress={() => setDialog('corrected')}>
                     Mark corrected
                   </Button>
@@ -327,13 +353,13 @@ export function ReviewQueueScreen() {
         </NoteDialog>
       )}
       {item && dialog === 'kept' && (
-        <NoteDialog isOpen title="Keep the record as it is" label="Note" confirm="Close: keep" onClose={() => setDialog(null)} action={(n) => resolve('kept', n)}>
-          <p>The record keeps the value it holds now. The item is closed with your note.</p>
+        <NoteDialog isOpen title={isAppt ? 'Keep the appointment as the hub holds it' : 'Keep the record as it is'} label="Note" confirm="Close: keep" onClose={() => setDialog(null)} action={(n) => resolve('kept', n)}>
+          <p>{isAppt ? 'The appointment stays as it is; the note leaves every board.' : 'The record keeps the value it holds now.'} The item is closed with your note.</p>
         </NoteDialog>
       )}
       {item && dialog === 'corrected' && (
         <NoteDialog isOpen title="Mark corrected" label="What was corrected" confirm="Close: corrected" onClose={() => setDialog(null)} action={(n) => resolve('corrected', n)}>
-          <p>Close the item once the record has been corrected (C opens the edit screen).</p>
+          <p>{isAppt ? 'Close the item once the appointment has been fixed on the board.' : 'Close the item once the record has been corrected (C opens the edit screen).'}</p>
         </NoteDialog>
       )}
     </div>

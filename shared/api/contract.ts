@@ -229,7 +229,7 @@ export const contract = {
   'sync.now': method({ access: 'session', summary: 'Sync now instead of waiting for the next round.', input: empty, output: syncStatusSchema }),
   'sync.reviewItems': method({
     access: 'supervisor',
-    summary: 'Work items from the hub that need a person: identity conflicts, likely duplicates, MRN collisions.',
+    summary: 'Work items from the hub that need a person: identity conflicts, likely duplicates, MRN collisions, refused appointment changes.',
     input: z.object({ status: z.enum(['open', 'all']).default('open') }).strict(),
     output: z.object({ items: z.array(reviewItemSchema), fetchedAt: instantSchema }),
   }),

@@ -359,6 +359,26 @@ export const reviewItemSchema = z.discriminatedUnion('type', [
     patientIds: z.tuple([z.string(), z.string()]),
     mrn: z.string(),
   }),
+  /** An appointment change a desk made that lost to another desk's (e.g. a check-in of an appointment cancelled
+   *  elsewhere): the hub kept its state and every board shows the note until a supervisor closes this item. */
+  z.object({
+    type: z.literal('appointment-conflict'),
+    id: z.string(),
+    status: z.enum(['open', 'resolved']),
+    createdAt: z.string(),
+    resolution: reviewResolutionSchema.nullable().optional(),
+    appointmentId: z.string(),
+    /** null for a feed appointment whose patient is still pending */
+    patientId: z.string().nullable(),
+    /** when the appointment is (UTC instant) and its status at the hub now */
+    start: z.string(),
+    appointmentStatus: z.string(),
+    /** the refused op's kind, e.g. appointment.arrived */
+    kind: z.string(),
+    deskId: z.string(),
+    deskLabel: z.string(),
+    message: z.string(),
+  }),
 ]);
 export type ReviewItem = z.infer<typeof reviewItemSchema>;
 export const reviewItemsResponseSchema = z.object({ items: z.array(reviewItemSchema) });

@@ -130,6 +130,29 @@ describe('visits sync', () => {
         expect(d.count('sync_parked')).toBe(0);
         expect(d.count('outbox', 'WHERE rejected_reason IS NOT NULL')).toBe(0);
       }
+
+      // a supervisor sees it in the review queue (any desk), keeps the hub's state, and the note leaves every board
+      const items = (await A.call('sync.reviewItems', { status: 'open' })).items.filter((i) => i.type === 'appointment-conflict' && i.appointmentId === appt.id);
+      expect(items).toHaveLength(1);
+      const item = items[0]!;
+      if (item.type !== 'appointment-conflict') throw new Error('unreachable');
+      expect(item).toMatchObject({ patientId: p.id, appointmentStatus: winner, deskLabel: loser, start: appt.start });
+      expect(item.message).toMatch(expected);
+      // a duplicate's resolution does not fit this item: refused, naming the ones that do
+      await expect(A.call('sync.resolveReviewItem', { id: item.id, resolution: 'merged', note: 'x' })).rejects.toThrow(/kept or corrected/);
+      await A.call('sync.resolveReviewItem', { id: item.id, resolution: 'kept', note: 'The hub state is right' });
+      await converge([A, B]);
+      const after = await hubDoc(appt.id);
+      expect((JSON.parse(after) as { syncConflict: unknown; status: string })).toMatchObject({ syncConflict: null, status: winner });
+      for (const d of [A, B]) {
+        expect(deskDoc(d, appt.id)).toBe(after);
+        const row = (await d.call('visits.board', { businessDate: dayOf(appt.start) })).rows.find((r) => r.id === appt.id)!;
+        expect(row.flags.syncConflict ?? null).toBeNull();
+      }
+      expect((await hub.db.query<{ status: string }>('SELECT status FROM visit_conflicts WHERE appointment_id = $1', [appt.id])).rows).toEqual([{ status: 'resolved' }]);
+      // the decision is on record for every desk
+      const again = await B.call('sync.reviewItems', { status: 'all' });
+      expect(again.items.find((i) => i.id === item.id)?.resolution?.resolution).toBe('kept');
     });
   }
 
