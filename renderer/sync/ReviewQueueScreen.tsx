@@ -271,7 +271,7 @@ export function ReviewQueueScreen() {
                     <dt>Appointment</dt>
                     <dd>{item.start ? siteDateTime(item.start) : '—'}</dd>
                     <dt>Status at the hub</dt>
-                    <dd>{item.appointmentStatus || '—'}</dd>
+                    <dd>{item.appointmentStatus ? item.appointmentStatus.replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase()) : '—'}</dd>
                   </dl>
                   <p>
                     Every board shows this note until the item is closed. Keep (K) if the hub&apos;s state is right; fix the appointment on the board (Alt+B)

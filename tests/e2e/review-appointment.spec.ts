@@ -1,0 +1,106 @@
+/**
+ * A refused appointment change reaches a person: desk A cancels an appointment while desk B (hub down) checks the
+ * same patient in. The hub keeps the cancellation, B's check-in is refused, every board shows the note, and the
+ * supervisor's review queue lists it; Keep (K) closes it at the hub and the note leaves the boards.
+ */
+import { test, expect, type BrowserContext, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDeskApp } from '../../electron/app.js';
+import { startWebHost } from '../../electron/web/host.js';
+import { RestartableHub, createCode } from '../support/hub.js';
+import { checkInInput, patientFor, visitDirectory } from '../support/visits.js';
+import { ADMIN, E2EDesk, SITE, expectAccessible, openDesk, screenshot, signIn } from './support/desk.js';
+
+const SUP = { username: 'sam', password: 'a long enough password' };
+
+let hub: RestartableHub;
+let deskA: E2EDesk;
+let deskB: E2EDesk;
+let ctx: BrowserContext;
+let page: Page;
+
+async function startSyncDesk(deskLabel: string): Promise<E2EDesk> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accessdesk-e2e-review-appt-'));
+  const app = createDeskApp(dir, { sync: { engine: { pullIntervalMs: 700, pushDelayMs: 100, backoffBaseMs: 300, backoffMaxMs: 1500, reviewItemsEveryMs: 0 } } });
+  const host = await startWebHost(app, { port: 0, staticDir: process.env.ACCESSDESK_E2E_STATIC ?? path.resolve('build/renderer') });
+  const d = new E2EDesk(dir, app, host);
+  await d.call('setup.initialize', { ...SITE, deskLabel, admin: ADMIN });
+  await d.adminSession();
+  await d.call('sync.enroll', { hubUrl: hub.url, code: await createCode(hub.current), fingerprint: hub.current.fingerprint });
+  return d;
+}
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(180_000);
+  hub = await RestartableHub.start();
+  deskA = await startSyncDesk('Front desk A');
+  deskB = await startSyncDesk('Front desk B');
+  ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'America/Chicago' });
+  page = await ctx.newPage();
+});
+
+test.afterAll(async () => {
+  await ctx?.close();
+  for (const d of [deskA, deskB]) {
+    if (!d) continue;
+    await d.host.close();
+    d.app.close();
+    fs.rmSync(d.dir, { recursive: true, force: true });
+  }
+  await hub?.destroy();
+});
+
+test('a check-in refused because another desk cancelled: on the board, in the review queue, closed by Keep', async () => {
+  test.setTimeout(150_000);
+  const dir = await visitDirectory(deskA);
+  const p = await patientFor(deskA, { name: { given: 'Rosalind', family: 'Quenneville' } });
+  // a quarter past the current hour keeps the appointment inside today's business date whatever the time
+  const start = new Date();
+  start.setUTCMinutes(15, 0, 0);
+  const { appointment } = await deskA.call('visits.book', { patientId: p.id, departmentId: dir.department.id, providerId: dir.provider.id, typeId: dir.lab.id, start: start.toISOString() });
+  await expect.poll(async () => (await deskB.app.dispatcher.call('e2e:driver', 'visits.get', { id: appointment.id })).ok, { timeout: 30_000 }).toBe(true);
+
+  await hub.stop();
+  await deskA.call('visits.cancel', { id: appointment.id, reason: { code: 'patient-request', note: '' } });
+  await deskB.call('visits.checkIn', { id: appointment.id, checkIn: checkInInput() });
+  await hub.restart();
+  await expect.poll(async () => Number((await hub.db.query<{ n: unknown }>(`SELECT COUNT(*) n FROM visit_conflicts WHERE status = 'open'`)).rows[0]?.n), { timeout: 30_000 }).toBe(1);
+
+  // both boards converge on the cancellation and carry the refusal note
+  for (const d of [deskA, deskB]) {
+    await expect
+      .poll(async () => {
+        const a = (await d.call('visits.get', { id: appointment.id })).appointment;
+        return [a.status, a.syncConflict?.deskLabel ?? null];
+      }, { timeout: 30_000 })
+      .toEqual(['cancelled', 'Front desk B']);
+  }
+
+  await deskA.addUser('supervisor', SUP.username);
+  await openDesk(page, deskA);
+  await signIn(page, SUP);
+  await expect(page.getByRole('navigation', { name: 'Screens' })).toContainText('Review queue');
+  await page.keyboard.press('Alt+R');
+  await expect(page.getByRole('heading', { name: 'Review queue', level: 1 })).toBeVisible();
+  const detail = page.getByTestId('review-detail');
+  await expect(detail.getByRole('heading', { name: 'Refused appointment change' })).toBeVisible();
+  await expect(detail.getByTestId('review-appointment-message')).toHaveText(/^Front desk B: check-in refused by the hub\. Cannot check in this appointment: it was cancelled/);
+  await expect(detail).toContainText('Front desk B');
+  await expect(detail).toContainText('Quenneville');
+  await expect(page.getByRole('grid', { name: 'Open review items' })).toContainText('Refused appointment change');
+  await expectAccessible(page, 'review queue: refused appointment change');
+  await screenshot(page, 'review-appointment-conflict');
+
+  await page.keyboard.press('k');
+  await expect(page.getByRole('alertdialog', { name: 'Keep the appointment as the hub holds it' })).toBeVisible();
+  await page.keyboard.type('Patient rebooked for tomorrow');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(/Closed: refused appointment change \(kept\)/)).toBeVisible();
+  const res = await hub.db.query<{ resolution: string; user_name: string }>(`SELECT resolution, user_name FROM review_resolutions WHERE item_type = 'appointment-conflict'`);
+  expect(res.rows).toEqual([{ resolution: 'kept', user_name: 'Sam Tester' }]);
+  for (const d of [deskA, deskB]) {
+    await expect.poll(async () => (await d.call('visits.get', { id: appointment.id })).appointment.syncConflict, { timeout: 30_000 }).toBeNull();
+  }
+});
