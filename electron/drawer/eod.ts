@@ -17,6 +17,7 @@ import type { EodReport } from '../../shared/drawer/eod-schema.js';
 import { decodeHlc } from '../../shared/hlc.js';
 import { centsToPlain, formatCents } from '../../shared/payments/money.js';
 import { PAYMENT_TYPE_LABELS } from '../../shared/domain/payment.js';
+import type { CopayNotCollectedReason } from '../../shared/domain/visit.js';
 import { movementsOfDate, paymentDetailsOfDate, paymentFromRow, paymentLinesOfDate, readPaymentSettings, sessionsOfDate } from '../payments/repo.js';
 import { renderReport, type ReportSection } from '../print/index.js';
 
@@ -24,44 +25,103 @@ function tableExists(db: Database.Database, name: string): boolean {
   return !!stmt<[string], { x: number }>(db, "SELECT 1 x FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
 }
 
-/** Copays due at the day's check-ins (visits domain) vs collected (copay payments linked to the appointment). */
+/** How the report words each reason a copay due was not collected (check-in reasons, then what the payments show). */
+export const COPAY_REASON_TEXT: Record<CopayNotCollectedReason | 'not-taken' | 'reversed' | 'partial', string> = {
+  'no-copay': 'No copay for this visit',
+  'patient-declined': 'Patient declined / cannot pay now',
+  'will-bill': 'Bill the patient later',
+  hardship: 'Financial hardship',
+  other: 'Other',
+  'not-taken': 'Marked “collect” at check-in, but no copay payment is linked',
+  reversed: 'Collected, then voided or refunded',
+  partial: 'Collected in part',
+};
+
+type CopayRow = { id: string; start: string; due: number | null; decision: string | null; reason: string | null; note: string | null; net: number | null; taken: number | null };
+
+/**
+ * Copays due at the day's check-ins (visits domain: the check-in record's copay decision) vs collected (copay payments
+ * carrying the appointment id, net of their voids and refunds — a void/refund row keeps its original's appointment id).
+ * ONE query: the appointments of the date with a check-in record, each joined with its copay payments' sum. An undone
+ * arrival clears the check-in record, so it is not counted.
+ */
 export function copaysOf(db: Database.Database, businessDate: string): EodReport['copays'] {
-  const none: EodReport['copays'] = { available: false, note: 'Check-in records (visits) are not on this desk yet: copays due cannot be compared.', dueCount: 0, dueCents: 0, collectedCount: 0, collectedCents: 0, collectionRate: null, notCollected: [] };
+  const none: EodReport['copays'] = {
+    available: false,
+    note: 'Check-in records (visits) are not on this desk yet: copays due cannot be compared.',
+    dueCount: 0,
+    dueCents: 0,
+    collectedCount: 0,
+    partialCount: 0,
+    collectedCents: 0,
+    collectionRate: null,
+    notCollected: [],
+    byReason: [],
+  };
   if (!tableExists(db, 'visit_appointments')) return none;
-  const rows = stmt<[string], { id: string; doc: string }>(db, 'SELECT id, doc FROM visit_appointments WHERE business_date = ?').all(businessDate);
-  const collectedBy = stmt<[string], { s: number | null }>(db, "SELECT SUM(amount_cents) s FROM payments WHERE appointment_id = ? AND type = 'copay'");
+  const rows = stmt<[string, string], CopayRow>(
+    db,
+    `SELECT a.id, a.start,
+            json_extract(a.doc, '$.checkIn.copay.dueCents') AS due,
+            json_extract(a.doc, '$.checkIn.copay.decision') AS decision,
+            json_extract(a.doc, '$.checkIn.copay.reason') AS reason,
+            json_extract(a.doc, '$.checkIn.copay.note') AS note,
+            p.net, p.taken
+       FROM visit_appointments a
+       LEFT JOIN (SELECT appointment_id, SUM(amount_cents) AS net, SUM(kind = 'payment') AS taken
+                    FROM payments
+                   WHERE type = 'copay' AND appointment_id IN (SELECT id FROM visit_appointments WHERE business_date = ?)
+                   GROUP BY appointment_id) p ON p.appointment_id = a.id
+      WHERE a.business_date = ? AND json_extract(a.doc, '$.checkIn') IS NOT NULL
+      ORDER BY a.start, a.id`,
+  ).all(businessDate, businessDate);
   let dueCount = 0;
   let dueCents = 0;
   let collectedCount = 0;
+  let partialCount = 0;
   let collectedCents = 0;
   const notCollected: EodReport['copays']['notCollected'] = [];
+  const byReason = new Map<string, EodReport['copays']['byReason'][number]>();
   for (const r of rows) {
-    let copay: { dueCents?: number; decision?: string; reason?: string; note?: string } | undefined;
-    try {
-      copay = (JSON.parse(r.doc) as { checkIn?: { copay?: typeof copay } | null }).checkIn?.copay ?? undefined;
-    } catch {
+    const due = typeof r.due === 'number' ? r.due : 0;
+    if (due <= 0) continue;
+    dueCount++;
+    dueCents += due;
+    const net = Math.max(0, r.net ?? 0);
+    const got = Math.min(net, due);
+    collectedCents += got;
+    if (got >= due) {
+      collectedCount++;
       continue;
     }
-    if (!copay || !copay.dueCents || copay.dueCents <= 0) continue;
-    dueCount++;
-    dueCents += copay.dueCents;
-    const got = collectedBy.get(r.id)?.s ?? 0;
+    let code: keyof typeof COPAY_REASON_TEXT;
     if (got > 0) {
-      collectedCount++;
-      collectedCents += Math.min(got, copay.dueCents);
-    } else {
-      notCollected.push({ appointmentId: r.id, reason: copay.decision === 'not-collected' ? `${copay.reason ?? 'not collected'}${copay.note ? ': ' + copay.note : ''}` : 'to collect: no payment recorded yet' });
-    }
+      partialCount++;
+      code = 'partial';
+    } else if ((r.taken ?? 0) > 0) code = 'reversed';
+    else if (r.decision === 'not-collected' && r.reason && r.reason in COPAY_REASON_TEXT) code = r.reason as CopayNotCollectedReason;
+    else code = 'not-taken';
+    let reason = COPAY_REASON_TEXT[code];
+    if (code === 'partial') reason += `: ${formatCents(got)} of ${formatCents(due)}`;
+    if (r.decision === 'not-collected' && r.note) reason += ` — ${r.note}`;
+    notCollected.push({ appointmentId: r.id, start: r.start, dueCents: due, collectedCents: got, reasonCode: code, reason });
+    const g = byReason.get(code) ?? { reasonCode: code, reason: COPAY_REASON_TEXT[code], count: 0, dueCents: 0, uncollectedCents: 0 };
+    g.count++;
+    g.dueCents += due;
+    g.uncollectedCents += due - got;
+    byReason.set(code, g);
   }
   return {
     available: true,
-    note: 'Copays due at check-in (visits) compared with copay payments linked to the appointment.',
+    note: 'Copays due recorded at check-in (visits) compared with the copay payments linked to each appointment, net of voids and refunds.',
     dueCount,
     dueCents,
     collectedCount,
+    partialCount,
     collectedCents,
-    collectionRate: dueCount > 0 ? collectedCount / dueCount : null,
+    collectionRate: dueCents > 0 ? collectedCents / dueCents : null,
     notCollected,
+    byReason: [...byReason.values()].sort((a, b) => b.count - a.count || a.reasonCode.localeCompare(b.reasonCode)),
   };
 }
 
@@ -137,6 +197,15 @@ export function eodReport(store: Store, businessDate: string): EodReport {
   return base;
 }
 
+/** "09:40" in the site's time zone (the not-collected copays list). */
+function timeIn(iso: string, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}
+
 const METHOD_LABEL = { cash: 'Cash', check: 'Check', card: 'Card', other: 'Other' } as const;
 
 /**
@@ -169,8 +238,11 @@ export function eodCsv(r: EodReport): string {
   push('deposit', 'total', 'Deposit total', null, centsToPlain(r.depositSlip.totalCents), `${r.depositSlip.openSessions} session(s) still open, not included`);
   for (const v of r.variances) push('variance', v.sessionId, `${v.deskLabel} ${METHOD_LABEL[v.method]}`, null, centsToPlain(v.varianceCents ?? 0), `expected ${centsToPlain(v.expectedCents)}; counted ${v.countedCents === null ? 'n/a' : centsToPlain(v.countedCents)}; ${v.signedOff ? `signed off by ${v.approvedBy?.userName ?? ''}: ${v.reason ?? ''}` : v.beyondTolerance ? 'NOT SIGNED OFF' : 'within tolerance'}`);
   for (const c of r.corrections) push(c.kind, c.receiptNo, `${c.kind} of ${c.originalReceiptNo ?? '?'}`, 1, centsToPlain(c.amountCents), `by ${c.recordedBy.userName}${c.approvedBy ? `, approved by ${c.approvedBy.userName}` : ''}; ${c.reason}`);
-  push('copays', 'rate', 'Copay collection rate', r.copays.dueCount, r.copays.collectionRate === null ? '' : (r.copays.collectionRate * 100).toFixed(1) + '%', r.copays.note);
-  for (const n of r.copays.notCollected) push('copay_not_collected', n.appointmentId, 'Not collected', null, null, n.reason);
+  push('copays', 'due', 'Copays due at check-in', r.copays.dueCount, centsToPlain(r.copays.dueCents), r.copays.note);
+  push('copays', 'collected', 'Copays collected', r.copays.collectedCount, centsToPlain(r.copays.collectedCents), `${r.copays.partialCount} collected in part`);
+  push('copays', 'rate', 'Copay collection rate', r.copays.dueCount, r.copays.collectionRate === null ? '' : (r.copays.collectionRate * 100).toFixed(1) + '%', 'collected / due (dollars)');
+  for (const g of r.copays.byReason) push('copay_reason', g.reasonCode, g.reason, g.count, centsToPlain(g.uncollectedCents), `due ${centsToPlain(g.dueCents)}`);
+  for (const n of r.copays.notCollected) push('copay_not_collected', n.appointmentId, `Appointment ${n.start}`, null, centsToPlain(n.dueCents - n.collectedCents), n.reason);
   for (const h of r.collectionsByHour) if (h.totalCents !== 0) push('by_hour', String(h.hour), `${String(h.hour).padStart(2, '0')}:00`, null, centsToPlain(h.totalCents), `cash ${centsToPlain(h.cash)}; check ${centsToPlain(h.check)}; card ${centsToPlain(h.card)}; other ${centsToPlain(h.other)}`);
   for (const w of r.completeness.warnings) push('completeness', 'warning', 'May be incomplete', null, null, w);
   for (const d of r.completeness.desks) push('completeness', d.deskId, d.deskLabel, d.openSessions, null, d.note);
@@ -189,7 +261,7 @@ export async function eodPdf(r: EodReport): Promise<Buffer> {
         { label: 'Voids', value: r.totals.voidsCents, format: 'money', note: `${r.totals.voidCount}` },
         { label: 'Refunds', value: r.totals.refundsCents, format: 'money', note: `${r.totals.refundCount}` },
         { label: 'Deposit total', value: r.depositSlip.totalCents, format: 'money', note: `${r.depositSlip.openSessions} open session(s) not included` },
-        { label: 'Copay collection rate', value: r.copays.collectionRate === null ? null : Math.round(r.copays.collectionRate * 1000) / 10, format: 'percent', note: r.copays.available ? `${r.copays.collectedCount} of ${r.copays.dueCount}` : 'no check-in data' },
+        { label: 'Copay collection rate', value: r.copays.collectionRate === null ? null : Math.round(r.copays.collectionRate * 1000) / 10, format: 'percent', note: r.copays.available ? `${formatCents(r.copays.collectedCents)} of ${formatCents(r.copays.dueCents)} (${r.copays.collectedCount} of ${r.copays.dueCount} in full)` : 'no check-in data' },
       ],
     },
     { kind: 'text', title: 'Completeness', paragraphs: r.completeness.warnings.length ? [...r.completeness.warnings, ...r.completeness.desks.map((d) => d.note)] : ['Every desk’s sessions of this date are closed and received.'] },
@@ -281,8 +353,8 @@ export async function eodPdf(r: EodReport): Promise<Buffer> {
     {
       kind: 'table',
       title: 'Copays not collected',
-      columns: [{ key: 'a', header: 'Appointment' }, { key: 'r', header: 'Reason', width: 3 }],
-      rows: r.copays.notCollected.map((n) => ({ a: n.appointmentId.slice(0, 13), r: n.reason })),
+      columns: [{ key: 'a', header: 'Appointment' }, { key: 'd', header: 'Due', align: 'right', format: 'money' }, { key: 'u', header: 'Not collected', align: 'right', format: 'money' }, { key: 'r', header: 'Reason', width: 3 }],
+      rows: r.copays.notCollected.map((n) => ({ a: `${timeIn(n.start, r.timeZone)} ${n.appointmentId.slice(-6)}`, d: n.dueCents, u: n.dueCents - n.collectedCents, r: n.reason })),
       emptyText: r.copays.available ? 'None.' : r.copays.note,
     },
   ];

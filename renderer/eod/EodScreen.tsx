@@ -303,10 +303,24 @@ function Report({ r }: { r: EodReport }) {
           <>
             <dl className="eod-figures">
               <Fig label={`Due (${r.copays.dueCount})`} value={money(r.copays.dueCents)} />
-              <Fig label={`Collected (${r.copays.collectedCount})`} value={money(r.copays.collectedCents)} />
-              <Fig label="Collection rate" value={r.copays.collectionRate === null ? '—' : `${Math.round(r.copays.collectionRate * 1000) / 10}%`} strong />
+              <Fig label={`Collected (${r.copays.collectedCount} in full${r.copays.partialCount ? `, ${r.copays.partialCount} in part` : ''})`} value={money(r.copays.collectedCents)} />
+              <Fig label="Collection rate (dollars)" value={r.copays.collectionRate === null ? '—' : `${Math.round(r.copays.collectionRate * 1000) / 10}%`} strong />
             </dl>
-            <Table caption="Copays not collected" head={['Appointment', 'Reason']} rows={r.copays.notCollected.map((n) => [n.appointmentId.slice(-8), n.reason])} empty={r.copays.dueCount === 0 ? 'No copays were due on this date.' : 'Every copay due was collected.'} />
+            {r.copays.byReason.length > 0 && (
+              <Table
+                caption="Not collected, by reason"
+                testId="eod-copay-reasons"
+                head={['Reason', 'Copays', 'Due', 'Not collected']}
+                rows={r.copays.byReason.map((g) => [g.reason, g.count, money(g.dueCents), money(g.uncollectedCents)])}
+              />
+            )}
+            <Table
+              caption="Copays not collected"
+              testId="eod-copays-not-collected"
+              head={['Appointment', 'Due', 'Not collected', 'Reason']}
+              rows={r.copays.notCollected.map((n) => [`${timeOf(n.start)} · …${n.appointmentId.slice(-6)}`, money(n.dueCents), money(n.dueCents - n.collectedCents), n.reason])}
+              empty={r.copays.dueCount === 0 ? 'No copays were due on this date.' : 'Every copay due was collected.'}
+            />
           </>
         ) : (
           <p className="pay-muted">{r.copays.note}</p>

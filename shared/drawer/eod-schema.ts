@@ -65,13 +65,33 @@ export const eodReportSchema = z.object({
     /** false until the visits domain's check-in records exist on this desk */
     available: z.boolean(),
     note: z.string(),
+    /** check-ins of the date that recorded a copay due (> 0) */
     dueCount: z.number().int(),
     dueCents: signedCentsSchema,
+    /** of those, collected in full (net of voids and refunds of the linked copay payments) */
     collectedCount: z.number().int(),
+    /** collected in part */
+    partialCount: z.number().int(),
+    /** net copay payments linked to those appointments, each capped at its copay due */
     collectedCents: signedCentsSchema,
-    /** collected / due (0..1), null when nothing was due */
+    /** point-of-service collection rate: collectedCents / dueCents (0..1), null when nothing was due */
     collectionRate: z.number().nullable(),
-    notCollected: z.array(z.object({ appointmentId: z.string(), reason: z.string() })),
+    /** every copay due not collected in full, with the reason recorded at check-in (or what happened instead) */
+    notCollected: z.array(
+      z.object({
+        appointmentId: z.string(),
+        /** appointment start (instant) */
+        start: z.string(),
+        dueCents: signedCentsSchema,
+        collectedCents: signedCentsSchema,
+        /** a check-in reason (no-copay, patient-declined, will-bill, hardship, other) or: not-taken (marked "collect"
+         *  but no copay payment is linked), reversed (collected, then voided/refunded), partial */
+        reasonCode: z.string(),
+        reason: z.string(),
+      }),
+    ),
+    /** the not-collected copays by reason */
+    byReason: z.array(z.object({ reasonCode: z.string(), reason: z.string(), count: z.number().int(), dueCents: signedCentsSchema, uncollectedCents: signedCentsSchema })),
   }),
   /** collections (net) per hour of the business day (site time zone), per method: chart data */
   collectionsByHour: z.array(z.object({ hour: z.number().int().min(0).max(23), cash: signedCentsSchema, check: signedCentsSchema, card: signedCentsSchema, other: signedCentsSchema, totalCents: signedCentsSchema })),

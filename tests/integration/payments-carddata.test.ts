@@ -13,10 +13,12 @@ import { CARD_NUMBER_MESSAGE, containsCardNumber, luhnValid, withoutMachineToken
 
 /**
  * Every card-number-looking run in `s`, with 20 characters of context (empty = clean). UUIDs, instants and HLC stamps
- * are taken out first: their digit groups can form Luhn-valid runs that are ids, not card numbers.
+ * are taken out first: their digit groups can form Luhn-valid runs that are ids, not card numbers. So are hex digests
+ * of 40+ characters (the audit log's SHA-256 hash chain): "…c2320976711549dca…" holds a 13-digit run that is Luhn-valid
+ * about one time in ten — a hash, not a card number (a card number typed anywhere is refused long before hashing).
  */
 function cardRuns(raw: string): string[] {
-  const s = withoutMachineTokens(raw);
+  const s = withoutMachineTokens(raw).replace(/[0-9a-f]{40,}/g, '<hex digest>');
   const out: string[] = [];
   for (const m of s.matchAll(/\d(?:[ -]?\d)*/g)) {
     const digits = m[0].replace(/[ -]/g, '');

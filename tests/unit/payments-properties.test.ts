@@ -129,7 +129,7 @@ describe('EOD', () => {
         const eod = computeEod({
           businessDate: '2025-03-04', timeZone: 'America/Chicago', siteName: 'S', generatedAt: '2025-03-05T00:00:00.000Z', generatedOnDesk: { deskId: 'x', deskLabel: 'X' },
           denominations: US_DENOMINATIONS, sessions, payments, details: payments.filter((p) => p.kind !== 'payment' || p.method === 'check'), movements, originalReceiptNo: () => null,
-          copays: { available: false, note: '', dueCount: 0, dueCents: 0, collectedCount: 0, collectedCents: 0, collectionRate: null, notCollected: [] },
+          copays: { available: false, note: '', dueCount: 0, dueCents: 0, collectedCount: 0, partialCount: 0, collectedCents: 0, collectionRate: null, notCollected: [], byReason: [] },
           completeness: { enrolled: false, lastSyncAt: null, pendingLocalChanges: 0, desks: [], warnings: [] },
         });
         const sumNet = perSession.reduce((a, s) => a + s.net, 0);
