@@ -328,10 +328,21 @@ export function checkIn(store: Store, actor: Actor, id: string, input: CheckInIn
   });
 }
 
-/** Walk-in: booked "now" and arrived in the same command (two ops, one transaction). */
-export function walkIn(store: Store, actor: Actor, input: { patientId: string; departmentId: string; providerId: string; typeId: string; note?: string; checkIn?: CheckInInput }): VisitResult {
+/**
+ * Walk-in: booked "now" and arrived in the same command (two ops, one transaction). arriveNow false: only booked
+ * (walk-in, scheduled now; the desk then runs the normal check-in on it, which stamps the arrival).
+ */
+export function walkIn(
+  store: Store,
+  actor: Actor,
+  input: { patientId: string; departmentId: string; providerId: string; typeId: string; note?: string; checkIn?: CheckInInput; arriveNow?: boolean },
+): VisitResult {
   return store.command(actor, (tx) => {
     const booked = bookIn(tx, { ...input, start: tx.now }, { walkIn: true });
+    if (input.arriveNow === false) {
+      if (input.checkIn) throw new ApiError('VALIDATION', 'A check-in record needs the arrival: leave arriveNow on, or check in afterwards.', { fields: { checkIn: 'Not with arriveNow: false' } });
+      return emitResult(tx, booked);
+    }
     const out = arriveIn(tx, booked, input.checkIn);
     return { ...emitResult(tx, out.appointment), patient: out.patient };
   });

@@ -176,6 +176,11 @@ export function MainLayout() {
             <KeyHint keys="Alt+W" /> Walk-in for this patient
           </span>
         )}
+        {(route.name === 'patient' || route.name === 'search') && (
+          <span>
+            <KeyHint keys="Alt+V" /> Book an appointment
+          </span>
+        )}
         <span className="ad-spacer" style={{ flex: 1 }} />
         <Button variant="quiet" size="small" onPress={() => useOverlays.getState().open('help')}>
           Help

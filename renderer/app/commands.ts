@@ -7,7 +7,7 @@ import { useNav, type Route } from './nav.js';
 import { useSession } from './session.js';
 import { useOverlays } from './overlays.js';
 import { useSync } from '../sync/store.js';
-import { startWalkIn } from '../visits/walkin-command.js';
+import { startWalkIn, startBooking } from '../visits/walkin-command.js';
 
 /** The search screen's input has this id: Alt+S and "/" focus it. */
 export const SEARCH_INPUT_ID = 'patient-search-input';
@@ -57,6 +57,7 @@ const ACTIONS: Record<string, () => void> = {
   review: () => goTo({ name: 'review' }),
   board: () => goTo({ name: 'board' }),
   'walk-in': () => startWalkIn(),
+  book: () => startBooking(),
   'visits-admin': () => goTo({ name: 'visits-admin' }),
   drawer: () => goTo({ name: 'drawer' }),
   eod: () => goTo({ name: 'eod' }),

@@ -2,16 +2,18 @@
  * The board's small dialogs (cancel with a reason, no-show confirmation) and the host that renders whichever visits
  * dialog is open (mounted once in the main layout, like the print preview).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client.js';
 import { CANCEL_REASONS, cancelReasonSchema, type CancelReason } from '../../shared/domain/visit.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
 import { AppForm, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
-import { useVisitDialogs, type RowRef } from './dialogs.js';
+import { useVisitDialogs, reopenDialogAfterUnlock, type RowRef } from './dialogs.js';
 import { useBoard } from './store.js';
 import { CheckInDialog } from './CheckInDialog.js';
+import { BookDialog, RescheduleDialog, UndoDialog, WalkInDialog } from './BookDialog.js';
+import { useDiscardGuard, differs } from './discard.js';
 import { CollectPaymentDialog } from '../payments/CollectPaymentDialog.js';
 import { clock, ctrlEnterCapture } from './format.js';
 import './visits.css';
@@ -29,12 +31,20 @@ export const CANCEL_REASON_LABELS: Record<CancelReason['code'], string> = {
 
 export function VisitDialogsHost() {
   const d = useVisitDialogs((s) => s.dialog);
+  // mounted again after an unlock: a check-in with typed input comes back
+  useEffect(() => reopenDialogAfterUnlock(), []);
   if (!d) return null;
   switch (d.kind) {
     case 'checkin':
-      return <CheckInDialog key={d.appointmentId} mode={d} />;
+      return <CheckInDialog key={d.appointmentId} appointmentId={d.appointmentId} />;
     case 'walkin':
-      return <CheckInDialog key={`w:${d.patientId}`} mode={d} />;
+      return <WalkInDialog key={d.patientId} patientId={d.patientId} />;
+    case 'book':
+      return <BookDialog key={d.patientId ?? ''} patientId={d.patientId} />;
+    case 'reschedule':
+      return <RescheduleDialog key={d.row.id} row={d.row} />;
+    case 'undo':
+      return <UndoDialog key={d.row.id} row={d.row} />;
     case 'cancel':
       return <CancelDialog row={d.row} />;
     case 'noshow':
@@ -69,6 +79,7 @@ function CancelDialog({ row }: { row: RowRef }) {
   const close = useVisitDialogs((s) => s.close);
   const form = useZodForm(cancelReasonSchema, { code: undefined as unknown as CancelReason['code'], note: '' });
   const [error, setError] = useState<string | null>(null);
+  const guard = useDiscardGuard(() => differs(form.getValues(), { code: undefined, note: '' }), close);
   const submit = form.handleSubmit(
     async (reason) => {
       try {
@@ -82,7 +93,8 @@ function CancelDialog({ row }: { row: RowRef }) {
     () => setError('Choose a reason. Nothing was saved.'),
   );
   return (
-    <Dialog isOpen onClose={close} title={`Cancel the ${clock(row.start)} appointment of ${row.patientName}`}>
+    <>
+    <Dialog isOpen onClose={guard.requestClose} title={`Cancel the ${clock(row.start)} appointment of ${row.patientName}`}>
       {error && <Banner tone="error">{error}</Banner>}
       <div onKeyDownCapture={ctrlEnterCapture(() => void submit())}>
       <AppForm onSubmit={submit} label="Cancel appointment">
@@ -99,13 +111,15 @@ function CancelDialog({ row }: { row: RowRef }) {
           <Button type="submit" variant="danger" shortcut="Ctrl+Enter">
             Cancel appointment
           </Button>
-          <Button variant="quiet" shortcut="Esc" onPress={close}>
+          <Button variant="quiet" shortcut="Esc" onPress={guard.requestClose}>
             Keep it
           </Button>
         </div>
       </AppForm>
       </div>
     </Dialog>
+    {guard.confirm}
+    </>
   );
 }
 

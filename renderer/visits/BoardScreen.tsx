@@ -8,7 +8,8 @@
  * by id in the store, marked when the focus is in the filter box); Enter (row action) opens the check-in.
  *
  * Keys: typing anywhere on the list goes to the filter box; ↓ from the box goes back to the list; Enter check in;
- * Alt+W walk-in for the row's patient; Alt+O no-show; Alt+X cancel (reason); Alt+M roomed; Alt+E checked out;
+ * Alt+W walk-in for the row's patient; Alt+V book (patient chosen in the dialog); Alt+H reschedule; Alt+Z undo the
+ * last step / reinstate (with a reason); Alt+O no-show; Alt+X cancel (reason); Alt+M roomed; Alt+E checked out;
  * Alt+P print a label; Alt+G change the sort; Alt+F the filter box.
  */
 import { useEffect, useMemo, useRef, type FocusEvent, type KeyboardEvent } from 'react';
@@ -43,6 +44,8 @@ import { formatUsDate } from '../../shared/dates.js';
 import { openPrint } from '../print/usePrint.js';
 import { useBoard, useDirectory, matchesQuery, sortRows, defaultHighlight, loadPrefs, SORT_LABELS, type BoardSort } from './store.js';
 import { useVisitDialogs } from './dialogs.js';
+import { startBooking } from './walkin-command.js';
+import { UNDO_FOR } from './BookDialog.js';
 import { clock, minutes, money, statusLabel } from './format.js';
 import './visits.css';
 
@@ -173,6 +176,14 @@ export function BoardScreen() {
     if (!dialogOpen && focusedOnce.current && !(document.activeElement instanceof HTMLInputElement)) focusGrid();
   }, [dialogOpen]);
 
+  // a dialog moved the highlight (a new booking, a walk-in): the list's focus follows it
+  useEffect(() => {
+    const g = grid();
+    const active = document.activeElement;
+    if (!g || !highlighted || !(active instanceof HTMLElement) || !g.contains(active)) return;
+    if (active.closest('[role="row"]')?.getAttribute('data-key') !== highlighted.id) focusGrid();
+  }, [highlighted]);
+
   function grid(): HTMLElement | null {
     return gridWrap.current?.querySelector<HTMLElement>('[role="grid"]') ?? null;
   }
@@ -220,6 +231,14 @@ export function BoardScreen() {
     if (!r.patientId) return useBoard.getState().setMessage({ tone: 'info', text: 'This appointment has no matched patient.' });
     openDialog({ kind: 'walkin', patientId: r.patientId });
   });
+  const reschedule = act((r) => {
+    if (r.status !== 'scheduled') return useBoard.getState().setMessage({ tone: 'info', text: `${r.patientName}: only a scheduled appointment can be rescheduled (this one is ${statusLabel(r.status).toLowerCase()}).` });
+    openDialog({ kind: 'reschedule', row: { id: r.id, patientName: r.patientName, start: r.start, providerId: r.providerId } });
+  });
+  const undo = act((r) => {
+    if (!UNDO_FOR[r.status]) return useBoard.getState().setMessage({ tone: 'info', text: `${r.patientName}: nothing to undo (the appointment is scheduled).` });
+    openDialog({ kind: 'undo', row: { id: r.id, patientName: r.patientName, start: r.start, status: r.status } });
+  });
   const room = simple('visits.room', 'roomed');
   const checkOut = simple('visits.checkOut', 'checked out');
   const printLabel = act((r) => {
@@ -237,6 +256,8 @@ export function BoardScreen() {
   };
 
   useScreenKeys({
+    'Alt+H': reschedule,
+    'Alt+Z': undo,
     'Alt+O': noShow,
     'Alt+X': cancel,
     'Alt+M': room,
@@ -427,6 +448,12 @@ export function BoardScreen() {
         <Button size="small" shortcut="Alt+W" onPress={walkIn}>
           Walk-in
         </Button>
+        <Button size="small" shortcut="Alt+V" onPress={startBooking}>
+          Book…
+        </Button>
+        <Button size="small" shortcut="Alt+H" onPress={reschedule}>
+          Reschedule…
+        </Button>
         <Button size="small" shortcut="Alt+O" onPress={noShow}>
           No-show
         </Button>
@@ -441,6 +468,9 @@ export function BoardScreen() {
         </Button>
         <Button size="small" shortcut="Alt+P" onPress={printLabel}>
           Print label
+        </Button>
+        <Button size="small" shortcut="Alt+Z" onPress={undo}>
+          Undo / reinstate…
         </Button>
         <span className="ad-muted">
           {visible.length === rows.length ? `${rows.length} shown` : `${visible.length} of ${rows.length} shown`} · {SORT_LABELS[prefs.sort]}

@@ -1,5 +1,5 @@
 /**
- * The check-in (and walk-in) dialog, opened from the board (Enter on a row) or from a patient (Alt+W = walk-in).
+ * The check-in dialog, opened from the board (Enter on a row) or right after a walk-in was created (Alt+W, Enter).
  *
  * Left: the check-in record (react-hook-form + zod): identity (the DOB to read back is shown; DOB read back / photo
  * ID seen, else "not verified" with a reason), stale items to confirm (address, coverage), consents due (signed now,
@@ -9,6 +9,10 @@
  *
  * Defaults are built for speed: a returning patient with nothing stale and no copay is Space (DOB read back) then
  * Ctrl+Enter. Nothing is pre-ticked that the clerk did not confirm.
+ *
+ * Typed input is never lost: Esc (or Cancel) with something ticked or typed asks "Discard what you typed?" (Keep
+ * editing focused), and the form (and an open demographics edit) is kept as a draft across the idle lock for the same
+ * user — the dialog reopens after the unlock with what was typed (dialogs.ts reopenDialogAfterUnlock).
  */
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { z } from 'zod';
@@ -21,12 +25,12 @@ import { Dialog } from '../ui/Dialog.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
 import { KeyHint } from '../ui/KeyHint.js';
-import { SelectField } from '../ui/fields.js';
 import { FormCheckboxField, FormRadioGroupField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
 import { age, displayName, formatPhone, RANK_LABELS, siteToday, usDate } from '../patients/format.js';
-import { useBoard, useDirectory } from './store.js';
-import { useVisitDialogs } from './dialogs.js';
-import { rememberWalkIn, walkInDefaults, type WalkInChoice } from './walkin.js';
+import { clearDraft, saveDraft, takeDraft, useFormDraft } from '../app/drafts.js';
+import { useBoard } from './store.js';
+import { useVisitDialogs, checkInDraftKey } from './dialogs.js';
+import { useDiscardGuard, differs } from './discard.js';
 import { clock, money } from './format.js';
 
 const COPAY_REASON_LABELS: Record<CopayNotCollectedReason, string> = {
@@ -102,76 +106,97 @@ const SERVER_MAP: Record<string, string> = {
   addressConfirmed: 'addressConfirmed',
 };
 
-type Loaded = { patient: Patient; context: CheckInContext; appointment: Appointment | null };
+type Loaded = { patient: Patient; context: CheckInContext; appointment: Appointment };
 
-export function CheckInDialog({ mode }: { mode: { kind: 'checkin'; appointmentId: string } | { kind: 'walkin'; patientId: string } }) {
+/** What the body offers the dialog's close guard. */
+interface BodyHandle {
+  isDirty(): boolean;
+}
+
+const demoDraftKey = (appointmentId: string) => `visits.checkin-demographics:${appointmentId}`;
+
+export function CheckInDialog({ appointmentId }: { appointmentId: string }) {
   const close = useVisitDialogs((s) => s.close);
-  const dir = useDirectory();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [walkIn, setWalkIn] = useState<WalkInChoice | null>(null);
+  const body = useRef<BodyHandle>({ isDirty: () => false });
 
   const load = useCallback(async () => {
     try {
-      if (mode.kind === 'checkin') {
-        const g = await api.call('visits.get', { id: mode.appointmentId });
-        if (!g.appointment.patientId) throw new ApiError('CONFLICT', 'This appointment came from the schedule feed without a matched patient: link the patient first.');
-        const p = await api.call('patients.get', { id: g.appointment.patientId });
-        setLoaded({ patient: p.patient, context: g.context, appointment: g.appointment });
-      } else {
-        if (!useDirectory.getState().loaded) await useDirectory.getState().load();
-        const choice = walkIn ?? walkInDefaults(useDirectory.getState());
-        if (!choice.typeId || !choice.departmentId || !choice.providerId) {
-          throw new ApiError('VALIDATION', 'Walk-ins need at least one active department, provider and appointment type: an administrator sets them up (Alt+C).');
-        }
-        setWalkIn(choice);
-        const [p, c] = await Promise.all([api.call('patients.get', { id: mode.patientId }), api.call('visits.walkInContext', { patientId: mode.patientId, typeId: choice.typeId })]);
-        setLoaded({ patient: p.patient, context: c.context, appointment: null });
-      }
+      const g = await api.call('visits.get', { id: appointmentId });
+      if (!g.appointment.patientId) throw new ApiError('CONFLICT', 'This appointment came from the schedule feed without a matched patient: link the patient first.');
+      const p = await api.call('patients.get', { id: g.appointment.patientId });
+      setLoaded({ patient: p.patient, context: g.context, appointment: g.appointment });
       setLoadError(null);
     } catch (e) {
       setLoadError(e instanceof ApiError ? e.message : 'The check-in could not be loaded.');
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [mode.kind === 'checkin' ? mode.appointmentId : mode.patientId, walkIn?.typeId]);
+  }, [appointmentId]);
 
   useEffect(() => {
     void load();
   }, [load]);
 
-  const title = mode.kind === 'walkin' ? 'Walk-in check-in' : 'Check in';
+  // Esc / Close / Cancel: a dirty check-in asks first; discarding drops its drafts too
+  const discard = () => {
+    clearDraft(checkInDraftKey(appointmentId));
+    clearDraft(demoDraftKey(appointmentId));
+    close();
+  };
+  const guard = useDiscardGuard(() => body.current.isDirty(), discard);
+
+  const title = loaded?.appointment.walkIn ? 'Walk-in check-in' : 'Check in';
   return (
-    <Dialog isOpen onClose={close} title={loaded ? `${title}: ${displayName(loaded.patient.name)}` : title} className="vb-checkin">
-      {loadError && <Banner tone="error">{loadError}</Banner>}
-      {!loaded && !loadError && <p role="status">Loading…</p>}
-      {loaded && (
-        <CheckInBody
-          key={`${loaded.patient.id}:${walkIn?.typeId ?? ''}`}
-          loaded={loaded}
-          walkIn={mode.kind === 'walkin' && walkIn ? { choice: walkIn, setChoice: setWalkIn, dir } : null}
-          onPatientSaved={(patient) => setLoaded({ ...loaded, patient })}
-          onReloadContext={load}
-        />
-      )}
-    </Dialog>
+    <>
+      <Dialog isOpen onClose={guard.requestClose} title={loaded ? `${title}: ${displayName(loaded.patient.name)}` : title} className="vb-checkin">
+        {loadError && <Banner tone="error">{loadError}</Banner>}
+        {!loaded && !loadError && <p role="status">Loading…</p>}
+        {loaded && (
+          <CheckInBody
+            key={loaded.patient.id}
+            loaded={loaded}
+            handle={body}
+            onCancel={guard.requestClose}
+            onDone={() => {
+              clearDraft(checkInDraftKey(appointmentId));
+              clearDraft(demoDraftKey(appointmentId));
+            }}
+            onPatientSaved={(patient) => setLoaded({ ...loaded, patient })}
+            onReloadContext={load}
+          />
+        )}
+      </Dialog>
+      {guard.confirm}
+    </>
   );
 }
 
-interface WalkInProps {
-  choice: WalkInChoice;
-  setChoice: (c: WalkInChoice) => void;
-  dir: ReturnType<typeof useDirectory.getState>;
-}
-
-function CheckInBody({ loaded, walkIn, onPatientSaved, onReloadContext }: { loaded: Loaded; walkIn: WalkInProps | null; onPatientSaved: (p: Patient) => void; onReloadContext: () => Promise<void> }) {
+function CheckInBody({
+  loaded,
+  handle,
+  onCancel,
+  onDone,
+  onPatientSaved,
+  onReloadContext,
+}: {
+  loaded: Loaded;
+  handle: React.RefObject<BodyHandle>;
+  onCancel: () => void;
+  onDone: () => void;
+  onPatientSaved: (p: Patient) => void;
+  onReloadContext: () => Promise<void>;
+}) {
   const { patient, context, appointment } = loaded;
   const close = useVisitDialogs((s) => s.close);
   const name = displayName(patient.name);
   const signerName = [patient.name.given, patient.name.family].filter(Boolean).join(' ');
-  const form = useZodForm(formSchema, defaultsFor(context, signerName));
+  const initial = useRef(defaultsFor(context, signerName));
+  const form = useZodForm(formSchema, initial.current);
+  useFormDraft(checkInDraftKey(appointment.id), form);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const demo = useRef<DemographicsHandle>({ isEditing: () => false, saveIfDirty: async () => true, startEdit: () => undefined });
+  const demo = useRef<DemographicsHandle>({ isEditing: () => false, isDirty: () => false, saveIfDirty: async () => true, startEdit: () => undefined });
+  handle.current = { isDirty: () => differs(form.getValues(), initial.current) || demo.current.isDirty() };
   const c = form.control;
   const v = form.watch();
   const today = siteToday();
@@ -182,17 +207,10 @@ function CheckInBody({ loaded, walkIn, onPatientSaved, onReloadContext }: { load
       setError(null);
       try {
         const input = toInput(val);
-        let a: Appointment;
-        if (walkIn) {
-          const r = await api.call('visits.walkIn', { patientId: patient.id, departmentId: walkIn.choice.departmentId, providerId: walkIn.choice.providerId, typeId: walkIn.choice.typeId, note: '', checkIn: input });
-          rememberWalkIn(walkIn.choice);
-          a = r.appointment;
-        } else {
-          a = (await api.call('visits.checkIn', { id: appointment!.id, checkIn: input })).appointment;
-        }
+        const a = (await api.call('visits.checkIn', { id: appointment.id, checkIn: input })).appointment;
+        onDone();
         const copay = input.copay.decision === 'collect' ? ` Copay ${money(input.copay.dueCents)}: collect at the drawer.` : '';
-        useBoard.getState().setMessage({ tone: 'success', text: `${name} arrived at ${clock(a.arrivedAt)}${walkIn ? ' (walk-in)' : ''}.${copay}` });
-        if (walkIn) useBoard.getState().setHighlighted(a.id);
+        useBoard.getState().setMessage({ tone: 'success', text: `${name} arrived at ${clock(a.arrivedAt)}${a.walkIn ? ' (walk-in)' : ''}.${copay}` });
         // the copay goes to the payment dialog (payments domain); closing it leaves "collect at the drawer" recorded
         if (input.copay.decision === 'collect') useVisitDialogs.getState().open({ kind: 'copay', patientId: patient.id, appointmentId: a.id, amountDueCents: input.copay.dueCents, patientLabel: name });
         else close();
@@ -243,7 +261,6 @@ function CheckInBody({ loaded, walkIn, onPatientSaved, onReloadContext }: { load
             void arrive();
           }}
         >
-          {walkIn && <WalkInSection w={walkIn} />}
           <section className="vb-sec" aria-labelledby="ci-identity">
             <h3 id="ci-identity">Identity</h3>
             <p className="vb-dob">
@@ -343,7 +360,7 @@ function CheckInBody({ loaded, walkIn, onPatientSaved, onReloadContext }: { load
             <Button type="submit" variant="primary" shortcut="Ctrl+Enter">
               Arrived
             </Button>
-            <Button variant="quiet" shortcut="Esc" onPress={close}>
+            <Button variant="quiet" shortcut="Esc" onPress={onCancel}>
               Cancel
             </Button>
             <span className="ad-muted">Arrival time is stamped when you press Arrived.</span>
@@ -352,6 +369,7 @@ function CheckInBody({ loaded, walkIn, onPatientSaved, onReloadContext }: { load
 
         <Demographics
           handle={demo}
+          draftKey={demoDraftKey(appointment.id)}
           patient={patient}
           context={context}
           onSaved={async (p) => {
@@ -364,24 +382,12 @@ function CheckInBody({ loaded, walkIn, onPatientSaved, onReloadContext }: { load
   );
 }
 
-function WalkInSection({ w }: { w: WalkInProps }) {
-  const opt = <T extends { id: string; active: boolean }>(xs: T[], label: (x: T) => string) => xs.filter((x) => x.active).map((x) => ({ value: x.id, label: label(x) }));
-  return (
-    <section className="vb-sec" aria-labelledby="ci-walkin">
-      <h3 id="ci-walkin">Walk-in now</h3>
-      <div className="vb-row">
-        <SelectField label="Department" value={w.choice.departmentId} options={opt(w.dir.departments, (d) => d.name)} onChange={(id) => w.setChoice({ ...w.choice, departmentId: id })} />
-        <SelectField label="Provider" value={w.choice.providerId} options={opt(w.dir.providers, (p) => p.displayName)} onChange={(id) => w.setChoice({ ...w.choice, providerId: id })} />
-        <SelectField label="Visit type" value={w.choice.typeId} options={opt(w.dir.types, (t) => t.name)} onChange={(id) => w.setChoice({ ...w.choice, typeId: id })} />
-      </div>
-    </section>
-  );
-}
-
 // ---- demographics & coverage: review, edit in place -------------------------------------------------------------------
 
 interface DemographicsHandle {
   isEditing(): boolean;
+  /** an open edit with changed values */
+  isDirty(): boolean;
   /** saves an open edit when something changed; false when it could not be saved (errors shown) */
   saveIfDirty(): Promise<boolean>;
   startEdit(): void;
@@ -420,10 +426,29 @@ function patientInputOf(p: Patient): PatientInput {
   return structuredClone(doc);
 }
 
-function Demographics({ handle, patient, context, onSaved }: { handle: React.RefObject<DemographicsHandle>; patient: Patient; context: CheckInContext; onSaved: (p: Patient) => Promise<void> }) {
-  const [editing, setEditing] = useState(false);
+function Demographics({
+  handle,
+  draftKey,
+  patient,
+  context,
+  onSaved,
+}: {
+  handle: React.RefObject<DemographicsHandle>;
+  draftKey: string;
+  patient: Patient;
+  context: CheckInContext;
+  onSaved: (p: Patient) => Promise<void>;
+}) {
+  // an edit typed before the idle lock comes back open (the draft itself is restored by useFormDraft below)
+  const [editing, setEditing] = useState(() => {
+    const d = takeDraft<EditIn>(draftKey);
+    if (d === undefined) return false;
+    saveDraft(draftKey, d);
+    return differs(d, editDefaults(patient));
+  });
   const [error, setError] = useState<string | null>(null);
   const form = useZodForm(editSchema, editDefaults(patient));
+  useFormDraft(draftKey, form);
   const c = form.control;
   const firstRef = useRef<HTMLDivElement>(null);
   const primary = patient.coverages.find((x) => x.rank === 1);
@@ -461,6 +486,7 @@ function Demographics({ handle, patient, context, onSaved }: { handle: React.Ref
 
   handle.current = {
     isEditing: () => editing,
+    isDirty: () => editing && differs(form.getValues(), editDefaults(patient)),
     // compared by value: RHF's formState.isDirty is only tracked when read during render
     saveIfDirty: async () => (JSON.stringify(form.getValues()) !== JSON.stringify(editDefaults(patient)) ? save() : (setEditing(false), true)),
     startEdit: () => {

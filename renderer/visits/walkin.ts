@@ -39,3 +39,37 @@ export function walkInDefaults(dir: { departments: Department[]; providers: Prov
   const type = types.find((t) => t.id === last.typeId) ?? types.find((t) => /walk/i.test(t.code) || /walk/i.test(t.name)) ?? types[0];
   return { departmentId: department?.id ?? '', providerId: provider?.id ?? '', typeId: type?.id ?? '' };
 }
+
+// ---- booking defaults ---------------------------------------------------------------------------------------------
+
+function bookKey(): string {
+  return `accessdesk.book.${useSession.getState().status?.deskId ?? 'desk'}`;
+}
+
+export function rememberBooking(c: WalkInChoice): void {
+  try {
+    localStorage.setItem(bookKey(), JSON.stringify(c));
+  } catch {
+    /* not remembered: the defaults below apply next time */
+  }
+}
+
+/**
+ * Booking defaults: what this desk booked last (ids only, localStorage), else the board's department filter, else the
+ * first active department; a provider of that department; the first active type that is not a walk-in type.
+ */
+export function bookingDefaults(dir: { departments: Department[]; providers: Provider[]; types: AppointmentType[] }, boardDepartmentIds: readonly string[] = []): WalkInChoice {
+  const deps = dir.departments.filter((d) => d.active);
+  const provs = dir.providers.filter((p) => p.active);
+  const types = dir.types.filter((t) => t.active);
+  let last: Partial<WalkInChoice> = {};
+  try {
+    last = JSON.parse(localStorage.getItem(bookKey()) ?? '{}') as Partial<WalkInChoice>;
+  } catch {
+    last = {};
+  }
+  const department = deps.find((d) => d.id === last.departmentId) ?? deps.find((d) => boardDepartmentIds.includes(d.id)) ?? deps[0];
+  const provider = provs.find((p) => p.id === last.providerId) ?? provs.find((p) => department && p.departmentIds.includes(department.id)) ?? provs[0];
+  const type = types.find((t) => t.id === last.typeId) ?? types.find((t) => !(/walk/i.test(t.code) || /walk/i.test(t.name))) ?? types[0];
+  return { departmentId: department?.id ?? '', providerId: provider?.id ?? '', typeId: type?.id ?? '' };
+}

@@ -140,7 +140,8 @@ export const visitMethods = {
   }),
   'visits.walkIn': method({
     access: 'session',
-    summary: 'Walk-in: an appointment starting now, arrived in the same command (check-in record optional).',
+    summary:
+      'Walk-in: an appointment starting now, arrived in the same command (check-in record optional); arriveNow: false books it (walk-in, scheduled now) so the normal check-in (visits.checkIn) arrives it.',
     input: z
       .object({
         patientId: uuidSchema,
@@ -149,8 +150,11 @@ export const visitMethods = {
         typeId: uuidSchema,
         note: text(500, 'Note').default(''),
         checkIn: checkInInputSchema.optional(),
+        /** false: create the walk-in scheduled "now" (the desk's Alt+W: created at once, then the normal check-in) */
+        arriveNow: z.boolean().default(true),
       })
-      .strict(),
+      .strict()
+      .refine((w) => w.arriveNow || !w.checkIn, { path: ['checkIn'], message: 'A check-in record needs arriveNow (or check in with visits.checkIn afterwards)' }),
     output: appointmentOut,
   }),
   'visits.reschedule': method({

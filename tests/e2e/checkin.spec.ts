@@ -10,7 +10,8 @@
  */
 import { test, expect, openSignedIn, expectAccessible, screenshot, focusedName, tabTo, typeHere } from './support/desk.js';
 import { registerViaApi, search, hitOption, choose } from './support/patients.js';
-import { setupDirectory, bookToday, storedAppointment, appointmentsOf, countingKeyboard, currentConsents, chicagoToday, offsetToMinuteOfDay, type Directory } from './support/visits.js';
+import { paymentRows } from './support/payments.js';
+import { setupDirectory, bookToday, bookAtMinute, siteMinuteInstant, storedAppointment, appointmentsOf, countingKeyboard, currentConsents, chicagoToday, type Directory } from './support/visits.js';
 import type { Patient } from '../../shared/domain/patient.js';
 import type { Page } from '@playwright/test';
 
@@ -185,31 +186,313 @@ test('identity not verified needs a reason: Ctrl+Enter without one is refused at
   await expect(row(page, /Okonkwo, Dee/)).toContainText('ID not verified');
 });
 
-test('walk-in from a search hit: Alt+W opens the walk-in check-in with the defaults, Arrived creates it arrived', async ({ page, desk }) => {
+test('a cash copay with change taken DURING check-in: the payment (cents) is linked to the visit and the board shows it collected', async ({ page, desk }) => {
+  dir = await setupDirectory(desk);
+  // the drawer is opened with a float through the API (opening it by keyboard is drawer.spec.ts); it is this desk's
+  if (!(await desk.call('drawer.current', {})).session) await desk.call('drawer.open', { float: { b20: 5, b10: 4, b5: 2 } });
+  const ola = await returningPatient(desk, 'Ola', 'Nyberg');
+  const appt = await bookToday(desk, ola, dir, dir.sick, 12); // Sick visit: $25.00 copay
+  await openSignedIn(page, desk);
+
+  await page.keyboard.press('Alt+B');
+  await expect(row(page, /Nyberg, Ola/)).toContainText('Copay $25.00 due');
+  await page.keyboard.type('nyber');
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: /Check in: Nyberg, Ola/ });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByText('Copay due:')).toContainText('$25.00');
+  await page.keyboard.press('Space'); // DOB read back
+  // the copay decision: "Collect at the drawer" is the default when a copay is due
+  await tabTo(page, 'Collect at the drawer');
+  await expect(dialog.getByRole('radio', { name: 'Collect at the drawer' })).toBeChecked();
+  await page.keyboard.press('Control+Enter');
+  await expect(dialog).toHaveCount(0);
+
+  // the payments domain's dialog takes it from here: amount due prefilled, cash, tendered $40.00 -> $15.00 change
+  const pay = page.getByRole('dialog', { name: 'Take payment — Nyberg, Ola' });
+  await expect(pay).toBeVisible();
+  await expect(pay.getByRole('textbox', { name: /^Amount/ })).toBeFocused();
+  await expect(pay.getByRole('textbox', { name: /^Amount/ })).toHaveValue('25.00');
+  await page.keyboard.press('Tab');
+  expect(await focusedName(page)).toBe('Cash');
+  await page.keyboard.press('Tab');
+  expect(await focusedName(page)).toBe('Tendered');
+  await page.keyboard.type('40.00');
+  await expect(pay.getByTestId('change-due')).toContainText('$15.00');
+  await expectAccessible(page, 'copay payment during check-in');
+  await screenshot(page, 'checkin-copay-cash');
+  await page.keyboard.press('Enter');
+  const taken = page.getByRole('dialog', { name: 'Payment taken' });
+  await expect(taken.getByTestId('change-given')).toHaveText('$15.00');
+  await page.keyboard.press('Escape');
+  await expect(taken).toHaveCount(0);
+
+  // the payment row (integer cents) and its link to the appointment
+  await expect(page.getByTestId('board-message')).toContainText('Nyberg, Ola: copay collected.');
+  const payments = paymentRows(desk).filter((p) => p.type === 'copay' && p.amount_cents === 2500 && p.tendered_cents === 4000);
+  expect(payments).toHaveLength(1);
+  expect(payments[0]).toMatchObject({ kind: 'payment', method: 'cash', amount_cents: 2500, tendered_cents: 4000, change_cents: 1500 });
+  const linked = (desk.app.store.db.prepare('SELECT appointment_id FROM payments WHERE id = ?').get(payments[0]!.id) as { appointment_id: string | null }).appointment_id;
+  expect(linked).toBe(appt.id);
+  const got = await desk.call('visits.get', { id: appt.id });
+  expect(got.appointment.paymentIds).toEqual([payments[0]!.id]);
+  expect(got.appointment.status).toBe('arrived');
+  expect(got.appointment.checkIn?.copay).toMatchObject({ decision: 'collect', dueCents: 2500 });
+  // the board: collected, no longer "due" / "drawer"
+  await expect(row(page, /Nyberg, Ola/)).toContainText('Copay collected');
+  await expect(row(page, /Nyberg, Ola/)).not.toContainText('due');
+  await expect(row(page, /Nyberg, Ola/)).not.toContainText('drawer');
+  await screenshot(page, 'board-copay-collected');
+});
+
+test('walk-in in two keystrokes from a search hit and from the patient record: Alt+W, Enter creates it, then the normal check-in arrives it', async ({ page, desk }) => {
   await openSignedIn(page, desk);
   dir = await setupDirectory(desk);
   const eve = await returningPatient(desk, 'Evander', 'Quist');
   await search(page, 'quist, evander');
   await expect(hitOption(page, /^Quist, Evander/)).toBeVisible();
+  expect(appointmentsOf(desk, eve.id)).toHaveLength(0);
+
+  // ---- keystrokes counted from the search hit to the stored walk-in -----------------------------------------------
   const kb = countingKeyboard(page);
   await kb.press('Alt+W');
+  const confirm = page.getByRole('dialog', { name: /^Walk-in: Quist, Evander/ });
+  await expect(confirm).toBeVisible();
+  // the remembered defaults (here: the walk-in type, the first department) with Create focused
+  await expect(confirm.getByRole('button', { name: /Visit type$/ })).toContainText('Walk-in');
+  await expect(confirm.getByRole('button', { name: /Department$/ })).toContainText('Family Medicine');
+  await expect(confirm.getByRole('button', { name: /Create walk-in/ })).toBeFocused();
+  await expectAccessible(page, 'walk-in confirmation');
+  await screenshot(page, 'walk-in-confirm');
+  await kb.press('Enter');
+  await expect.poll(() => appointmentsOf(desk, eve.id).length).toBe(1);
+  expect(kb.count, `keystrokes to the created walk-in: ${kb.log}`).toBeLessThanOrEqual(2);
+  const created = appointmentsOf(desk, eve.id)[0]!;
+  expect(created).toMatchObject({ walkIn: true, status: 'scheduled', typeId: dir.walkIn.id, departmentId: dir.dep.id, providerId: dir.prov.id, source: 'desk' });
+  expect(Math.abs(Date.parse(created.start) - Date.now())).toBeLessThan(5 * 60_000); // starts now
+
+  // ---- then the normal check-in of that appointment -------------------------------------------------------------------
   const dialog = page.getByRole('dialog', { name: /Walk-in check-in: Quist, Evander/ });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('button', { name: /Visit type$/ })).toContainText('Walk-in');
-  await expect(dialog.getByRole('button', { name: /Department$/ })).toContainText('Family Medicine');
-  await expectAccessible(page, 'walk-in dialog');
+  expect(await focusedName(page)).toBe('Date of birth read back and matches');
+  await expectAccessible(page, 'walk-in check-in');
   await screenshot(page, 'checkin-walk-in');
-  await kb.press('Space');
-  await kb.press('Control+Enter');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Control+Enter');
   await expect(dialog).toHaveCount(0);
-  expect(kb.count, kb.log).toBe(3);
-  const mine = appointmentsOf(desk, eve.id);
-  expect(mine).toHaveLength(1);
-  expect(mine[0]).toMatchObject({ walkIn: true, status: 'arrived', typeId: dir.walkIn.id, departmentId: dir.dep.id });
-  expect(mine[0]!.checkIn?.identity.verified).toBe(true);
+  const arrived = storedAppointment(desk, created.id);
+  expect(arrived).toMatchObject({ status: 'arrived', walkIn: true });
+  expect(arrived.checkIn?.identity.verified).toBe(true);
+  expect(appointmentsOf(desk, eve.id)).toHaveLength(1);
   await page.keyboard.press('Alt+B');
   await expect(row(page, /Quist, Evander/)).toContainText('Walk-in');
   await expect(row(page, /Quist, Evander/)).toContainText('Arrived');
+
+  // ---- from the open patient record: the same two keys -------------------------------------------------------------------
+  const ivo = await returningPatient(desk, 'Ivo', 'Quarles');
+  await search(page, 'quarles');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Quarles, Ivo', level: 1 })).toBeVisible();
+  await expect(page.getByRole('contentinfo')).toContainText('Walk-in for this patient');
+  const kb2 = countingKeyboard(page);
+  await kb2.press('Alt+W');
+  await expect(page.getByRole('button', { name: /Create walk-in/ })).toBeFocused();
+  await kb2.press('Enter');
+  await expect.poll(() => appointmentsOf(desk, ivo.id).length).toBe(1);
+  expect(kb2.count).toBe(2);
+  await expect(page.getByRole('dialog', { name: /Walk-in check-in: Quarles, Ivo/ })).toBeVisible();
+  // Esc on an untouched check-in closes it; the walk-in stays on the board, scheduled, to be checked in with Enter
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  expect(appointmentsOf(desk, ivo.id)[0]).toMatchObject({ walkIn: true, status: 'scheduled' });
+});
+
+test('book from the patient record (Alt+V) and from the board (patient combobox), reschedule (Alt+H), reinstate a no-show (Alt+Z)', async ({ page, desk }) => {
+  await openSignedIn(page, desk);
+  dir = await setupDirectory(desk);
+  const jo = await returningPatient(desk, 'Joakim', 'Brandvold');
+  const kit = await returningPatient(desk, 'Kit', 'Ashdown');
+  const tomorrow = new Date(Date.parse(`${today}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const [ty, tm, td] = tomorrow.split('-');
+
+  // ---- from the patient record: the patient is set, the time field has the focus; Enter books ------------------------
+  await search(page, 'brandvold');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Brandvold, Joakim', level: 1 })).toBeVisible();
+  await expect(page.getByRole('contentinfo')).toContainText('Book an appointment');
+  await page.keyboard.press('Alt+V');
+  const book = page.getByRole('dialog', { name: 'Book an appointment' });
+  await expect(book).toBeVisible();
+  await expect(book.getByRole('combobox', { name: /Patient/ })).toHaveValue(/^Brandvold, Joakim · 03\/14\/1975 · MRN /);
+  await expect(book.getByRole('textbox', { name: /^Time/ })).toBeFocused();
+  // a bad time is refused on the field, nothing booked, the text kept
+  await page.keyboard.type('25:99');
+  await page.keyboard.press('Enter');
+  await expect(book.getByText('Type a time: 9:30, 14:30 or 2:30 PM')).toBeVisible();
+  await expect(book.getByRole('textbox', { name: /^Time/ })).toHaveValue('25:99');
+  expect(appointmentsOf(desk, jo.id)).toHaveLength(0);
+  await page.keyboard.press('Shift+Tab'); // date
+  await typeHere(page, `${tm}/${td}/${ty}`);
+  await page.keyboard.press('Tab');
+  await typeHere(page, '930');
+  await expectAccessible(page, 'book dialog');
+  await screenshot(page, 'book-from-patient');
+  await page.keyboard.press('Enter');
+  const done = page.getByRole('alertdialog', { name: 'Appointment booked' });
+  await expect(done).toContainText('Booked:');
+  await expect(done).toContainText('9:30 AM');
+  await page.keyboard.press('Enter');
+  await expect(done).toHaveCount(0);
+  const joAppts = appointmentsOf(desk, jo.id);
+  expect(joAppts).toHaveLength(1);
+  expect(joAppts[0]).toMatchObject({ status: 'scheduled', walkIn: false, departmentId: dir.dep.id, providerId: dir.prov.id, start: siteMinuteInstant(9 * 60 + 30, tomorrow) });
+  expect(joAppts[0]!.typeId).not.toBe(dir.walkIn.id);
+
+  // ---- from the board: the patient is found in the combobox, the type chosen, Ctrl+Enter books -----------------------------
+  await page.keyboard.press('Alt+B');
+  await expect(page.getByRole('heading', { name: 'Today’s board', level: 1 })).toBeVisible();
+  await page.keyboard.press('Alt+V');
+  await expect(book).toBeVisible();
+  const picker = book.getByRole('combobox', { name: /Patient/ });
+  await expect(picker).toBeFocused();
+  await page.keyboard.type('ashdo');
+  await expect(page.getByRole('option', { name: /^Ashdown, Kit · 03\/14\/1975/ })).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(picker).toHaveValue(/^Ashdown, Kit · /);
+  await page.keyboard.press('Tab'); // date: today by default
+  await expect(book.getByRole('textbox', { name: /^Date/ })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('2:15 PM');
+  await page.keyboard.press('Tab'); // department
+  await page.keyboard.press('Tab'); // provider
+  await page.keyboard.press('Tab'); // type
+  await choose(page, 'Appointment type', 'Sick visit (15 min)', book);
+  await expectAccessible(page, 'book dialog from the board');
+  await screenshot(page, 'book-from-board');
+  await page.keyboard.press('Control+Enter');
+  await expect(book).toHaveCount(0);
+  await expect(page.getByTestId('board-message')).toContainText('Booked:');
+  await expect(row(page, /Ashdown, Kit/)).toContainText('Scheduled');
+  await expect(row(page, /Ashdown, Kit/)).toContainText('Sick visit');
+  const kitAppt = appointmentsOf(desk, kit.id);
+  expect(kitAppt).toHaveLength(1);
+  expect(kitAppt[0]).toMatchObject({ status: 'scheduled', typeId: dir.sick.id, start: siteMinuteInstant(14 * 60 + 15) });
+
+  // ---- reschedule the highlighted (new) row: new time, Enter -------------------------------------------------------------------
+  await expect(row(page, /Ashdown, Kit/)).toHaveClass(/vb-hl/);
+  await page.keyboard.press('Alt+H');
+  const rs = page.getByRole('dialog', { name: /^Reschedule the 2:15 PM appointment of Ashdown, Kit/ });
+  await expect(rs).toBeVisible();
+  await expect(rs.getByRole('textbox', { name: /^New date/ })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await typeHere(page, '4:45 PM');
+  await expectAccessible(page, 'reschedule dialog');
+  await screenshot(page, 'reschedule');
+  await page.keyboard.press('Enter');
+  await expect(rs).toHaveCount(0);
+  await expect(page.getByTestId('board-message')).toContainText('Ashdown, Kit: moved from 2:15 PM to');
+  expect(storedAppointment(desk, kitAppt[0]!.id)).toMatchObject({ status: 'scheduled', start: siteMinuteInstant(16 * 60 + 45) });
+
+  // ---- no-show, then reinstate it with a reason (Alt+Z) ---------------------------------------------------------------------------
+  await page.keyboard.press('Alt+O');
+  await page.keyboard.press('Enter');
+  await expect(row(page, /Ashdown, Kit/)).toContainText('No-show');
+  await page.keyboard.press('Alt+Z');
+  const re = page.getByRole('dialog', { name: /^Reinstate: 4:45 PM appointment of Ashdown, Kit/ });
+  await expect(re).toBeVisible();
+  await expect(re.getByRole('textbox', { name: /^Reason/ })).toBeFocused();
+  await page.keyboard.press('Enter'); // no reason: refused, nothing changed
+  await expect(re.getByText('Say why. Nothing was changed.')).toBeVisible();
+  expect(storedAppointment(desk, kitAppt[0]!.id).status).toBe('no-show');
+  await page.keyboard.type('Patient was in the waiting room, missed the call');
+  await expectAccessible(page, 'reinstate dialog');
+  await screenshot(page, 'reinstate');
+  await page.keyboard.press('Enter');
+  await expect(re).toHaveCount(0);
+  await expect(row(page, /Ashdown, Kit/)).toContainText('Scheduled');
+  expect(storedAppointment(desk, kitAppt[0]!.id)).toMatchObject({ status: 'scheduled', noShow: false });
+  // the undo is audited with its reason
+  const audit = desk.app.store.db.prepare("SELECT detail FROM audit_log WHERE action = 'appointment.reinstate' AND entity_id = ?").all(kitAppt[0]!.id);
+  expect(audit).toHaveLength(1);
+
+  // a scheduled row has nothing to undo: Alt+Z says so
+  await page.keyboard.press('Alt+Z');
+  await expect(page.getByTestId('board-message')).toContainText('nothing to undo');
+  await screenshot(page, 'board-after-reinstate');
+});
+
+test('typed input in the check-in is never lost: Esc asks (Keep editing focused), and the draft survives the idle lock', async ({ page, desk }) => {
+  dir = await setupDirectory(desk);
+  const lu = await returningPatient(desk, 'Luz', 'Ferreira');
+  const appt = await bookToday(desk, lu, dir, dir.followUp, 30);
+  const settings = await desk.call('settings.get', {});
+  await desk.call('settings.update', { ...settings, idleLockSeconds: 30 });
+  try {
+    await page.clock.install();
+    await openSignedIn(page, desk);
+    await page.keyboard.press('Alt+B');
+    await page.keyboard.type('ferrei');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: /Check in: Ferreira, Luz/ });
+    await expect(dialog).toBeVisible();
+    await page.keyboard.press('Tab'); // photo ID
+    await page.keyboard.press('Tab'); // reason
+    const reason = dialog.getByRole('textbox', { name: 'Not verified? Reason' });
+    await expect(reason).toBeFocused();
+    await page.keyboard.type('Grandson confirms name and DOB');
+
+    // Esc: the question, Keep editing focused; Enter keeps everything
+    await page.keyboard.press('Escape');
+    const ask = page.getByRole('alertdialog', { name: 'Discard what you typed?' });
+    await expect(ask).toBeVisible();
+    await expect(ask.getByRole('button', { name: /Keep editing/ })).toBeFocused();
+    await expectAccessible(page, 'discard question on the check-in');
+    await screenshot(page, 'checkin-discard-question');
+    await page.keyboard.press('Enter');
+    await expect(ask).toHaveCount(0);
+    await expect(dialog).toBeVisible();
+    await expect(reason).toHaveValue('Grandson confirms name and DOB');
+    // Esc inside the question = keep editing too
+    await page.keyboard.press('Escape');
+    await expect(ask).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(ask).toHaveCount(0);
+    await expect(reason).toHaveValue('Grandson confirms name and DOB');
+
+    // the idle lock (30 s without input): the dialog, the board and what was typed leave the page ...
+    await expect(reason).toBeFocused();
+    await page.clock.runFor(31_000);
+    await expect(page.getByRole('heading', { name: 'Screen locked' })).toBeVisible();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await expect(page.getByText('Grandson confirms')).toHaveCount(0);
+    // ... and after the same user unlocks, the check-in is back with what was typed
+    await expect(page.getByRole('textbox', { name: 'Password' })).toBeFocused();
+    await page.keyboard.type('correct horse battery');
+    await page.keyboard.press('Enter');
+    await expect(dialog).toBeVisible();
+    await expect(reason).toHaveValue('Grandson confirms name and DOB');
+    expect(storedAppointment(desk, appt.id).status).toBe('scheduled');
+
+    // discarding on purpose: Esc, Discard — nothing saved, and the check-in opens clean next time
+    await page.keyboard.press('Escape');
+    await expect(ask).toBeVisible();
+    await page.keyboard.press('Tab');
+    await expect(ask.getByRole('button', { name: 'Discard' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await expect(page.getByRole('alertdialog')).toHaveCount(0);
+    expect(storedAppointment(desk, appt.id).status).toBe('scheduled');
+    await page.keyboard.press('Alt+F');
+    await typeHere(page, 'ferrei');
+    await page.keyboard.press('Enter');
+    await expect(dialog).toBeVisible();
+    await expect(reason).toHaveValue('');
+    await page.keyboard.press('Escape'); // clean: closes at once
+    await expect(dialog).toHaveCount(0);
+  } finally {
+    await desk.call('settings.update', settings);
+  }
 });
 
 test('no-show (Alt+O, Enter) and cancel with a reason (Alt+X) from the board', async ({ page, desk }) => {
@@ -264,11 +547,12 @@ test('a 2,000-appointment day: only the visible rows are rendered, End reaches t
     patients.push(await registerViaApi(desk, { name: { given: GIVEN[i % 10]!, family: `Bulk${String(i).padStart(2, '0')}x${'qwzvkj'[i % 6]}` }, birthDate: `${1940 + i}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + ((i * 7) % 28)).padStart(2, '0')}` }));
   }
   // book straight through the desk's command layer in bulk (the same commands the API calls), spread over the day
-  const existing = desk.count('visit_appointments');
+  // today's business date only (earlier tests also booked another day)
+  const existing = (await desk.call('visits.board', { departmentIds: [], providerIds: [], statuses: [] })).rows.length;
   for (let i = existing; i < 2000; i++) {
-    await bookToday(desk, patients[i % patients.length]!, dir, i % 2 ? dir.followUp : dir.sick, offsetToMinuteOfDay(6 * 60 + (i % 600)));
+    await bookAtMinute(desk, patients[i % patients.length]!, dir, i % 2 ? dir.followUp : dir.sick, 6 * 60 + (i % 600));
   }
-  expect(desk.count('visit_appointments')).toBeGreaterThanOrEqual(2000);
+  expect((await desk.call('visits.board', { departmentIds: [], providerIds: [], statuses: [] })).rows).toHaveLength(2000);
   await page.keyboard.press('Alt+B');
   await expect(page.getByTestId('board-summary')).toContainText('2000 appointments');
   const rendered = await board(page).getByRole('row').count();

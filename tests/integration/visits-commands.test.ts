@@ -225,6 +225,33 @@ describe('appointments', () => {
     expect(outboxKinds().slice(-2)).toEqual(['appointment.booked', 'appointment.arrived']);
     const forPatient = await desk.call('visits.forPatient', { patientId: p.id });
     expect(forPatient.appointments.map((x) => x.id).sort()).toEqual([a.id, w.appointment.id].sort());
+
+    // arriveNow false (the desk's Alt+W): the walk-in is created scheduled "now" (one booked op), then the normal
+    // check-in arrives it with its record
+    const n2 = desk.count('outbox');
+    const w2 = await desk.call('visits.walkIn', { patientId: p.id, departmentId: dir.department.id, providerId: dir.provider.id, typeId: dir.followUp.id, arriveNow: false });
+    expect(w2.appointment).toMatchObject({ status: 'scheduled', walkIn: true, arrivedAt: null, checkIn: null });
+    expect(Math.abs(Date.parse(w2.appointment.start) - Date.now())).toBeLessThan(60_000);
+    expect(desk.count('outbox') - n2).toBe(1);
+    expect(outboxKinds().slice(-1)).toEqual(['appointment.booked']);
+    const arrived = await desk.call('visits.checkIn', {
+      id: w2.appointment.id,
+      checkIn: { identity: { dobReadBack: true, photoIdSeen: false, notVerifiedReason: '' }, addressConfirmed: false, coverageVerifiedRanks: [], consentsCaptured: [], copay: { decision: 'not-collected', dueCents: 0, reason: 'no-copay', note: '' } },
+    });
+    expect(arrived.appointment).toMatchObject({ status: 'arrived', walkIn: true });
+    expect(arrived.appointment.checkIn?.identity.verified).toBe(true);
+    // a check-in record without the arrival is refused, nothing written
+    const n3 = desk.count('outbox');
+    const bad = await desk.raw('visits.walkIn', {
+      patientId: p.id,
+      departmentId: dir.department.id,
+      providerId: dir.provider.id,
+      typeId: dir.followUp.id,
+      arriveNow: false,
+      checkIn: { identity: { dobReadBack: true, photoIdSeen: false, notVerifiedReason: '' }, copay: { decision: 'not-collected', dueCents: 0, reason: 'no-copay', note: '' } },
+    });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(desk.count('outbox')).toBe(n3);
   });
 
   it('board filters by department, provider and status and sorts by time', async () => {

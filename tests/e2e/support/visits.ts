@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import type { E2EDesk } from './desk.js';
 import type { Appointment, AppointmentType, Department, Provider } from '../../../shared/domain/visit.js';
 import type { Patient } from '../../../shared/domain/patient.js';
+import { localToInstant } from '../../../shared/visits/feeds/time.js';
 
 export interface Directory {
   dep: Department;
@@ -38,23 +39,45 @@ export async function setupDirectory(desk: E2EDesk): Promise<Directory> {
   };
 }
 
-/** Books an appointment today, `offsetMin` from now (kept inside today's business date). */
-export async function bookToday(desk: E2EDesk, patient: Patient, dir: Directory, type: AppointmentType, offsetMin = 0): Promise<Appointment> {
+/** The site's time zone in the e2e desks (tests/e2e/support/desk.ts SITE). */
+export const SITE_TZ = 'America/Chicago';
+/** Bookings stay inside 00:30–23:30 of the business date: never on the next or previous day, whatever the clock says. */
+export const FIRST_MINUTE = 30;
+export const LAST_MINUTE = 23 * 60 + 30;
+
+/**
+ * The instant of `minuteOfDay` (clamped to 00:30–23:30) on `day` (default: today's business date in the site's zone).
+ * Fixed times of the business date computed in the site's zone: a spec run near midnight cannot book on the wrong day.
+ */
+export function siteMinuteInstant(minuteOfDay: number, day = chicagoToday()): string {
+  const m = Math.min(LAST_MINUTE, Math.max(FIRST_MINUTE, Math.round(minuteOfDay)));
+  const [y, mo, d] = day.split('-').map(Number) as [number, number, number];
+  const at = localToInstant({ y, m: mo, d, hh: Math.floor(m / 60), mi: m % 60, ss: 0 }, SITE_TZ);
+  if (!at) throw new Error(`no such local time ${day} ${m}`);
+  return at;
+}
+
+/** Books an appointment at `minuteOfDay` (site time, clamped to 00:30–23:30) of today's business date. */
+export async function bookAtMinute(desk: E2EDesk, patient: Patient, dir: Directory, type: AppointmentType, minuteOfDay: number, day = chicagoToday()): Promise<Appointment> {
   await desk.adminSession();
-  const start = new Date(Date.now() + offsetMin * 60_000).toISOString();
+  const start = siteMinuteInstant(minuteOfDay, day);
   return (await desk.call('visits.book', { patientId: patient.id, departmentId: dir.dep.id, providerId: dir.prov.id, typeId: type.id, start, note: '' })).appointment;
+}
+
+/**
+ * Books an appointment today about `offsetMin` from now: the minute of the site's day now + offset, clamped to
+ * 00:30–23:30 of today's business date (so the board of "today" always shows it; near midnight several bookings may
+ * share the clamped minute — order among them is by creation).
+ */
+export async function bookToday(desk: E2EDesk, patient: Patient, dir: Directory, type: AppointmentType, offsetMin = 0): Promise<Appointment> {
+  return bookAtMinute(desk, patient, dir, type, chicagoMinuteOfDay() + offsetMin);
 }
 
 /** Minutes since midnight in the site's time zone (America/Chicago), now. */
 export function chicagoMinuteOfDay(now = new Date()): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: SITE_TZ, hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).formatToParts(now);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   return get('hour') * 60 + get('minute');
-}
-
-/** An offset from now (minutes) that lands at `minuteOfDay` of today's business date. */
-export function offsetToMinuteOfDay(minuteOfDay: number): number {
-  return minuteOfDay - chicagoMinuteOfDay();
 }
 
 /** The appointment as the desk's SQLite file holds it. */

@@ -1,0 +1,552 @@
+/**
+ * Booking, rescheduling, undo/reinstate and the walk-in confirmation: the board's and the patient's appointment
+ * dialogs (opened through useVisitDialogs; rendered by VisitDialogsHost).
+ *
+ *  - Book (Alt+V): patient (a react-aria ComboBox over patients.search; preset from the open patient / search hit),
+ *    date (typed, default today) + time (typed: 9:30, 930, 2:30 PM), department / provider / type (remembered per
+ *    desk), note. Enter books (from a text field), Ctrl+Enter from anywhere.
+ *  - Reschedule (Alt+H on the board): new date / time, optionally another provider.
+ *  - Undo (Alt+Z on the board): the undo the highlighted row's status allows (undo arrival / rooming / check-out,
+ *    reinstate a cancelled or no-show appointment), with a reason.
+ *  - Walk-in (Alt+W): the remembered department / provider / type with "Create walk-in" focused: Enter creates the
+ *    walk-in (scheduled now; visits.walkIn arriveNow false) and opens the normal check-in for it.
+ *
+ * Esc on a dialog with typed input asks before discarding it (discard.tsx).
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { z } from 'zod';
+import { ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
+import { api, ApiError } from '../api/client.js';
+import type { PatientHit } from '../../shared/domain/patient.js';
+import type { AppointmentStatus } from '../../shared/domain/visit.js';
+import { text, requiredText } from '../../shared/domain/common.js';
+import { parseIsoDate, formatUsDate } from '../../shared/dates.js';
+import { siteInstant, siteDateAndTime, parseTimeOfDay, formatTimeOfDay } from '../../shared/visits/time-of-day.js';
+import type { UndoTransition } from '../../shared/visits/state.js';
+import { Dialog } from '../ui/Dialog.js';
+import { Button } from '../ui/Button.js';
+import { Banner } from '../ui/Banner.js';
+import { SelectField } from '../ui/fields.js';
+import { AppForm, FormDateField, FormField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import { useNav } from '../app/nav.js';
+import { displayName, siteTimeZone, siteToday, usDate } from '../patients/format.js';
+import { useBoard, useDirectory } from './store.js';
+import { useVisitDialogs, type RowRef } from './dialogs.js';
+import { bookingDefaults, rememberBooking, rememberWalkIn, walkInDefaults, type WalkInChoice } from './walkin.js';
+import { useDiscardGuard, differs } from './discard.js';
+import { clock, ctrlEnterCapture } from './format.js';
+
+// ---- shared bits ----------------------------------------------------------------------------------------------------------
+
+const timeField = z
+  .string()
+  .trim()
+  .min(1, { error: 'Type a time: 9:30, 14:30 or 2:30 PM' })
+  .refine((t) => parseTimeOfDay(t) !== null, { error: 'Type a time: 9:30, 14:30 or 2:30 PM' });
+const dateField = z
+  .string()
+  .trim()
+  .min(1, { error: 'Type a date: MM/DD/YYYY' })
+  .refine((d) => parseIsoDate(d) !== null, { error: 'Type a date: MM/DD/YYYY' });
+
+/** "Tue 11/24/2026 9:30 AM" */
+function when(instant: string): string {
+  const { date, time } = siteDateAndTime(instant, siteTimeZone());
+  const wd = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short' }).format(new Date(`${date}T12:00:00Z`));
+  return `${wd} ${formatUsDate(date)} ${time}`;
+}
+
+/** Under a time field: the time it was read as ("= 3:00 PM": a bare 3 is the afternoon), else the accepted forms. */
+function TimeHint({ value }: { value: string }) {
+  const t = value.trim() ? parseTimeOfDay(value) : null;
+  return t ? <span className="ad-desc--ok">= {formatTimeOfDay(t)}</span> : <>9:30, 930, 14:30, 2:30 PM</>;
+}
+
+function activeOptions<T extends { id: string; active: boolean }>(xs: T[], label: (x: T) => string, keep = '') {
+  return xs.filter((x) => x.active || x.id === keep).map((x) => ({ value: x.id, label: label(x) }));
+}
+
+/** Selects the text of the first input inside `el` once it is focused (typing replaces a prefilled value). */
+function useSelectOnOpen(ref: React.RefObject<HTMLElement | null>, ready: boolean) {
+  useEffect(() => {
+    if (!ready) return;
+    const id = requestAnimationFrame(() => {
+      const input = ref.current?.querySelector('input');
+      if (input) {
+        input.focus();
+        input.select();
+      }
+    });
+    return () => cancelAnimationFrame(id);
+  }, [ready, ref]);
+}
+
+// ---- patient picker (react-aria ComboBox over patients.search) ----------------------------------------------------------
+
+const SEARCH_DEBOUNCE_MS = 180;
+
+function hitLabel(h: PatientHit): string {
+  return `${displayName({ family: h.family, given: h.given, middle: h.middle, suffix: h.suffix })} · ${usDate(h.birthDate)} · MRN ${h.mrn}`;
+}
+
+export function PatientPicker({
+  value,
+  onChange,
+  onBlur,
+  errorMessage,
+  initial,
+  autoFocus,
+}: {
+  value: string;
+  onChange: (id: string) => void;
+  onBlur: () => void;
+  errorMessage?: string;
+  initial: PatientHit | null;
+  autoFocus?: boolean;
+}) {
+  const [items, setItems] = useState<PatientHit[]>(initial ? [initial] : []);
+  const [inputValue, setInputValue] = useState(initial ? hitLabel(initial) : '');
+  const [status, setStatus] = useState<'idle' | 'searching' | 'done'>('idle');
+  const seq = useRef(0);
+  const timer = useRef<number | undefined>(undefined);
+
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+
+  const search = (q: string) => {
+    window.clearTimeout(timer.current);
+    const mine = ++seq.current;
+    if (q.trim().length < 2) {
+      setStatus('idle');
+      return;
+    }
+    setStatus('searching');
+    timer.current = window.setTimeout(() => {
+      api
+        .call('patients.search', { q, limit: 10 })
+        .then((r) => {
+          if (mine !== seq.current) return;
+          setItems(r.hits);
+          setStatus('done');
+        })
+        .catch(() => {
+          if (mine === seq.current) setStatus('done');
+        });
+    }, SEARCH_DEBOUNCE_MS);
+  };
+
+  return (
+    <ComboBox
+      className="ad-field vb-picker"
+      items={items}
+      inputValue={inputValue}
+      onInputChange={(t) => {
+        setInputValue(t);
+        // the text of the chosen patient is not a new search
+        const chosen = items.find((h) => h.id === value);
+        if (!chosen || hitLabel(chosen) !== t) search(t);
+      }}
+      selectedKey={value || null}
+      onSelectionChange={(k) => {
+        onChange(k === null ? '' : String(k));
+        const h = items.find((x) => x.id === k);
+        if (h) setInputValue(hitLabel(h));
+      }}
+      onBlur={onBlur}
+      menuTrigger="input"
+      allowsEmptyCollection
+      isInvalid={Boolean(errorMessage)}
+      isRequired
+      validationBehavior="aria"
+      autoFocus={autoFocus}
+    >
+      <Label className="ad-label">
+        Patient
+        <span className="ad-required" aria-hidden="true">
+          *
+        </span>
+      </Label>
+      <Input className="ad-input" placeholder="Last, first · DOB · MRN · phone" spellCheck={false} />
+      <Text slot="description" className="ad-desc">
+        {status === 'searching' ? 'Searching…' : 'Type a name, DOB, MRN or phone; ↓ to choose'}
+      </Text>
+      <FieldError className="ad-error">{errorMessage ? <><span className="ad-visually-hidden">Error: </span>{errorMessage}</> : null}</FieldError>
+      <Popover className="ad-popover vb-picker-pop">
+        <ListBox<PatientHit> className="ad-list" renderEmptyState={() => <div className="ad-empty">{status === 'searching' ? 'Searching…' : 'No patient found.'}</div>}>
+          {(h) => (
+            <ListBoxItem id={h.id} textValue={hitLabel(h)} className="ad-list-item">
+              {hitLabel(h)}
+            </ListBoxItem>
+          )}
+        </ListBox>
+      </Popover>
+    </ComboBox>
+  );
+}
+
+// ---- book -----------------------------------------------------------------------------------------------------------------
+
+const bookSchema = z
+  .object({
+    patientId: z.string().min(1, { error: 'Choose a patient' }),
+    date: dateField,
+    time: timeField,
+    departmentId: z.string().min(1, { error: 'Choose a department' }),
+    providerId: z.string().min(1, { error: 'Choose a provider' }),
+    typeId: z.string().min(1, { error: 'Choose an appointment type' }),
+    note: text(500, 'Note'),
+  })
+  .superRefine((v, ctx) => {
+    if (parseIsoDate(v.date) && v.date < siteToday()) ctx.addIssue({ code: 'custom', path: ['date'], message: 'This date is in the past' });
+    if (parseIsoDate(v.date) && parseTimeOfDay(v.time)) {
+      const r = siteInstant(v.date, v.time, siteTimeZone());
+      if ('error' in r) ctx.addIssue({ code: 'custom', path: ['time'], message: r.error });
+    }
+  });
+type BookIn = z.input<typeof bookSchema>;
+
+export function BookDialog({ patientId }: { patientId: string | null }) {
+  const close = useVisitDialogs((s) => s.close);
+  const dir = useDirectory();
+  const [initial, setInitial] = useState<PatientHit | null | 'loading'>(patientId ? 'loading' : null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!useDirectory.getState().loaded) void useDirectory.getState().load();
+    if (!patientId) return;
+    api
+      .call('patients.get', { id: patientId })
+      .then(({ patient: p }) =>
+        setInitial({ id: p.id, mrn: p.mrn, family: p.name.family, given: p.name.given, middle: p.name.middle, suffix: p.name.suffix, preferredName: p.preferredName, birthDate: p.birthDate, sexAtBirth: p.sexAtBirth, phone: p.phones[0]?.number ?? '', matchedOn: [], score: 1 }),
+      )
+      .catch((e) => setLoadError(e instanceof ApiError ? e.message : 'The patient could not be loaded.'));
+  }, [patientId]);
+
+  const ready = dir.loaded;
+  return (
+    <>
+      {ready && initial !== 'loading' ? (
+        <BookForm initial={initial} />
+      ) : (
+        <Dialog isOpen onClose={close} title="Book an appointment" className="vb-book">
+          {loadError ? <Banner tone="error">{loadError}</Banner> : <p role="status">Loading…</p>}
+        </Dialog>
+      )}
+    </>
+  );
+}
+
+function BookForm({ initial }: { initial: PatientHit | null }) {
+  const close = useVisitDialogs((s) => s.close);
+  const dir = useDirectory();
+  const boardDeps = useBoard((s) => s.prefs.departmentIds);
+  const defaults = useMemo<BookIn>(() => {
+    const d = bookingDefaults(dir, boardDeps);
+    return { patientId: initial?.id ?? '', date: siteToday(), time: '', departmentId: d.departmentId, providerId: d.providerId, typeId: d.typeId, note: '' };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const form = useZodForm(bookSchema, defaults);
+  const [error, setError] = useState<string | null>(null);
+  const [booked, setBooked] = useState<string | null>(null);
+  const busy = useRef(false);
+  const timeWrap = useRef<HTMLDivElement>(null);
+  const guard = useDiscardGuard(() => !booked && differs(form.getValues(), defaults), close);
+  useSelectOnOpen(timeWrap, Boolean(initial));
+  const c = form.control;
+
+  const submit = form.handleSubmit(
+    async (v) => {
+      if (busy.current) return;
+      busy.current = true;
+      setError(null);
+      try {
+        const at = siteInstant(v.date, v.time, siteTimeZone());
+        if ('error' in at) throw new ApiError('VALIDATION', at.error, { fields: { time: at.error } });
+        const r = await api.call('visits.book', { patientId: v.patientId, departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId, start: at.instant, note: v.note });
+        rememberBooking({ departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId });
+        const prov = dir.providers.find((p) => p.id === v.providerId)?.displayName ?? '';
+        const type = dir.types.find((t) => t.id === v.typeId)?.name ?? '';
+        const msg = `Booked: ${when(r.appointment.start)} · ${prov} · ${type}.`;
+        if (useNav.getState().route.name === 'board') {
+          const b = useBoard.getState();
+          b.setMessage({ tone: 'success', text: msg });
+          close();
+          if (b.businessDate === v.date) {
+            // highlight the new row once the board holds it (a highlight on a row not loaded yet would be replaced)
+            await b.load();
+            useBoard.getState().setHighlighted(r.appointment.id);
+          }
+        } else {
+          setBooked(msg);
+        }
+      } catch (e) {
+        setError(applyServerErrors(form, e, { start: 'time' }).message);
+      } finally {
+        busy.current = false;
+      }
+    },
+    () => setError('Some fields need attention. Nothing was booked.'),
+  );
+
+  if (booked) {
+    return (
+      <Dialog isOpen onClose={close} title="Appointment booked" className="vb-book" role="alertdialog">
+        <Banner tone="success">{booked}</Banner>
+        <div className="ad-form-actions">
+          <Button variant="primary" autoFocus shortcut="Enter" onPress={close}>
+            Done
+          </Button>
+        </div>
+      </Dialog>
+    );
+  }
+
+  return (
+    <>
+      <Dialog isOpen onClose={guard.requestClose} title="Book an appointment" className="vb-book">
+        {error && <Banner tone="error">{error}</Banner>}
+        <div onKeyDownCapture={ctrlEnterCapture(() => void submit())}>
+          <AppForm onSubmit={() => void submit()} label="Book an appointment">
+            <FormField<BookIn, string>
+              control={c}
+              name="patientId"
+              render={(f) => <PatientPicker value={f.value} onChange={f.onChange} onBlur={f.onBlur} errorMessage={f.errorMessage} initial={initial} autoFocus={!initial} />}
+            />
+            <div className="vb-row">
+              <FormDateField control={c} name="date" label="Date" isRequired />
+              <div ref={timeWrap}>
+                <FormTextField control={c} name="time" label="Time" isRequired placeholder="9:30 or 2:30 PM" description={<TimeHint value={form.watch('time')} />} />
+              </div>
+            </div>
+            <div className="vb-row">
+              <FormSelectField control={c} name="departmentId" label="Department" isRequired options={activeOptions(dir.departments, (d) => d.name)} />
+              <FormSelectField control={c} name="providerId" label="Provider" isRequired options={activeOptions(dir.providers, (p) => p.displayName)} />
+              <FormSelectField control={c} name="typeId" label="Appointment type" isRequired options={activeOptions(dir.types, (t) => `${t.name} (${t.durationMin} min)`)} />
+            </div>
+            <FormTextField control={c} name="note" label="Note" />
+            <div className="ad-form-actions">
+              <Button type="submit" variant="primary" shortcut="Enter">
+                Book
+              </Button>
+              <Button variant="quiet" shortcut="Esc" onPress={guard.requestClose}>
+                Cancel
+              </Button>
+              <span className="ad-muted">Ctrl+Enter books from any field.</span>
+            </div>
+          </AppForm>
+        </div>
+      </Dialog>
+      {guard.confirm}
+    </>
+  );
+}
+
+// ---- reschedule -----------------------------------------------------------------------------------------------------------
+
+const rescheduleSchema = z
+  .object({ date: dateField, time: timeField, providerId: z.string().min(1, { error: 'Choose a provider' }) })
+  .superRefine((v, ctx) => {
+    if (parseIsoDate(v.date) && v.date < siteToday()) ctx.addIssue({ code: 'custom', path: ['date'], message: 'This date is in the past' });
+    if (parseIsoDate(v.date) && parseTimeOfDay(v.time)) {
+      const r = siteInstant(v.date, v.time, siteTimeZone());
+      if ('error' in r) ctx.addIssue({ code: 'custom', path: ['time'], message: r.error });
+    }
+  });
+type RescheduleIn = z.input<typeof rescheduleSchema>;
+
+export function RescheduleDialog({ row }: { row: RowRef & { providerId: string } }) {
+  const close = useVisitDialogs((s) => s.close);
+  const dir = useDirectory();
+  const defaults = useMemo<RescheduleIn>(() => ({ ...siteDateAndTime(row.start, siteTimeZone()), providerId: row.providerId }), [row]);
+  const form = useZodForm(rescheduleSchema, defaults);
+  const [error, setError] = useState<string | null>(null);
+  const guard = useDiscardGuard(() => differs(form.getValues(), defaults), close);
+  const dateWrap = useRef<HTMLDivElement>(null);
+  useSelectOnOpen(dateWrap, true);
+  const busy = useRef(false);
+
+  const submit = form.handleSubmit(
+    async (v) => {
+      if (busy.current) return;
+      busy.current = true;
+      setError(null);
+      try {
+        const at = siteInstant(v.date, v.time, siteTimeZone());
+        if ('error' in at) throw new ApiError('VALIDATION', at.error, { fields: { time: at.error } });
+        const r = await api.call('visits.reschedule', { id: row.id, start: at.instant, ...(v.providerId !== row.providerId ? { providerId: v.providerId } : {}) });
+        const b = useBoard.getState();
+        const prov = dir.providers.find((p) => p.id === r.appointment.providerId)?.displayName ?? '';
+        b.setMessage({ tone: 'success', text: `${row.patientName}: moved from ${clock(row.start)} to ${when(r.appointment.start)} · ${prov}.` });
+        close();
+      } catch (e) {
+        setError(applyServerErrors(form, e, { start: 'time' }).message);
+      } finally {
+        busy.current = false;
+      }
+    },
+    () => setError('Some fields need attention. Nothing was changed.'),
+  );
+
+  return (
+    <>
+      <Dialog isOpen onClose={guard.requestClose} title={`Reschedule the ${clock(row.start)} appointment of ${row.patientName}`} className="vb-book">
+        {error && <Banner tone="error">{error}</Banner>}
+        <div onKeyDownCapture={ctrlEnterCapture(() => void submit())}>
+          <AppForm onSubmit={() => void submit()} label="Reschedule">
+            <div className="vb-row">
+              <div ref={dateWrap}>
+                <FormDateField control={form.control} name="date" label="New date" isRequired />
+              </div>
+              <FormTextField control={form.control} name="time" label="New time" isRequired description={<TimeHint value={form.watch('time')} />} />
+              <FormSelectField control={form.control} name="providerId" label="Provider" isRequired options={activeOptions(dir.providers, (p) => p.displayName, row.providerId)} />
+            </div>
+            <div className="ad-form-actions">
+              <Button type="submit" variant="primary" shortcut="Enter">
+                Reschedule
+              </Button>
+              <Button variant="quiet" shortcut="Esc" onPress={guard.requestClose}>
+                Keep it
+              </Button>
+            </div>
+          </AppForm>
+        </div>
+      </Dialog>
+      {guard.confirm}
+    </>
+  );
+}
+
+// ---- undo / reinstate -----------------------------------------------------------------------------------------------------
+
+/** The one undo a status allows (shared/visits/state.ts), with its words. */
+export const UNDO_FOR: Partial<Record<AppointmentStatus, { undo: UndoTransition; title: string; button: string; done: string }>> = {
+  arrived: { undo: 'undo-arrival', title: 'Undo the arrival', button: 'Undo arrival', done: 'arrival undone: scheduled again' },
+  roomed: { undo: 'undo-rooming', title: 'Undo rooming', button: 'Undo rooming', done: 'rooming undone: arrived' },
+  'checked-out': { undo: 'undo-check-out', title: 'Undo the check-out', button: 'Undo check-out', done: 'check-out undone' },
+  cancelled: { undo: 'reinstate', title: 'Reinstate', button: 'Reinstate', done: 'reinstated: scheduled again' },
+  'no-show': { undo: 'reinstate', title: 'Reinstate', button: 'Reinstate', done: 'reinstated: scheduled again' },
+};
+
+const undoSchema = z.object({ reason: requiredText(500, 'Reason') });
+
+export function UndoDialog({ row }: { row: RowRef & { status: AppointmentStatus } }) {
+  const close = useVisitDialogs((s) => s.close);
+  const u = UNDO_FOR[row.status]!;
+  const form = useZodForm(undoSchema, { reason: '' });
+  const [error, setError] = useState<string | null>(null);
+  const guard = useDiscardGuard(() => form.getValues().reason.trim() !== '', close);
+  const busy = useRef(false);
+  const submit = form.handleSubmit(
+    async (v) => {
+      if (busy.current) return;
+      busy.current = true;
+      try {
+        await api.call('visits.undo', { id: row.id, undo: u.undo, reason: v.reason });
+        useBoard.getState().setMessage({ tone: 'success', text: `${row.patientName} (${clock(row.start)}): ${u.done}.` });
+        close();
+      } catch (e) {
+        setError(applyServerErrors(form, e).message);
+      } finally {
+        busy.current = false;
+      }
+    },
+    () => setError('Say why. Nothing was changed.'),
+  );
+  return (
+    <>
+      <Dialog isOpen onClose={guard.requestClose} title={`${u.title}: ${clock(row.start)} appointment of ${row.patientName}`}>
+        {error && <Banner tone="error">{error}</Banner>}
+        <div onKeyDownCapture={ctrlEnterCapture(() => void submit())}>
+          <AppForm onSubmit={() => void submit()} label={u.title}>
+            <FormTextField control={form.control} name="reason" label="Reason" isRequired autoFocus description="Kept in the audit log and synced with the change" />
+            <div className="ad-form-actions">
+              <Button type="submit" variant="primary" shortcut="Enter">
+                {u.button}
+              </Button>
+              <Button variant="quiet" shortcut="Esc" onPress={guard.requestClose}>
+                Keep as is
+              </Button>
+            </div>
+          </AppForm>
+        </div>
+      </Dialog>
+      {guard.confirm}
+    </>
+  );
+}
+
+// ---- walk-in: created on Enter, then the normal check-in ---------------------------------------------------------------------
+
+export function WalkInDialog({ patientId }: { patientId: string }) {
+  const close = useVisitDialogs((s) => s.close);
+  const open = useVisitDialogs((s) => s.open);
+  const dir = useDirectory();
+  const [name, setName] = useState<string | null>(null);
+  const [choice, setChoice] = useState<WalkInChoice | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const busy = useRef(false);
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      try {
+        if (!useDirectory.getState().loaded) await useDirectory.getState().load();
+        const c = walkInDefaults(useDirectory.getState());
+        const { patient } = await api.call('patients.get', { id: patientId });
+        if (!live) return;
+        if (!c.typeId || !c.departmentId || !c.providerId) {
+          setError('Walk-ins need at least one active department, provider and appointment type: an administrator sets them up (Alt+C).');
+        }
+        setChoice(c);
+        setName(`${displayName(patient.name)} · ${usDate(patient.birthDate)}`);
+      } catch (e) {
+        if (live) setError(e instanceof ApiError ? e.message : 'The walk-in could not be prepared.');
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [patientId]);
+
+  const create = async () => {
+    if (busy.current || !choice) return;
+    busy.current = true;
+    try {
+      const r = await api.call('visits.walkIn', { patientId, ...choice, note: '', arriveNow: false });
+      rememberWalkIn(choice);
+      open({ kind: 'checkin', appointmentId: r.appointment.id });
+      if (useNav.getState().route.name === 'board') {
+        await useBoard.getState().load();
+        useBoard.getState().setHighlighted(r.appointment.id);
+      }
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'The walk-in was not created. Try again.');
+    } finally {
+      busy.current = false;
+    }
+  };
+
+  return (
+    <Dialog isOpen onClose={close} title={name ? `Walk-in: ${name}` : 'Walk-in'} className="vb-walkin">
+      {error && <Banner tone="error">{error}</Banner>}
+      {!choice && !error && <p role="status">Loading…</p>}
+      {choice && (
+        <div onKeyDownCapture={ctrlEnterCapture(() => void create())}>
+          <p className="ad-muted">Starts now. Enter creates the walk-in, then the check-in opens.</p>
+          <div className="vb-row">
+            <SelectField label="Department" value={choice.departmentId} options={activeOptions(dir.departments, (d) => d.name)} onChange={(id) => setChoice({ ...choice, departmentId: id })} />
+            <SelectField label="Provider" value={choice.providerId} options={activeOptions(dir.providers, (p) => p.displayName)} onChange={(id) => setChoice({ ...choice, providerId: id })} />
+            <SelectField label="Visit type" value={choice.typeId} options={activeOptions(dir.types, (t) => t.name)} onChange={(id) => setChoice({ ...choice, typeId: id })} />
+          </div>
+          <div className="ad-form-actions">
+            <Button variant="primary" autoFocus shortcut="Enter" onPress={() => void create()}>
+              Create walk-in
+            </Button>
+            <Button variant="quiet" shortcut="Esc" onPress={close}>
+              Cancel
+            </Button>
+          </div>
+        </div>
+      )}
+    </Dialog>
+  );
+}
