@@ -12,13 +12,13 @@ import { stmt } from '../store/stmt-cache.js';
 import { getMeta } from '../store/db.js';
 import { readSettings } from '../users/repo.js';
 import { deskSyncFor } from '../sync/desk-sync.js';
-import { computeEod } from '../../shared/drawer/eod.js';
+import { computeEod, type EodDetailLine } from '../../shared/drawer/eod.js';
 import type { EodReport } from '../../shared/drawer/eod-schema.js';
 import { decodeHlc } from '../../shared/hlc.js';
 import { centsToPlain, formatCents } from '../../shared/payments/money.js';
 import { PAYMENT_TYPE_LABELS } from '../../shared/domain/payment.js';
 import type { CopayNotCollectedReason } from '../../shared/domain/visit.js';
-import { movementsOfDate, paymentDetailsOfDate, paymentFromRow, paymentLinesOfDate, readPaymentSettings, sessionsOfDate } from '../payments/repo.js';
+import { checkLinesOfDate, correctionsOfDate, movementsOfDate, paymentFromRow, paymentGroupsOfDate, paymentHoursOfDate, readPaymentSettings, sessionsOfDate } from '../payments/repo.js';
 import { renderReport, type ReportSection } from '../print/index.js';
 
 function tableExists(db: Database.Database, name: string): boolean {
@@ -174,8 +174,9 @@ export function eodReport(store: Store, businessDate: string): EodReport {
   const site = readSettings(db);
   const settings = readPaymentSettings(db);
   const sessions = sessionsOfDate(db, businessDate, store.deskId);
-  const payments = paymentLinesOfDate(db, businessDate);
-  const details = paymentDetailsOfDate(db, businessDate).map(paymentFromRow);
+  const payments = paymentGroupsOfDate(db, businessDate);
+  const hourly = paymentHoursOfDate(db, businessDate);
+  const details: EodDetailLine[] = [...correctionsOfDate(db, businessDate).map(paymentFromRow), ...checkLinesOfDate(db, businessDate)];
   const movements = movementsOfDate(db, businessDate);
   const receiptOf = stmt<[string], { receipt_no: string }>(db, 'SELECT receipt_no FROM payments WHERE id = ?');
   const base = computeEod({
@@ -187,6 +188,7 @@ export function eodReport(store: Store, businessDate: string): EodReport {
     denominations: settings.denominations,
     sessions,
     payments,
+    hourly,
     details,
     movements,
     originalReceiptNo: (id) => receiptOf.get(id)?.receipt_no ?? null,

@@ -155,4 +155,26 @@ export const paymentMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'payments: end-of-day indexes (covering, grouped by session/kind/type/method/clerk and by time) and copays by appointment',
+    up: (db) => {
+      db.exec(`
+        -- eod.report sums the day in SQL (electron/payments/repo.ts paymentGroupsOfDate / paymentHoursOfDate): these
+        -- covering indexes hold every column those GROUP BYs read, in group order, so no table row is visited.
+        CREATE INDEX payments_eod ON payments(business_date, session_id, kind, type, method, recorded_by, recorded_by_name, amount_cents, tendered_cents, change_cents);
+        -- the quarter hour (UTC) of recorded_at, "2025-03-04T14:15": instants are ISO strings from toISOString (the schemas
+        -- require it), and every time zone offset is a whole number of quarter hours, so the hour chart groups on it
+        ALTER TABLE payments ADD COLUMN recorded_quarter TEXT
+          GENERATED ALWAYS AS (substr(recorded_at, 1, 14) || CASE WHEN substr(recorded_at, 15, 2) < '15' THEN '00' WHEN substr(recorded_at, 15, 2) < '30' THEN '15' WHEN substr(recorded_at, 15, 2) < '45' THEN '30' ELSE '45' END) VIRTUAL;
+        CREATE INDEX payments_eod_time ON payments(business_date, recorded_quarter, method, amount_cents);
+        -- the corrections list and the deposit slip's checks: only those rows, not the whole day
+        CREATE INDEX payments_date_kind ON payments(business_date, kind, method);
+        -- copays due vs collected: the copay payments of an appointment (electron/drawer/eod.ts copaysOf)
+        CREATE INDEX payments_appointment ON payments(appointment_id, type) WHERE appointment_id IS NOT NULL;
+        -- payments_date is a prefix of payments_eod now
+        DROP INDEX payments_date;
+      `);
+    },
+  },
 ];

@@ -18,10 +18,18 @@ export interface EodInput {
   generatedOnDesk: { deskId: string; deskLabel: string };
   denominations: readonly Denomination[];
   sessions: readonly DrawerSession[];
-  /** every payment/void/refund row of the day's sessions, the fields the totals need */
+  /**
+   * every payment/void/refund row of the day's sessions, the fields the totals need — or the same rows grouped
+   * (each line then carries `count` and summed cents: the desk groups them in SQL, electron/payments/repo.ts)
+   */
   payments: readonly EodPaymentLine[];
-  /** full rows of the day's voids, refunds and check payments (corrections list, deposit slip) */
-  details: readonly Payment[];
+  /**
+   * net collections per quarter hour and method (grouped in SQL on the desk). When absent, the hour chart is built
+   * from the payment lines' recordedAt (ungrouped lines).
+   */
+  hourly?: readonly EodHourLine[];
+  /** the day's voids and refunds (full rows: corrections list) and check payments (full rows or light check lines: deposit slip) */
+  details: readonly EodDetailLine[];
   movements: readonly DrawerMovement[];
   /** receipt numbers of the originals that the day's voids/refunds reverse (originals may be of another day) */
   originalReceiptNo: (paymentId: string) => string | null;
@@ -29,22 +37,48 @@ export interface EodInput {
   completeness: EodReport['completeness'];
 }
 
-/** The fields of a payment row the day's totals need (a full Payment also fits). */
+/** The fields of a payment row the day's totals need (a full Payment also fits), or a group of such rows. */
 export interface EodPaymentLine {
   sessionId: string;
   kind: Payment['kind'];
   type: Payment['type'];
   method: Payment['method'];
+  /** a group of rows: their sums (a single row: its amounts) */
   amountCents: number;
   tenderedCents: number;
   changeCents: number;
-  recordedAt: string;
+  /** rows this line stands for (default 1) */
+  count?: number;
+  /** needed only when the input has no `hourly` */
+  recordedAt?: string;
   recordedBy: { userId: string; userName: string };
 }
 
+/** A check payment as the deposit slip needs it (the desk reads only these columns for the day's checks). */
+export interface EodCheckLine {
+  sessionId: string;
+  kind: 'payment';
+  method: 'check';
+  receiptNo: string;
+  amountCents: number;
+  check: { number: string; bank: string } | null;
+}
+export type EodDetailLine = Payment | EodCheckLine;
+
+/** Net collections of one quarter hour (its start instant, UTC) and method. */
+export interface EodHourLine {
+  at: string;
+  method: Payment['method'];
+  amountCents: number;
+}
+
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Hour of the day (0-23) of an instant in a time zone; cached per 15-minute UTC bucket (every zone offset is a multiple). */
 export function hourInZone(timeZone: string): (instant: string) => number {
-  const fmt = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' });
+  // building an Intl.DateTimeFormat costs about a millisecond: one per zone for the process
+  let fmt = hourFormats.get(timeZone);
+  if (!fmt) hourFormats.set(timeZone, (fmt = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' })));
   const cache = new Map<number, number>();
   const byKey = new Map<string, number>();
   return (instant) => {
@@ -92,34 +126,43 @@ export function computeEod(input: EodInput): EodReport {
     const t = totalsBySession.get(p.sessionId);
     const s = sessionById.get(p.sessionId);
     if (!t || !s) continue; // not a session of this day
+    const n = p.count ?? 1;
     addPayment(t, p);
     totals.netCents += p.amountCents;
     if (p.kind === 'payment') {
       totals.paymentsCents += p.amountCents;
-      totals.paymentCount++;
+      totals.paymentCount += n;
     } else if (p.kind === 'void') {
       totals.voidsCents += p.amountCents;
-      totals.voidCount++;
+      totals.voidCount += n;
     } else {
       totals.refundsCents += p.amountCents;
-      totals.refundCount++;
+      totals.refundCount += n;
     }
     const m = byMethod.get(p.method)!;
     m.netCents += p.amountCents;
-    m.count++;
+    m.count += n;
     const ty = byType.get(p.type)!;
     ty.netCents += p.amountCents;
-    ty.count++;
+    ty.count += n;
     let c = byClerk.get(p.recordedBy.userId);
     if (!c) byClerk.set(p.recordedBy.userId, (c = { userId: p.recordedBy.userId, userName: p.recordedBy.userName, netCents: 0, count: 0 }));
     c.netCents += p.amountCents;
-    c.count++;
+    c.count += n;
     const d = byDesk.get(s.deskId)!;
     d.netCents += p.amountCents;
-    d.count++;
-    const h = hours[hourOf(p.recordedAt)]!;
-    h[p.method] += p.amountCents;
-    h.totalCents += p.amountCents;
+    d.count += n;
+    if (!input.hourly) {
+      if (p.recordedAt === undefined) throw new Error('computeEod: payment lines without recordedAt need the hourly input');
+      const h = hours[hourOf(p.recordedAt)]!;
+      h[p.method] += p.amountCents;
+      h.totalCents += p.amountCents;
+    }
+  }
+  for (const l of input.hourly ?? []) {
+    const h = hours[hourOf(l.at)]!;
+    h[l.method] += l.amountCents;
+    h.totalCents += l.amountCents;
   }
   for (const p of input.details) {
     const s = sessionById.get(p.sessionId);

@@ -17,6 +17,8 @@ export interface TotalsPaymentLine {
   amountCents: number;
   tenderedCents: number;
   changeCents: number;
+  /** a group of rows (amounts summed): how many (default 1) */
+  count?: number;
 }
 
 export interface TotalsMovementLine {
@@ -43,15 +45,16 @@ export function emptyTotals(floatCents: number): SessionTotals {
 /** Adds one payment row to running totals (mutates `t`; call `finishTotals` after the last line). */
 export function addPayment(t: SessionTotals, p: TotalsPaymentLine): void {
   t.netByMethod[p.method] += p.amountCents;
+  const n = p.count ?? 1;
   if (p.kind === 'payment') {
-    t.paymentCount++;
+    t.paymentCount += n;
     if (p.method === 'cash') {
       t.cashTenderedCents += p.tenderedCents;
       t.changeGivenCents += p.changeCents;
     }
   } else {
-    if (p.kind === 'void') t.voidCount++;
-    else t.refundCount++;
+    if (p.kind === 'void') t.voidCount += n;
+    else t.refundCount += n;
     if (p.method === 'cash') t.cashReturnedCents += -p.amountCents;
   }
 }

@@ -4,10 +4,15 @@
  * (cash with change, check, card, other; ~3% voids and refunds), paid-in/out and closes. Measured: eodReport(store,
  * date) — exactly what 'eod.report' runs (the day's indexed queries + the one pure computation + completeness), not
  * the audit write. Goal: p95 <= 100 ms.
+ * eodReport sums the day in SQL (grouped by session/kind/type/method/clerk, and by quarter hour/method, from covering
+ * indexes of desk migration 5) and hands a few hundred lines to the one pure computation.
  * Baseline in the same run on the same file: the naive way — unindexed scans (NOT INDEXED) for the day's rows and a
- * per-row look-up of each payment's session and original (N+1), then the same computation.
+ * per-row look-up of each payment's session and original (N+1), then the same computation over every row.
+ * Also measured in the same run: the previous implementation (every row of the day read into JS as a light line,
+ * then the computation), as `previous_p50_ms`. All three must produce the same report (checked before timing).
  * Run alone: npx tsx tests/bench/eod.ts
  */
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +26,7 @@ import { newId } from '../../shared/ids.js';
 import type { DrawerClose } from '../../shared/domain/drawer.js';
 import type { Payment } from '../../shared/domain/payment.js';
 import { copaysOf } from '../../electron/drawer/eod.js';
-import { movementsOfDate } from '../../electron/payments/repo.js';
+import { movementsOfDate, sessionsOfDate } from '../../electron/payments/repo.js';
 
 type Emit = (o: Record<string, unknown>) => void;
 type Progress = (msg: string) => void;
@@ -120,17 +125,45 @@ export async function benchEod(emit: Emit, progress: Progress): Promise<void> {
       });
     };
 
-    // warm-up, and both must agree
+    /** the previous implementation: every row of the day as a light line (raw arrays), hours from each instant */
+    const previous = () => {
+      const rows = db.prepare('SELECT session_id, kind, type, method, amount_cents, tendered_cents, change_cents, recorded_at, recorded_by, recorded_by_name FROM payments WHERE business_date = ?').raw().all(date) as [string, Payment['kind'], Payment['type'], Payment['method'], number, number, number, string, string, string][];
+      const details = db.prepare("SELECT * FROM payments WHERE business_date = ? AND (kind <> 'payment' OR method = 'check')").all(date) as PaymentRow[];
+      const receipt = db.prepare('SELECT receipt_no FROM payments WHERE id = ?');
+      return computeEod({
+        businessDate: date, timeZone: 'America/Chicago', siteName: 'Bench', generatedAt: new Date().toISOString(), generatedOnDesk: { deskId: app.store.deskId, deskLabel: 'Desk 1' },
+        denominations: settings.denominations, sessions: sessionsOfDate(db, date, app.store.deskId),
+        payments: rows.map((r) => ({ sessionId: r[0], kind: r[1], type: r[2], method: r[3], amountCents: r[4], tenderedCents: r[5], changeCents: r[6], recordedAt: r[7], recordedBy: { userId: r[8], userName: r[9] } })),
+        details: details.map(paymentFromRow), movements: movementsOfDate(db, date), originalReceiptNo: (id) => (receipt.get(id) as { receipt_no: string } | undefined)?.receipt_no ?? null, copays: copaysOf(db, date),
+        completeness: { enrolled: false, lastSyncAt: null, pendingLocalChanges: 0, desks: [], warnings: [] },
+      });
+    };
+
+    // warm-up, and all three must agree on every figure
     const a = eodReport(app.store, date);
     const b = naive();
-    if (a.totals.netCents !== b.totals.netCents || a.sessions.length !== SESSIONS || a.totals.paymentCount + a.totals.voidCount + a.totals.refundCount !== PAYMENTS) {
-      throw new Error(`eod bench: reports disagree or are incomplete (${a.totals.netCents} vs ${b.totals.netCents}, ${a.sessions.length} sessions)`);
+    const c = previous();
+    if (a.sessions.length !== SESSIONS || a.totals.paymentCount + a.totals.voidCount + a.totals.refundCount !== PAYMENTS) {
+      throw new Error(`eod bench: report incomplete (${a.sessions.length} sessions, ${a.totals.paymentCount} payments)`);
     }
+    const figures = (r: typeof a) => ({
+      totals: r.totals, byMethod: r.byMethod, byType: r.byType, byClerk: r.byClerk, byDesk: r.byDesk, hours: r.collectionsByHour,
+      sessions: r.sessions.map((s) => [s.session.id, s.totals]).sort(), deposit: r.depositSlip, corrections: r.corrections.map((x) => [x.receiptNo, x.amountCents, x.originalReceiptNo]),
+    });
+    assert.deepStrictEqual(figures(a), figures(c), 'eod bench: the grouped report differs from the previous one');
+    assert.deepStrictEqual(figures(a).totals, figures(b).totals, 'eod bench: the grouped report differs from the naive one');
+    assert.deepStrictEqual(figures(a).byType, figures(b).byType, 'eod bench: the grouped report differs from the naive one');
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
       eodReport(app.store, date);
       times.push(performance.now() - t0);
+    }
+    const prev: number[] = [];
+    for (let i = 0; i < Math.max(5, Math.floor(RUNS / 4)); i++) {
+      const t0 = performance.now();
+      previous();
+      prev.push(performance.now() - t0);
     }
     const base: number[] = [];
     for (let i = 0; i < BASE_RUNS; i++) {
@@ -140,6 +173,7 @@ export async function benchEod(emit: Emit, progress: Progress): Promise<void> {
     }
     times.sort((x, y) => x - y);
     base.sort((x, y) => x - y);
+    prev.sort((x, y) => x - y);
     emit({
       bench: 'eod-reconciliation',
       payments_on_day: PAYMENTS,
@@ -155,6 +189,10 @@ export async function benchEod(emit: Emit, progress: Progress): Promise<void> {
       baseline_p50_ms: round(pct(base, 50)),
       ratio: round(pct(base, 50) / pct(times, 50), 1),
       ratio_of: 'baseline_p50 / p50',
+      previous: 'every row of the day read into JS as a light line, hours from each instant (the implementation before desk migration 5)',
+      previous_p50_ms: round(pct(prev, 50)),
+      previous_p95_ms: round(pct(prev, 95)),
+      previous_ratio: round(pct(prev, 50) / pct(times, 50), 1),
       load_avg_1m: round(os.loadavg()[0] ?? 0, 2),
       cpus: os.cpus().length,
     });
