@@ -126,6 +126,12 @@ async function apply(tx: Queryable, op: SyncOp, now: string): Promise<void> {
         if (orig.kind !== 'payment') throw new RejectOp('data-error', `${op.kind}: only a payment can be reversed`);
         if (p.kind === 'void' && orig.session_id !== s.id) throw new RejectOp('data-error', 'payment.voided: a void belongs to the session of the payment it voids');
         if (-p.amountCents > Number(orig.amount_cents)) throw new RejectOp('data-error', `${op.kind}: more than the original payment`);
+        // across desks: the voids and refunds of one payment never add up to more than it (a second desk refunding the
+        // same payment offline is refused here and shows on that desk as a rejected change, for a supervisor to settle)
+        const before = Number((await tx.query<{ s: string | number | null }>('SELECT COALESCE(SUM(amount_cents), 0) AS s FROM pay_payments WHERE reverses_id = $1', [p.reversesId])).rows[0]?.s ?? 0);
+        if (Number(orig.amount_cents) + before + p.amountCents < 0) {
+          throw new RejectOp('data-error', `${op.kind}: with the ${((-before) / 100).toFixed(2)} already voided/refunded, this would return more than payment ${p.reversesId} (${(Number(orig.amount_cents) / 100).toFixed(2)})`);
+        }
       }
       if ((await tx.query('SELECT 1 FROM pay_payments WHERE id = $1', [p.id])).rows.length) throw new RejectOp('data-error', `${op.kind}: payment ${p.id} exists already`);
       await tx.query(

@@ -153,4 +153,27 @@ describe('two desks, one closes offline', () => {
     await expect(hub.db.query(`DELETE FROM pay_sessions WHERE id = '${sB.id}'`)).rejects.toThrow(/never deleted/);
     await expect(hub.db.query('DELETE FROM pay_movements')).rejects.toThrow(/append-only/);
   }, 120_000);
+
+  it('the hub refuses refunds of one payment that add up to more than it (e.g. a second desk refunding it offline)', async () => {
+    const open = (await A.call('drawer.current', {})).session!;
+    const patientId = (A.app.store.db.prepare('SELECT id FROM patients LIMIT 1').get() as { id: string }).id;
+    const pay = await A.call('payments.record', { type: 'deposit', method: 'cash', amountCents: 2000, patientId });
+    const r1 = await A.call('payments.refund', { paymentId: pay.payment.id, amountCents: 1500, reason: 'Part' });
+    // what a desk that had not seen r1 could have sent: refunds of 1,000 then of 500 against the same payment
+    const forge = (cents: number, receiptNo: string): Payment => ({ ...r1.payment, id: newId(), receiptNo, amountCents: -cents, recordedAt: new Date().toISOString(), sessionId: open.id });
+    const over = forge(1000, 'D9-000101');
+    const exact = forge(500, 'D9-000102');
+    push(A, 'payment.refunded', over.id, { payment: over });
+    push(A, 'payment.refunded', exact.id, { payment: exact });
+    await converge([A, B]);
+    const rej = rejected(A).filter((r) => r.kind === 'payment.refunded');
+    expect(rej).toHaveLength(1);
+    expect(rej[0]).toMatchObject({ rejected_reason: 'data-error' });
+    expect(rej[0]!.rejected_message).toContain('15.00 already voided/refunded');
+    const onHub = (await hub.db.query<{ id: string; amount_cents: string | number }>('SELECT id, amount_cents FROM pay_payments WHERE reverses_id = $1 ORDER BY amount_cents', [pay.payment.id])).rows;
+    expect(onHub.map((r) => [r.id, Number(r.amount_cents)])).toEqual([
+      [r1.payment.id, -1500],
+      [exact.id, -500],
+    ]);
+  }, 120_000);
 });
