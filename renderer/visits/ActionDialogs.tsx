@@ -12,7 +12,7 @@ import { AppForm, FormSelectField, FormTextField, applyServerErrors, useZodForm 
 import { useVisitDialogs, reopenDialogAfterUnlock, type RowRef } from './dialogs.js';
 import { useBoard } from './store.js';
 import { CheckInDialog } from './CheckInDialog.js';
-import { BookDialog, RescheduleDialog, UndoDialog, WalkInDialog } from './BookDialog.js';
+import { BookDialog, RescheduleDialog, UndoDialog, VisitDetailsDialog, WalkInDialog } from './BookDialog.js';
 import { useDiscardGuard, differs } from './discard.js';
 import { CollectPaymentDialog } from '../payments/CollectPaymentDialog.js';
 import { clock, ctrlEnterCapture } from './format.js';
@@ -45,6 +45,8 @@ export function VisitDialogsHost() {
       return <RescheduleDialog key={d.row.id} row={d.row} />;
     case 'undo':
       return <UndoDialog key={d.row.id} row={d.row} />;
+    case 'details':
+      return <VisitDetailsDialog key={d.appointmentId} appointmentId={d.appointmentId} />;
     case 'cancel':
       return <CancelDialog row={d.row} />;
     case 'noshow':

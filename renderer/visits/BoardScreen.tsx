@@ -41,7 +41,7 @@ import { SelectField } from '../ui/fields.js';
 import { useScreenKeys } from '../patients/keys.js';
 import { usDate } from '../patients/format.js';
 import { formatUsDate } from '../../shared/dates.js';
-import { openPrint } from '../print/usePrint.js';
+import { printVisitLabel } from './label.js';
 import { useBoard, useDirectory, matchesQuery, sortRows, defaultHighlight, loadPrefs, SORT_LABELS, type BoardSort } from './store.js';
 import { useVisitDialogs } from './dialogs.js';
 import { startBooking } from './walkin-command.js';
@@ -222,8 +222,8 @@ export function BoardScreen() {
       if (r.pendingPatient) return useBoard.getState().setMessage({ tone: 'info', text: `${r.patientName} came from the schedule feed without a matched patient: link the patient first.` });
       return openDialog({ kind: 'checkin', appointmentId: r.id });
     }
-    const when = r.status === 'arrived' ? ` at ${clock(r.arrivedAt)}` : r.status === 'roomed' ? ` at ${clock(r.roomedAt)}` : r.status === 'checked-out' ? ` at ${clock(r.checkedOutAt)}` : '';
-    useBoard.getState().setMessage({ tone: 'info', text: `${r.patientName}: ${statusLabel(r.status).toLowerCase()}${when}.` });
+    // under way or done: the visit's details (time stamps, the check-in record, the copay)
+    openDialog({ kind: 'details', appointmentId: r.id });
   });
   const noShow = act((r) => openDialog({ kind: 'noshow', row: { id: r.id, patientName: r.patientName, start: r.start } }));
   const cancel = act((r) => openDialog({ kind: 'cancel', row: { id: r.id, patientName: r.patientName, start: r.start } }));
@@ -243,11 +243,7 @@ export function BoardScreen() {
   const checkOut = simple('visits.checkOut', 'checked out');
   const printLabel = act((r) => {
     if (!r.patientId) return useBoard.getState().setMessage({ tone: 'info', text: 'This appointment has no matched patient.' });
-    openPrint({
-      title: 'Visit label',
-      load: () =>
-        api.call('print.patientLabel', { patientId: r.patientId!, format: 'label', copies: 1, appointment: { at: r.start, provider: r.providerName, department: r.departmentName, visitNumber: '' } }),
-    });
+    printVisitLabel(r.patientId, r);
   });
   const nextSort = () => useBoard.getState().setPrefs({ sort: SORTS[(SORTS.indexOf(prefs.sort) + 1) % SORTS.length]! });
   const focusFilter = () => {
@@ -286,7 +282,14 @@ export function BoardScreen() {
   // the focused row is the highlighted one (no selection state: react-aria would announce every move as "selected")
   const onGridFocus = (e: FocusEvent<HTMLDivElement>) => {
     const key = (e.target as HTMLElement).closest('[role="row"]')?.getAttribute('data-key');
-    if (key && key !== useBoard.getState().highlightedId) useBoard.getState().setHighlighted(key);
+    if (!key) return;
+    const st = useBoard.getState();
+    // a row a dialog just made is pinned: a focus restored to the old row moves on to the pinned one
+    if (st.pinned) {
+      if (key === st.pinned.id || Date.now() > st.pinned.until || !visible.some((r) => r.id === st.pinned!.id)) useBoard.setState({ pinned: null });
+      else return focusGrid();
+    }
+    if (key !== st.highlightedId) st.setHighlighted(key);
   };
 
   const onFilterKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
@@ -407,6 +410,8 @@ export function BoardScreen() {
             </TableHeader>
             <TableBody
               items={visible}
+              // the rows' highlight class depends on this (react-aria caches rendered rows by item otherwise)
+              dependencies={[highlightedId]}
               renderEmptyState={() => <div className="ad-empty">{status === 'done' ? (query ? 'No appointment matches the filter.' : 'No appointments on this day.') : 'Loading…'}</div>}
             >
               {(r) => (

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
 import { api, ApiError } from '../api/client.js';
 import type { PatientHit } from '../../shared/domain/patient.js';
-import type { AppointmentStatus } from '../../shared/domain/visit.js';
+import { STATUS_LABELS, type Appointment, type AppointmentStatus } from '../../shared/domain/visit.js';
 import { text, requiredText } from '../../shared/domain/common.js';
 import { parseIsoDate, formatUsDate } from '../../shared/dates.js';
 import { siteInstant, siteDateAndTime, parseTimeOfDay, formatTimeOfDay } from '../../shared/visits/time-of-day.js';
@@ -34,7 +34,8 @@ import { useBoard, useDirectory } from './store.js';
 import { useVisitDialogs, type RowRef } from './dialogs.js';
 import { bookingDefaults, rememberBooking, rememberWalkIn, walkInDefaults, type WalkInChoice } from './walkin.js';
 import { useDiscardGuard, differs } from './discard.js';
-import { clock, ctrlEnterCapture } from './format.js';
+import { clock, ctrlEnterCapture, money as moneyOf } from './format.js';
+import { printVisitLabel } from './label.js';
 
 // ---- shared bits ----------------------------------------------------------------------------------------------------------
 
@@ -273,7 +274,7 @@ function BookForm({ initial }: { initial: PatientHit | null }) {
           if (b.businessDate === v.date) {
             // highlight the new row once the board holds it (a highlight on a row not loaded yet would be replaced)
             await b.load();
-            useBoard.getState().setHighlighted(r.appointment.id);
+            useBoard.getState().pinHighlight(r.appointment.id);
           }
         } else {
           setBooked(msg);
@@ -516,7 +517,7 @@ export function WalkInDialog({ patientId }: { patientId: string }) {
       open({ kind: 'checkin', appointmentId: r.appointment.id });
       if (useNav.getState().route.name === 'board') {
         await useBoard.getState().load();
-        useBoard.getState().setHighlighted(r.appointment.id);
+        useBoard.getState().pinHighlight(r.appointment.id);
       }
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'The walk-in was not created. Try again.');
@@ -544,6 +545,125 @@ export function WalkInDialog({ patientId }: { patientId: string }) {
             <Button variant="quiet" shortcut="Esc" onPress={close}>
               Cancel
             </Button>
+          </div>
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+// ---- details of a visit that is under way or done (Enter on an arrived / roomed / checked-out / cancelled row) -----------
+
+const COPAY_WORDS: Record<string, string> = {
+  'no-copay': 'no copay for this visit',
+  'patient-declined': 'patient declined / cannot pay now',
+  'will-bill': 'bill the patient later',
+  hardship: 'financial hardship',
+  other: 'other',
+};
+
+export function VisitDetailsDialog({ appointmentId }: { appointmentId: string }) {
+  const close = useVisitDialogs((s) => s.close);
+  const dir = useDirectory();
+  const [data, setData] = useState<{ a: Appointment; name: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      try {
+        const g = await api.call('visits.get', { id: appointmentId });
+        const name = g.appointment.patientId ? displayName((await api.call('patients.get', { id: g.appointment.patientId })).patient.name) : `${g.appointment.pendingPatient?.family ?? ''}, ${g.appointment.pendingPatient?.given ?? ''}`;
+        if (live) setData({ a: g.appointment, name });
+      } catch (e) {
+        if (live) setError(e instanceof ApiError ? e.message : 'The visit could not be loaded.');
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [appointmentId]);
+
+  const a = data?.a;
+  const ci = a?.checkIn ?? null;
+  const wait = a?.arrivedAt ? Math.round(((a.roomedAt ? Date.parse(a.roomedAt) : Date.now()) - Date.parse(a.arrivedAt)) / 60_000) : null;
+  const prov = a ? (dir.providers.find((p) => p.id === a.providerId)?.displayName ?? '') : '';
+  const dep = a ? (dir.departments.find((d) => d.id === a.departmentId)?.name ?? '') : '';
+  const type = a ? (dir.types.find((t) => t.id === a.typeId)?.name ?? '') : '';
+  const print = () => {
+    if (!a?.patientId) return;
+    close();
+    printVisitLabel(a.patientId, { start: a.start, providerName: prov, departmentName: dep });
+  };
+  const rows: [string, React.ReactNode][] = a
+    ? [
+        ['Appointment', `${when(a.start)} · ${a.durationMin} min · ${type}${a.walkIn ? ' · walk-in' : ''}`],
+        ['Where', `${dep} · ${prov}`],
+        ['Status', `${STATUS_LABELS[a.status]}${a.lastStatus ? ` (${clock(a.lastStatus.at)} by ${a.lastStatus.byUserName}${a.lastStatus.deskLabel ? ` at ${a.lastStatus.deskLabel}` : ''})` : ''}`],
+        ['Arrived', a.arrivedAt ? clock(a.arrivedAt) : '—'],
+        ['Roomed', a.roomedAt ? clock(a.roomedAt) : '—'],
+        ['Checked out', a.checkedOutAt ? clock(a.checkedOutAt) : '—'],
+        ['Waited', wait === null ? '—' : `${wait} min${a.roomedAt ? '' : ' so far'}`],
+        ...(a.cancelReason ? ([['Cancelled', `${a.cancelReason.code}${a.cancelReason.note ? `: ${a.cancelReason.note}` : ''}`]] as [string, React.ReactNode][]) : []),
+        ...(ci
+          ? ([
+              ['Checked in by', `${ci.byUserName}${ci.deskLabel ? ` at ${ci.deskLabel}` : ''}, ${clock(ci.at)}`],
+              [
+                'Identity',
+                ci.identity.verified ? (
+                  [ci.identity.dobReadBack && 'DOB read back', ci.identity.photoIdSeen && 'photo ID seen'].filter(Boolean).join(', ')
+                ) : (
+                  <span className="ad-tag ad-tag--danger">Not verified: {ci.identity.notVerifiedReason}</span>
+                ),
+              ],
+              ['Address', ci.addressConfirmed ? 'confirmed with the patient' : 'not confirmed at this check-in'],
+              ['Coverage verified', ci.coverageVerifiedRanks.length ? ci.coverageVerifiedRanks.map((r) => ['', 'primary', 'secondary', 'tertiary'][r]).join(', ') : '—'],
+              ['Consents signed', ci.consentsCaptured.length ? ci.consentsCaptured.map((k) => `${k.type} v${k.version} (${k.signer})`).join('; ') : '—'],
+              [
+                'Copay',
+                ci.copay.dueCents === 0
+                  ? 'none due'
+                  : ci.copay.decision === 'collect'
+                    ? `${moneyOf(ci.copay.dueCents)}: ${a.paymentIds.length ? `collected (payment ${a.paymentIds.join(', ')})` : 'to collect at the drawer'}`
+                    : `${moneyOf(ci.copay.dueCents)} not collected: ${COPAY_WORDS[ci.copay.reason] ?? ci.copay.reason}${ci.copay.note ? ` (${ci.copay.note})` : ''}`,
+              ],
+            ] as [string, React.ReactNode][])
+          : a.arrivedAt
+            ? ([['Check-in record', 'none (arrived without the check-in screen)']] as [string, React.ReactNode][])
+            : []),
+      ]
+    : [];
+
+  return (
+    <Dialog isOpen onClose={close} title={data ? `Visit: ${data.name}` : 'Visit'} className="vb-book">
+      {error && <Banner tone="error">{error}</Banner>}
+      {!data && !error && <p role="status">Loading…</p>}
+      {a && (
+        <div
+          onKeyDownCapture={(e) => {
+            if (e.altKey && !e.ctrlKey && e.code === 'KeyP') {
+              e.preventDefault();
+              e.stopPropagation();
+              print();
+            }
+          }}
+        >
+          <dl className="vb-dl vb-details" data-testid="visit-details">
+            {rows.map(([k, v]) => (
+              <div key={k} className="vb-dl-group">
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+          <div className="ad-form-actions">
+            <Button variant="primary" autoFocus shortcut="Enter" onPress={close}>
+              Close
+            </Button>
+            {a.patientId && (
+              <Button shortcut="Alt+P" onPress={print}>
+                Print visit label
+              </Button>
+            )}
           </div>
         </div>
       )}

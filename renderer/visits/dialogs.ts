@@ -23,6 +23,8 @@ export type VisitDialog =
   | { kind: 'reschedule'; row: RowRef & { providerId: string } }
   /** Alt+Z: undo a step or reinstate (the undo the row's status allows) */
   | { kind: 'undo'; row: RowRef & { status: AppointmentStatus } }
+  /** Enter on a row that is under way or done: the visit's time stamps and check-in record */
+  | { kind: 'details'; appointmentId: string }
   | { kind: 'cancel'; row: RowRef }
   | { kind: 'noshow'; row: RowRef }
   /** the copay hand-off to the payments domain's dialog (after "Arrived" with "collect at the drawer") */

@@ -69,8 +69,17 @@ interface BoardState {
   setPrefs(p: Partial<BoardPrefs>): void;
   setQuery(q: string): void;
   setHighlighted(id: string | null): void;
+  /**
+   * Highlight a row a dialog just made (a booking, a walk-in) once the board holds it, and keep the list's focus on it
+   * for a moment: the closing dialog's focus restoration would otherwise put the highlight back on the old row.
+   */
+  pinHighlight(id: string): void;
+  /** the pinned row and until when the pin holds (ms since epoch) */
+  pinned: { id: string; until: number } | null;
   setMessage(m: BoardState['message']): void;
 }
+
+const PIN_MS = 1500;
 
 let seq = 0;
 
@@ -105,12 +114,14 @@ export const useBoard = create<BoardState>((set, get) => ({
   },
   setQuery: (q) => set({ query: q }),
   setHighlighted: (id) => set({ highlightedId: id }),
+  pinned: null,
+  pinHighlight: (id) => set({ highlightedId: id, pinned: { id, until: Date.now() + PIN_MS } }),
   setMessage: (m) => set({ message: m }),
 }));
 
 registerPhiStore(() => {
   seq++;
-  useBoard.setState({ rows: [], status: 'idle', query: '', highlightedId: null, message: null, error: null });
+  useBoard.setState({ rows: [], status: 'idle', query: '', highlightedId: null, pinned: null, message: null, error: null });
 });
 
 /** The directory (departments, providers, types): not PHI; reloaded on 'visits.directoryChanged'. */

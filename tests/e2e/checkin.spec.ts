@@ -245,6 +245,52 @@ test('a cash copay with change taken DURING check-in: the payment (cents) is lin
   await screenshot(page, 'board-copay-collected');
 });
 
+test('an arrived row: Enter shows the visit details (time stamps, check-in record); Alt+P prints its visit label (preview) from the details and from the board', async ({ page, desk }) => {
+  dir = await setupDirectory(desk);
+  const pia = await returningPatient(desk, 'Pia', 'Lindahl');
+  const appt = await bookToday(desk, pia, dir, dir.followUp, 8);
+  await desk.call('visits.checkIn', {
+    id: appt.id,
+    checkIn: { identity: { dobReadBack: false, photoIdSeen: true, notVerifiedReason: '' }, addressConfirmed: false, coverageVerifiedRanks: [], consentsCaptured: [], copay: { decision: 'not-collected', dueCents: 0, reason: 'no-copay', note: '' } },
+  });
+  await openSignedIn(page, desk);
+  await page.keyboard.press('Alt+B');
+  await page.keyboard.type('lindah');
+  await expect(row(page, /Lindahl, Pia/)).toContainText('Arrived');
+  await page.keyboard.press('Enter');
+  const details = page.getByRole('dialog', { name: 'Visit: Lindahl, Pia' });
+  await expect(details).toBeVisible();
+  const dl = details.getByTestId('visit-details');
+  await expect(dl).toContainText('Arrived');
+  await expect(dl).toContainText('photo ID seen');
+  await expect(dl).toContainText('none due');
+  await expect(dl).toContainText('Ada Admin at Front desk 1');
+  await expect(details.getByRole('button', { name: /^Close/ }).last()).toBeFocused();
+  await expectAccessible(page, 'visit details');
+  await screenshot(page, 'visit-details-arrived');
+
+  // Alt+P from the details: the visit label preview (2.25" x 1.25"), recorded as a print with the visit
+  const printsBefore = desk.count('audit_log', "action = 'patient.printed' AND entity_id = ?", pia.id);
+  await page.keyboard.press('Alt+P');
+  const label = page.getByRole('dialog', { name: 'Visit label' });
+  await expect(label).toBeVisible();
+  await expect(label.locator('.pr-pages')).toHaveAttribute('data-rendered', '1');
+  await expect(label.getByRole('status')).toHaveText(/2\.25" × 1\.25" · 1 page/);
+  await expect.poll(() => desk.count('audit_log', "action = 'patient.printed' AND entity_id = ? AND detail LIKE '%\"visit\":true%'", pia.id)).toBe(printsBefore + 1);
+  await expectAccessible(page, 'visit label preview');
+  await screenshot(page, 'visit-label-preview');
+  await page.keyboard.press('Escape');
+  await expect(label).toHaveCount(0);
+
+  // Alt+P straight from the board row
+  await expect(row(page, /Lindahl, Pia/)).toHaveClass(/vb-hl/);
+  await page.keyboard.press('Alt+P');
+  await expect(label.locator('.pr-pages')).toHaveAttribute('data-rendered', '1');
+  expect(desk.count('audit_log', "action = 'patient.printed' AND entity_id = ?", pia.id)).toBe(printsBefore + 2);
+  await page.keyboard.press('Escape');
+  await expect(label).toHaveCount(0);
+});
+
 test('walk-in in two keystrokes from a search hit and from the patient record: Alt+W, Enter creates it, then the normal check-in arrives it', async ({ page, desk }) => {
   await openSignedIn(page, desk);
   dir = await setupDirectory(desk);
@@ -380,7 +426,9 @@ test('book from the patient record (Alt+V) and from the board (patient combobox)
   expect(kitAppt[0]).toMatchObject({ status: 'scheduled', typeId: dir.sick.id, start: siteMinuteInstant(14 * 60 + 15) });
 
   // ---- reschedule the highlighted (new) row: new time, Enter -------------------------------------------------------------------
+  // the new row is highlighted and has the list's focus (the closing dialog's focus restoration does not take it back)
   await expect(row(page, /Ashdown, Kit/)).toHaveClass(/vb-hl/);
+  await expect(row(page, /Ashdown, Kit/)).toBeFocused();
   await page.keyboard.press('Alt+H');
   const rs = page.getByRole('dialog', { name: /^Reschedule the 2:15 PM appointment of Ashdown, Kit/ });
   await expect(rs).toBeVisible();
