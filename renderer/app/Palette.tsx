@@ -25,6 +25,9 @@ export function Palette() {
         <p id="palette-hint" className="ad-desc">
           ↑ ↓ to choose, Enter to run, Esc to close.
         </p>
+        {/* The list scrolls (many commands): its scroll container is itself focusable so the list can be scrolled by
+            keyboard too (axe scrollable-region-focusable); ↑/↓ from the search field stay the way to choose. */}
+        <div className="ad-list-scroll" tabIndex={0} role="group" aria-label="Command list">
         <ListBox
           className="ad-list"
           aria-label="Commands"
@@ -44,6 +47,7 @@ export function Palette() {
             </ListBoxItem>
           )}
         </ListBox>
+        </div>
       </Autocomplete>
     </Dialog>
   );

@@ -49,12 +49,11 @@ test('users: a clerk signs in and the administrator screens and keys are absent'
   await expect(nav).toBeVisible();
   await expect(page.getByRole('banner')).toContainText('Cora Clerk');
   await expect(page.getByRole('banner')).toContainText('Clerk');
-  await expect(nav.getByRole('button')).toHaveText([/Search/, /New patient/]);
-  await page.keyboard.press('Alt+U');
-  await page.keyboard.press('Alt+A');
-  await page.keyboard.press('Alt+T');
+  // a clerk's screens: search, register, today's board, the drawer — no review queue, end of day or admin screens
+  await expect(nav.getByRole('button')).toHaveText([/Search/, /New patient/, /Board/, /Drawer/]);
+  for (const key of ['Alt+U', 'Alt+A', 'Alt+T', 'Alt+C', 'Alt+J', 'Alt+R']) await page.keyboard.press(key);
   await expect(currentScreen(page)).toHaveText(/Search/);
-  await expect(page.getByRole('heading', { name: /^(Users|Audit log|Site settings)$/ })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: /^(Users|Audit log|Site settings|Clinic setup|End of day|Review queue)/ })).toHaveCount(0);
   // the palette does not offer them either
   await page.keyboard.press('Control+K');
   const palette = page.getByRole('dialog', { name: 'Commands' });
