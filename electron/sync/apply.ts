@@ -36,7 +36,7 @@ import { writeSearchKeys } from '../patients/search-keys.js';
 import { patientColumns, patientRow, type PatientRow } from '../patients/repo.js';
 import { applyMergeLink, applyMergeUnlink, type PatientMergedPayload, type PatientUnmergedPayload } from '../patients/merge.js';
 import { LOCAL_SLOT_SIZE, localSlot } from '../patients/mrn.js';
-import { META } from './local.js';
+import { META } from './meta.js';
 import { stmt } from '../store/stmt-cache.js';
 import type { EventName, EventPayload } from '../../shared/api/contract.js';
 import type { Outcome } from './domain-kinds.js';

@@ -18,18 +18,8 @@ import { outboxRowToOp, type MrnBlockGrant, type OutboxRow, type PullResponse, t
 import { MrnAllocator, storeGrantedBlock } from '../patients/mrn.js';
 import { applyPage, catchUpLocalStamps, type PageResult } from './apply.js';
 
-export const META = {
-  hubUrl: 'sync.hub_url',
-  hubId: 'sync.hub_id',
-  certPem: 'sync.cert_pem',
-  certFingerprint: 'sync.cert_fingerprint',
-  credentialRef: 'sync.credential_ref',
-  enrolledAt: 'sync.enrolled_at',
-  cursor: 'sync.cursor',
-  lastSyncAt: 'sync.last_sync_at',
-  stampsSeq: 'sync.stamps_seq',
-  mrnRequestId: 'sync.mrn_request_id',
-} as const;
+import { META } from './meta.js';
+export { META };
 
 /** A batch of this desk's ops, all of one epoch, consecutive seq. */
 export interface PushBatch {
