@@ -6,14 +6,10 @@
  *     change waiting; the hub returns and desk A's open board shows the arrival.
  * axe on the board; screenshots at 1366x768 in test-results/screens/.
  */
-import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createDeskApp } from '../../electron/app.js';
-import { startWebHost } from '../../electron/web/host.js';
+import { test, expect, type BrowserContext, type Page } from '@playwright/test';
 import { RestartableHub, createCode } from '../support/hub.js';
-import { ADMIN, E2EDesk, SITE, expectAccessible, openDesk, screenshot, signIn } from './support/desk.js';
+import { type E2EDesk, expectAccessible, openDesk, screenshot, signIn } from './support/desk.js';
+import { newDeskPage, startSyncDesk, stopSyncDesk } from './support/sync.js';
 import { registerViaApi } from './support/patients.js';
 import { setupDirectory, bookToday, storedAppointment, currentConsents, chicagoToday, countingKeyboard, type Directory } from './support/visits.js';
 import type { Patient } from '../../shared/domain/patient.js';
@@ -33,20 +29,6 @@ const today = chicagoToday();
 const appts: Record<string, Appointment> = {};
 const pts: Record<string, Patient> = {};
 
-async function startSyncDesk(deskLabel: string): Promise<E2EDesk> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accessdesk-e2e-board-'));
-  const app = createDeskApp(dir, { sync: { engine: { pullIntervalMs: 700, pushDelayMs: 100, backoffBaseMs: 300, backoffMaxMs: 1500, reviewItemsEveryMs: 0 } } });
-  const host = await startWebHost(app, { port: 0, staticDir: process.env.ACCESSDESK_E2E_STATIC ?? path.resolve('build/renderer') });
-  const d = new E2EDesk(dir, app, host);
-  await d.call('setup.initialize', { ...SITE, deskLabel, admin: ADMIN });
-  await d.adminSession();
-  return d;
-}
-
-async function newPage(browser: Browser): Promise<[BrowserContext, Page]> {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'America/Chicago' });
-  return [ctx, await ctx.newPage()];
-}
 
 const row = (page: Page, name: RegExp) => page.getByRole('grid', { name: 'Appointments of the day' }).getByRole('row', { name });
 const syncState = (page: Page) => page.getByTestId('sync-state');
@@ -76,19 +58,14 @@ test.beforeAll(async ({ browser }) => {
   appts.ana = await bookToday(deskA, pts.ana, dir, dir.followUp, 5);
   appts.ben = await bookToday(deskA, pts.ben, dir, dir.followUp, 10);
   appts.cai = await bookToday(deskA, pts.cai, dir, dir.followUp, 15);
-  [ctxA, pageA] = await newPage(browser);
-  [ctxB, pageB] = await newPage(browser);
+  [ctxA, pageA] = await newDeskPage(browser);
+  [ctxB, pageB] = await newDeskPage(browser);
 });
 
 test.afterAll(async () => {
   await ctxA?.close();
   await ctxB?.close();
-  for (const d of [deskA, deskB]) {
-    if (!d) continue;
-    await d.host.close();
-    d.app.close();
-    fs.rmSync(d.dir, { recursive: true, force: true });
-  }
+  for (const d of [deskA, deskB]) await stopSyncDesk(d);
   await hub?.destroy();
 });
 

@@ -5,13 +5,9 @@
  * reaches the hub, and the banner stays calm (a warning, not an error).
  */
 import { test, expect, type BrowserContext, type Page } from '@playwright/test';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createDeskApp } from '../../electron/app.js';
-import { startWebHost } from '../../electron/web/host.js';
-import { createCode, startTestHub, type TestHub } from '../hub/support.js';
-import { ADMIN, E2EDesk, SITE, expectAccessible, openDesk, screenshot, signIn } from './support/desk.js';
+import { startTestHub, type TestHub } from '../hub/support.js';
+import { type E2EDesk, expectAccessible, openDesk, screenshot, signIn } from './support/desk.js';
+import { newDeskPage, startSyncDesk, stopSyncDesk } from './support/sync.js';
 import { field } from './support/patients.js';
 
 const SKEW_MS = 47 * 60_000;
@@ -24,24 +20,13 @@ let page: Page;
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(120_000);
   hub = await startTestHub({ now: () => new Date(Date.now() - SKEW_MS) });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accessdesk-e2e-skew-'));
-  const app = createDeskApp(dir, { sync: { engine: { pullIntervalMs: 700, pushDelayMs: 100, backoffBaseMs: 300, backoffMaxMs: 1500, reviewItemsEveryMs: 0 } } });
-  const host = await startWebHost(app, { port: 0, staticDir: process.env.ACCESSDESK_E2E_STATIC ?? path.resolve('build/renderer') });
-  desk = new E2EDesk(dir, app, host);
-  await desk.call('setup.initialize', { ...SITE, deskLabel: 'Front desk skewed', admin: ADMIN });
-  await desk.adminSession();
-  await desk.call('sync.enroll', { hubUrl: hub.url, code: await createCode(hub), fingerprint: hub.fingerprint });
-  ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'America/Chicago' });
-  page = await ctx.newPage();
+  desk = await startSyncDesk('Front desk skewed', { hub });
+  [ctx, page] = await newDeskPage(browser);
 });
 
 test.afterAll(async () => {
   await ctx?.close();
-  if (desk) {
-    await desk.host.close();
-    desk.app.close();
-    fs.rmSync(desk.dir, { recursive: true, force: true });
-  }
+  await stopSyncDesk(desk);
   await hub?.destroy();
 });
 

@@ -4,14 +4,10 @@
  * and the supervisor's review queue lists it; Keep (K) closes it at the hub and the note leaves the boards.
  */
 import { test, expect, type BrowserContext, type Page } from '@playwright/test';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createDeskApp } from '../../electron/app.js';
-import { startWebHost } from '../../electron/web/host.js';
-import { RestartableHub, createCode } from '../support/hub.js';
+import { RestartableHub } from '../support/hub.js';
 import { checkInInput, patientFor, visitDirectory } from '../support/visits.js';
-import { ADMIN, E2EDesk, SITE, expectAccessible, openDesk, screenshot, signIn } from './support/desk.js';
+import { type E2EDesk, expectAccessible, openDesk, screenshot, signIn } from './support/desk.js';
+import { newDeskPage, startSyncDesk, stopSyncDesk } from './support/sync.js';
 
 const SUP = { username: 'sam', password: 'a long enough password' };
 
@@ -21,34 +17,17 @@ let deskB: E2EDesk;
 let ctx: BrowserContext;
 let page: Page;
 
-async function startSyncDesk(deskLabel: string): Promise<E2EDesk> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accessdesk-e2e-review-appt-'));
-  const app = createDeskApp(dir, { sync: { engine: { pullIntervalMs: 700, pushDelayMs: 100, backoffBaseMs: 300, backoffMaxMs: 1500, reviewItemsEveryMs: 0 } } });
-  const host = await startWebHost(app, { port: 0, staticDir: process.env.ACCESSDESK_E2E_STATIC ?? path.resolve('build/renderer') });
-  const d = new E2EDesk(dir, app, host);
-  await d.call('setup.initialize', { ...SITE, deskLabel, admin: ADMIN });
-  await d.adminSession();
-  await d.call('sync.enroll', { hubUrl: hub.url, code: await createCode(hub.current), fingerprint: hub.current.fingerprint });
-  return d;
-}
-
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(180_000);
   hub = await RestartableHub.start();
-  deskA = await startSyncDesk('Front desk A');
-  deskB = await startSyncDesk('Front desk B');
-  ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'America/Chicago' });
-  page = await ctx.newPage();
+  deskA = await startSyncDesk('Front desk A', { hub: hub.current });
+  deskB = await startSyncDesk('Front desk B', { hub: hub.current });
+  [ctx, page] = await newDeskPage(browser);
 });
 
 test.afterAll(async () => {
   await ctx?.close();
-  for (const d of [deskA, deskB]) {
-    if (!d) continue;
-    await d.host.close();
-    d.app.close();
-    fs.rmSync(d.dir, { recursive: true, force: true });
-  }
+  for (const d of [deskA, deskB]) await stopSyncDesk(d);
   await hub?.destroy();
 });
 

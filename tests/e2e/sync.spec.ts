@@ -13,14 +13,10 @@
  *     duplicate shows "Merged into …" live, Enter opens the survivor, and Undo merge (U) syncs back. With the hub
  *     down again the queue says it is unavailable and search still works.
  */
-import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createDeskApp } from '../../electron/app.js';
-import { startWebHost } from '../../electron/web/host.js';
+import { test, expect, type BrowserContext, type Page } from '@playwright/test';
 import { RestartableHub, createCode } from '../support/hub.js';
-import { ADMIN, E2EDesk, SITE, expectAccessible, openDesk, screenshot, signIn } from './support/desk.js';
+import { type E2EDesk, expectAccessible, openDesk, screenshot, signIn } from './support/desk.js';
+import { newDeskPage, startSyncDesk, stopSyncDesk } from './support/sync.js';
 import { field, hitOption, registerViaApi, search, typeInto } from './support/patients.js';
 import type { Patient } from '../../shared/domain/patient.js';
 
@@ -38,22 +34,6 @@ let pageA: Page;
 let pageB: Page;
 /** registered on A before the outage; edited on both desks during it (the identity conflict) */
 let shared: Patient;
-
-async function startSyncDesk(deskLabel: string): Promise<E2EDesk> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accessdesk-e2e-sync-'));
-  // The real worker thread and schedule, with short intervals so the spec does not wait for production timings.
-  const app = createDeskApp(dir, { sync: { engine: { pullIntervalMs: 700, pushDelayMs: 100, backoffBaseMs: 300, backoffMaxMs: 1500, reviewItemsEveryMs: 0 } } });
-  const host = await startWebHost(app, { port: 0, staticDir: process.env.ACCESSDESK_E2E_STATIC ?? path.resolve('build/renderer') });
-  const d = new E2EDesk(dir, app, host);
-  await d.call('setup.initialize', { ...SITE, deskLabel, admin: ADMIN });
-  await d.adminSession();
-  return d;
-}
-
-async function newPage(browser: Browser): Promise<[BrowserContext, Page]> {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'America/Chicago' });
-  return [ctx, await ctx.newPage()];
-}
 
 const header = (page: Page) => page.getByTestId('sync-status');
 
@@ -90,19 +70,14 @@ test.beforeAll(async ({ browser }) => {
   hub = await RestartableHub.start();
   deskA = await startSyncDesk('Front desk A');
   deskB = await startSyncDesk('Front desk B');
-  [ctxA, pageA] = await newPage(browser);
-  [ctxB, pageB] = await newPage(browser);
+  [ctxA, pageA] = await newDeskPage(browser);
+  [ctxB, pageB] = await newDeskPage(browser);
 });
 
 test.afterAll(async () => {
   await ctxA?.close();
   await ctxB?.close();
-  for (const d of [deskA, deskB]) {
-    if (!d) continue;
-    await d.host.close();
-    d.app.close();
-    fs.rmSync(d.dir, { recursive: true, force: true });
-  }
+  for (const d of [deskA, deskB]) await stopSyncDesk(d);
   await hub?.destroy();
 });
 

@@ -2,13 +2,8 @@
  * Helpers for the drawer / payment / EOD specs: counting a drawer by keyboard in the denomination grid (↑/↓ move,
  * digits type), reading payment rows straight from the desk's SQLite file, and sync desks for the two-desk EOD.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { createDeskApp } from '../../../electron/app.js';
-import { startWebHost } from '../../../electron/web/host.js';
-import { ADMIN, E2EDesk, SITE, expect, focusedName } from './desk.js';
+import { type E2EDesk, expect, focusedName } from './desk.js';
 
 /** The US default denominations in grid order (bills, then coins), as labelled on screen. */
 export const GRID_ORDER = ['$100', '$50', '$20', '$10', '$5', '$2', '$1', '$1 coin', '50¢', '25¢', '10¢', '5¢', '1¢'] as const;
@@ -50,20 +45,4 @@ export function paymentRows(desk: E2EDesk): PaymentDbRow[] {
   return desk.app.store.db.prepare('SELECT * FROM payments ORDER BY recorded_at, id').all() as PaymentDbRow[];
 }
 
-/** A desk with the real sync worker on short intervals, set up and with an admin driver session. */
-export async function startSyncDesk(deskLabel: string): Promise<E2EDesk> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accessdesk-e2e-eod-'));
-  const app = createDeskApp(dir, { sync: { engine: { pullIntervalMs: 700, pushDelayMs: 100, backoffBaseMs: 300, backoffMaxMs: 1500, reviewItemsEveryMs: 0 } } });
-  const host = await startWebHost(app, { port: 0, staticDir: process.env.ACCESSDESK_E2E_STATIC ?? path.resolve('build/renderer') });
-  const d = new E2EDesk(dir, app, host);
-  await d.call('setup.initialize', { ...SITE, deskLabel, admin: ADMIN });
-  await d.adminSession();
-  return d;
-}
-
-export async function stopSyncDesk(d: E2EDesk | undefined): Promise<void> {
-  if (!d) return;
-  await d.host.close();
-  d.app.close();
-  fs.rmSync(d.dir, { recursive: true, force: true });
-}
+export { startSyncDesk, stopSyncDesk } from './sync.js';
