@@ -31,6 +31,11 @@ function useNow(periodMs = 30_000): number {
   return now;
 }
 
+/** Enrolled, and the first sync attempt of this run has not finished yet. */
+function isConnecting(status: Status): boolean {
+  return status.enrolled && status.state === 'offline' && status.lastAttemptAt === null;
+}
+
 export function waitingText(n: number): string {
   return `${n} ${n === 1 ? 'change' : 'changes'} waiting`;
 }
@@ -48,10 +53,11 @@ export function SyncStatus() {
       </div>
     );
   }
-  const st = STATE[status.state];
+  // Just enrolled or just started: no attempt has finished yet, so "Offline" would not be the truth.
+  const st = isConnecting(status) ? { icon: '…', label: 'Connecting' } : STATE[status.state];
   return (
     <div className="sy-status" role="group" aria-label="Sync status" data-testid="sync-status" data-state={status.state}>
-      <span className={`sy-state sy-state--${status.state}`} data-testid="sync-state">
+      <span className={`sy-state sy-state--${isConnecting(status) ? 'connecting' : status.state}`} data-testid="sync-state">
         <span className="sy-icon" aria-hidden="true">
           {st.icon}
         </span>
@@ -103,7 +109,7 @@ export function SyncBanners() {
       </Banner>,
     );
   }
-  if (status?.state === 'offline') {
+  if (status?.state === 'offline' && !isConnecting(status)) {
     items.push(
       <Banner key="offline" tone="warning" title="Offline:">
         {` The hub cannot be reached. Keep working: ${status.pending > 0 ? `${waitingText(status.pending)} ${status.pending === 1 ? 'is' : 'are'} kept on this desk and` : 'changes are kept on this desk and'} sent when the hub is back (retrying by itself).`}
