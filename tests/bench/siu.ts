@@ -123,7 +123,7 @@ export async function benchSiu(emit: Emit, progress: Progress): Promise<void> {
       const perConn = median(connRates);
       const parseOnly = median(parseRates);
       emit({
-        figure: 'siu-burst',
+        bench: 'siu-burst',
         messages: N,
         rounds: ROUNDS,
         database: process.env.HUB_TEST_DATABASE_URL ? 'postgresql' : 'pglite',
