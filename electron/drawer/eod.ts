@@ -125,6 +125,15 @@ export function copaysOf(db: Database.Database, businessDate: string): EodReport
   };
 }
 
+/** An instant as the clerk reads it: the site's local date and time ("11/22/2026, 5:56 PM"). */
+function siteTime(iso: string, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}
+
 function hlcInstant(hlc: string): string | null {
   try {
     return new Date(decodeHlc(hlc).wall).toISOString();
@@ -152,15 +161,16 @@ export function completenessOf(store: Store, businessDate: string, sessions: Eod
     if (!d) desks.set(s.deskId, (d = { deskId: s.deskId, deskLabel: s.deskLabel, lastChangeAt: null, receivedAt: null, openSessions: 0, note: '' }));
     if (s.status === 'open') d.openSessions++;
   }
+  const tz = readSettings(db)?.timeZone ?? 'UTC';
   const warnings: string[] = [];
   if (!enrolled) warnings.push('This desk is not connected to a clinic hub: the report shows only the sessions of this desk.');
   else {
     if (pending > 0) warnings.push(`${pending} change(s) of this desk have not reached the hub yet.`);
-    warnings.push(lastSyncAt ? `Last completed sync: ${lastSyncAt}. Payments other desks took after their last sync before that are not in this report.` : 'This desk has not completed a sync yet: other desks’ payments are missing.');
+    warnings.push(lastSyncAt ? `Last completed sync: ${siteTime(lastSyncAt, tz)}. Payments that other desks took after their own last sync before then are not in this report.` : 'This desk has not completed a sync yet: other desks’ payments are missing.');
   }
   for (const d of desks.values()) {
     const parts: string[] = [];
-    if (d.lastChangeAt) parts.push(`latest payment/drawer change received from ${d.deskLabel} was made at ${d.lastChangeAt}`);
+    if (d.lastChangeAt) parts.push(`latest payment/drawer change received from ${d.deskLabel} was made at ${siteTime(d.lastChangeAt, tz)}`);
     else parts.push(`no payment/drawer change received from ${d.deskLabel}`);
     if (d.openSessions > 0) parts.push(`${d.openSessions} session(s) of ${d.deskLabel} still open here: later payments and the close may not have arrived`);
     d.note = parts.join('; ');
