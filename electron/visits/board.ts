@@ -12,6 +12,8 @@ import { primaryCoverageStale, staleCoverages, addressStale } from '../../shared
 import { copayDue } from '../../shared/visits/copay.js';
 import { addressConfirmedOn, getDirectory } from './repo.js';
 import { patientRow, parseDoc } from '../patients/repo.js';
+import { readSettings } from '../users/repo.js';
+import { businessDate } from '../../shared/dates.js';
 
 export interface BoardFilter {
   businessDate: string;
@@ -126,7 +128,9 @@ export function checkInContext(db: Database.Database, a: Appointment, visitDate:
   const type = getDirectory<AppointmentType>(db, 'appointment_type', a.typeId);
   const row = a.patientId ? patientRow(db, a.patientId) : undefined;
   const doc = row ? parseDoc(row) : null;
-  const confirmedOn = row ? latestOf(addressConfirmedOn(db, row.id), row.created_at.slice(0, 10)) : '';
+  // registering counts as a confirmation, on the site's business date of the registration (not its UTC date)
+  const registeredOn = row ? businessDate(readSettings(db)?.timeZone ?? 'UTC', new Date(row.created_at)) : '';
+  const confirmedOn = row ? latestOf(addressConfirmedOn(db, row.id), registeredOn) : '';
   const addr = doc ? addressStale(doc.addresses, confirmedOn, visitDate) : null;
   const primary = doc?.coverages.find((c) => c.rank === 1);
   return {
