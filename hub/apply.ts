@@ -1,6 +1,6 @@
 /**
- * Applying accepted ops to the hub's materialised state (design.md section 4 conflict policy). Runs inside the push
- * transaction. A permanently invalid op is rejected (RejectOp: the caller records it and moves on); anything else is
+ * Applying accepted ops to the hub's materialised state (design.md section 4 conflict policy). Runs inside the
+ * materialiser's transaction (hub/materialize.ts), in receive order. A permanently invalid op is rejected (RejectOp: the caller records it and moves on); anything else is
  * a transient failure (the caller aborts the batch). How a batch is applied (set-wise runs, op-by-op fallback):
  * applyFreshOps below.
  *
@@ -119,7 +119,11 @@ export interface FreshOp {
   op: SyncOp;
   /** opContentHash(op) */
   hash: string;
+  /** op.payload as the JSON text logged at push (stored as is); JSON.stringify(op.payload) when absent */
+  payloadText?: string;
 }
+
+const payloadText = (f: FreshOp): string => f.payloadText ?? JSON.stringify(f.op.payload);
 
 /**
  * Applies a push batch's new ops (consecutive seq, one desk, one epoch) in order. Returns the ops recorded as rejected.
@@ -180,9 +184,14 @@ const OP_COLUMNS = 'op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, s
 async function recordRejected(tx: Queryable, f: FreshOp, rej: RejectOp, now: string): Promise<RejectedOp> {
   const op = f.op;
   await tx.query(`INSERT INTO ops (${OP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'rejected', $11)`, [
-    op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, JSON.stringify(op.payload), op.hlc, op.schemaVersion, f.hash, now,
+    op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, payloadText(f), op.hlc, op.schemaVersion, f.hash, now,
   ]);
   await tx.query('INSERT INTO rejected_ops (op_id, reason, message, rejected_at) VALUES ($1, $2, $3, $4)', [op.opId, rej.reason, rej.message, now]);
+  // its rejected echo (only its own desk pulls it)
+  await tx.query(
+    `WITH s AS (UPDATE hub_counters SET value = value + 1 WHERE name = 'server_seq' RETURNING value) INSERT INTO changes (server_seq, op_id) SELECT s.value, $1 FROM s`,
+    [op.opId],
+  );
   return { opId: op.opId, seq: op.seq, reason: rej.reason, message: rej.message };
 }
 
@@ -198,7 +207,7 @@ async function applySingle(tx: Queryable, f: FreshOp, now: string): Promise<Reje
            UPDATE hub_counters SET value = value + 1 WHERE name = 'server_seq' RETURNING value
          )
          INSERT INTO changes (server_seq, op_id) SELECT s.value, o.op_id FROM s, o`,
-        [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, JSON.stringify(op.payload), op.hlc, op.schemaVersion, f.hash, now],
+        [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, payloadText(f), op.hlc, op.schemaVersion, f.hash, now],
       );
       await applySingleOp(tx, op, now);
     });
@@ -345,7 +354,7 @@ interface Run {
   /** other desks' writes of identity fields: `${patientId}|${field}|${baseVersion}` -> writes */
   otherWrites: Map<string, { op_id: string; value: string }[]>;
   // what the run writes
-  opRows: { op: SyncOp; hash: string; status: 'applied' | 'rejected' }[];
+  opRows: { f: FreshOp; status: 'applied' | 'rejected' }[];
   rejected: { op: SyncOp; rej: RejectOp }[];
   fieldWrites: { opId: string; field: string; patientId: string; deskId: string; baseVersion: number; hlc: string; value: string }[];
   conflicts: Map<string, { patientId: string; field: string; baseVersion: number; opA: string; opB: string }>;
@@ -399,10 +408,10 @@ async function applyRun(tx: Queryable, ops: FreshOp[], now: string, blocks: { st
       if (x.kind === 'rejected') throw x.rej;
       if (x.kind === 'registered') runRegistered(run, f.op, x.p, x.doc);
       else runUpdated(run, f.op, x.p);
-      run.opRows.push({ op: f.op, hash: f.hash, status: 'applied' });
+      run.opRows.push({ f, status: 'applied' });
     } catch (e) {
       if (!(e instanceof RejectOp)) throw e;
-      run.opRows.push({ op: f.op, hash: f.hash, status: 'rejected' });
+      run.opRows.push({ f, status: 'rejected' });
       run.rejected.push({ op: f.op, rej: e });
     }
   }
@@ -620,14 +629,15 @@ async function writeRun(tx: Queryable, run: Run): Promise<void> {
        FROM unnest($4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[])
          AS u(op_id, seq, kind, entity_id, payload, hlc, sv, h, status)`,
       [
-        run.deskId, o[0]!.op.epoch, now,
-        col(o, (r) => r.op.opId), col(o, (r) => r.op.seq), col(o, (r) => r.op.kind), col(o, (r) => r.op.entityId),
-        col(o, (r) => JSON.stringify(r.op.payload)), col(o, (r) => r.op.hlc), col(o, (r) => r.op.schemaVersion), col(o, (r) => r.hash), col(o, (r) => r.status),
+        run.deskId, o[0]!.f.op.epoch, now,
+        col(o, (r) => r.f.op.opId), col(o, (r) => r.f.op.seq), col(o, (r) => r.f.op.kind), col(o, (r) => r.f.op.entityId),
+        col(o, (r) => payloadText(r.f)), col(o, (r) => r.f.op.hlc), col(o, (r) => r.f.op.schemaVersion), col(o, (r) => r.f.hash), col(o, (r) => r.status),
       ],
     );
-    const applied = o.filter((r) => r.status === 'applied').map((r) => r.op.opId);
-    if (applied.length) {
-      // server_seq numbers for the applied ops, in seq order, from the one counter row (its row lock orders commits)
+    // server_seq numbers for every op, in seq order, from the one counter row (its row lock orders commits); a
+    // rejected op's change is its rejected echo, pulled only by its own desk (HubService.pullJson)
+    const applied = o.map((r) => r.f.op.opId);
+    {
       await tx.query(
         `WITH s AS (UPDATE hub_counters SET value = value + $2::bigint WHERE name = 'server_seq' RETURNING value)
          INSERT INTO changes (server_seq, op_id) SELECT s.value - $2::bigint + u.n, u.op_id FROM s, unnest($1::text[]) WITH ORDINALITY AS u(op_id, n)`,

@@ -48,6 +48,13 @@ export async function savepoint<T>(tx: Queryable, name: string, fn: () => Promis
   }
 }
 
+/**
+ * A Buffer parameter for a bytea goes to PGlite as it is (binary format), like pg sends it: PGlite would otherwise
+ * spell it in hex, byte by byte in JS. (hub/materialize.ts sends a push's payload texts as one UTF-8 buffer.)
+ */
+const BYTEA_OID = 17;
+const BYTEA_AS_IS = { serializers: { [BYTEA_OID]: (v: unknown) => v as string } };
+
 class PgliteDb implements HubDb {
   readonly kind = 'pglite' as const;
   private chain: Promise<unknown> = Promise.resolve();
@@ -60,7 +67,7 @@ class PgliteDb implements HubDb {
   }
 
   private async raw<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
-    const r = await this.pg.query<T>(sql, params);
+    const r = await this.pg.query<T>(sql, params, BYTEA_AS_IS);
     return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
   }
 

@@ -11,7 +11,7 @@ import crypto from 'node:crypto';
 import type { Queryable } from './db.js';
 import { newId } from '../shared/ids.js';
 import { decodeHlc, encodeHlc, receiveHlc } from '../shared/hlc.js';
-import { canonicalJson } from '../shared/sync/patient-merge.js';
+import { opContentHash } from './op-hash.js';
 import { HUB_AUTHOR_DESK_ID, HUB_AUTHOR_NODE } from '../shared/sync/hub-author.js';
 import type { SyncOp } from '../shared/sync/protocol.js';
 
@@ -27,12 +27,6 @@ export interface HubOpInput {
 export interface HubOpRecorded {
   op: SyncOp;
   serverSeq: number;
-}
-
-/** Same content hash as hub/service.ts opContentHash (kept here so this module does not import the service). */
-function contentHash(op: SyncOp): string {
-  const body = canonicalJson([op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, op.payload, op.hlc, op.schemaVersion]);
-  return crypto.createHash('sha256').update(body, 'utf8').digest('hex');
 }
 
 export async function recordHubOp(tx: Queryable, input: HubOpInput, now: Date = new Date()): Promise<HubOpRecorded> {
@@ -73,7 +67,7 @@ export async function recordHubOp(tx: Queryable, input: HubOpInput, now: Date = 
        UPDATE hub_counters SET value = value + 1 WHERE name = 'server_seq' RETURNING value
      )
      INSERT INTO changes (server_seq, op_id) SELECT s.value, o.op_id FROM s, o RETURNING server_seq`,
-    [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, JSON.stringify(op.payload), op.hlc, op.schemaVersion, contentHash(op), at],
+    [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, JSON.stringify(op.payload), op.hlc, op.schemaVersion, opContentHash(op), at],
   );
   return { op, serverSeq: Number(r.rows[0]!.server_seq) };
 }

@@ -107,7 +107,7 @@ export async function startHub(cfg: HubConfig): Promise<RunningHub> {
   }
   let mllp: MllpListener | null = null;
   if (cfg.mllp) {
-    const feed = new SiuFeed({ db: opened.db, timeZone: cfg.mllp.timeZone, acceptedFacilities: cfg.mllp.acceptedFacilities, now: cfg.now });
+    const feed = new SiuFeed({ db: opened.db, timeZone: cfg.mllp.timeZone, acceptedFacilities: cfg.mllp.acceptedFacilities, now: cfg.now, settle: () => opened.service.settle() });
     try {
       mllp = await startMllpListener({
         host: cfg.mllp.host ?? host,
@@ -123,6 +123,9 @@ export async function startHub(cfg: HubConfig): Promise<RunningHub> {
       throw e;
     }
   }
+  // codes only, never data (a database error message can quote a value)
+  opened.service.materializer.onError = (e) => server.log.warn(e, 'materialize-retry');
+  opened.service.materializer.kick(); // what a previous run logged but did not materialise yet
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (cfg.port ?? 0);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -136,6 +139,7 @@ export async function startHub(cfg: HubConfig): Promise<RunningHub> {
     async close() {
       await mllp?.close();
       await server.close();
+      await opened.service.materializer.close();
       await opened.db.close();
     },
   };

@@ -13,7 +13,7 @@ import { paymentHubMigrations } from './payments/migrations.js';
 
 export type { HubMigration } from './migration-kit.js';
 
-/** Numbers: 1-2, 5-6 core (this file), 3 visits (hub/visits), 4 payments (hub/payments); unique and consecutive. */
+/** Numbers: 1-2, 5-7 core (this file), 3 visits (hub/visits), 4 payments (hub/payments); unique and consecutive. */
 const coreHubMigrations: HubMigration[] = [
   {
     version: 1,
@@ -225,6 +225,36 @@ const coreHubMigrations: HubMigration[] = [
         ALTER TABLE review_resolutions DROP CONSTRAINT review_resolutions_item_type_check;
         ALTER TABLE review_resolutions ADD CONSTRAINT review_resolutions_item_type_check
           CHECK (item_type IN ('identity-conflict', 'possible-duplicate', 'mrn-collision', 'appointment-conflict'))
+        `,
+      ),
+  },
+  {
+    version: 7,
+    name: 'push inbox: a push is acknowledged once its ops are logged; the materialiser applies them in receive order',
+    // hub/materialize.ts: a push writes its new ops here (one multi-row insert) and acknowledges; the materialiser
+    // moves them into ops/changes and the materialised tables in receive order (recv_seq, allocated under the hub
+    // write lock like every write). A rejected op now also gets a change row, delivered only to the desk that made it
+    // (its echo says rejected): the push that logged it could not know yet. (desk, epoch, seq) needs no index here:
+    // a push logs only seqs past the desk's cursor, which it moves in the same transaction.
+    up: (tx) =>
+      exec(
+        tx,
+        `
+        CREATE TABLE inbox (
+          recv_seq BIGINT PRIMARY KEY,
+          op_id TEXT NOT NULL UNIQUE,
+          desk_id TEXT NOT NULL REFERENCES desks(desk_id),
+          epoch INTEGER NOT NULL,
+          seq BIGINT NOT NULL,
+          kind TEXT NOT NULL,
+          entity_id TEXT NOT NULL,
+          payload TEXT NOT NULL,
+          hlc TEXT NOT NULL,
+          schema_version INTEGER NOT NULL,
+          content_hash TEXT NOT NULL,
+          received_at TIMESTAMPTZ NOT NULL
+        );
+        INSERT INTO hub_counters (name, value) VALUES ('recv_seq', 0) ON CONFLICT (name) DO NOTHING
         `,
       ),
   },

@@ -162,7 +162,7 @@ export async function buildHubServer(opts: HubServerOptions): Promise<FastifyIns
   app.get('/sync/pull', { preHandler: deskAuth }, async (req, reply) => {
     const q = parse(pullQuerySchema, req.query, 'pull query');
     // the page as JSON text built around the stored payload texts (no parse + stringify of every payload)
-    const json = await service.pullJson(q.cursor, q.limit ?? DEFAULT_PULL_LIMIT, q.echoes === 'slim' ? req.desk!.deskId : undefined);
+    const json = await service.pullJson(q.cursor, q.limit ?? DEFAULT_PULL_LIMIT, req.desk!.deskId, q.echoes === 'slim');
     return reply.header('cache-control', 'no-store').header('content-type', 'application/json; charset=utf-8').send(json);
   });
 

@@ -2,7 +2,6 @@
  * The hub's operations, independent of HTTP: enrollment, desk auth, push, pull, status, MRN blocks, review items.
  * Every write runs in one HubDb.write transaction (hub write lock held), so each call commits whole or not at all.
  */
-import crypto from 'node:crypto';
 import type { z } from 'zod';
 import { newId } from '../shared/ids.js';
 import {
@@ -27,10 +26,10 @@ import {
   type StatusResponse,
   type SyncOp,
 } from '../shared/sync/protocol.js';
-import { canonicalJson } from '../shared/sync/patient-merge.js';
 import type { HubDb, Queryable } from './db.js';
 import { HubError } from './errors.js';
-import { applyFreshOps } from './apply.js';
+import { Materializer, logFreshOps } from './materialize.js';
+import { opContentHash, sameOp } from './op-hash.js';
 import { clearAppointmentConflict } from './visits/apply.js';
 import { hashCredential, hashEnrollmentCode, newEnrollmentCode, normalizeEnrollmentCode, randomToken } from './secrets.js';
 
@@ -52,16 +51,15 @@ export interface HubServiceOptions {
 const num = (v: unknown) => Number(v);
 type ResolveReviewItemRequestParsed = z.output<typeof resolveReviewItemRequestSchema>;
 
-export function opContentHash(op: SyncOp): string {
-  const body = canonicalJson([op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, op.payload, op.hlc, op.schemaVersion]);
-  return crypto.createHash('sha256').update(body, 'utf8').digest('hex');
-}
+export { opContentHash } from './op-hash.js';
 
 export class HubService {
   readonly db: HubDb;
   readonly certPem: string;
   readonly certFingerprint: string;
   now: () => Date;
+  /** Applies logged pushes in receive order (hub/materialize.ts). */
+  readonly materializer: Materializer;
   private hubIdCache: string | null = null;
 
   constructor(opts: HubServiceOptions) {
@@ -69,6 +67,15 @@ export class HubService {
     this.certPem = opts.certPem;
     this.certFingerprint = opts.certFingerprint;
     this.now = opts.now ?? (() => new Date());
+    this.materializer = new Materializer(this.db, () => this.nowIso());
+  }
+
+  /**
+   * Waits until every op acknowledged before this call is materialised (`exceptDesk`: not counting that desk's own
+   * ops, and what they wait on). Reads that promise "everything other desks had acknowledged" call it first.
+   */
+  settle(exceptDesk?: string): Promise<void> {
+    return this.materializer.settle(exceptDesk);
   }
 
   private nowIso(): string {
@@ -235,7 +242,10 @@ export class HubService {
         throw new HubError(409, 'SCHEMA_UNSUPPORTED', `Op seq ${op.seq} has payload schema version ${op.schemaVersion}, newer than this hub understands. Update the hub; the desk keeps the op and retries.`);
       }
     }
-    const hashes = new Map(body.ops.map((op) => [op.opId, opContentHash(op)]));
+    // each payload serialised once: for its content hash and for the inbox
+    const texts = new Map(body.ops.map((op) => [op.opId, JSON.stringify(op.payload)]));
+    const hashes = new Map(body.ops.map((op) => [op.opId, opContentHash(op, texts.get(op.opId))]));
+    this.materializer.pushStarted();
     return this.db.write(async (tx) => {
       const now = this.nowIso();
       await this.assertActive(tx, desk.deskId);
@@ -259,16 +269,20 @@ export class HubService {
       // Already at the hub: must be the very same ops (same id, same content) — acknowledged again, not re-applied.
       const old = body.ops.filter((o) => o.seq <= last);
       if (old.length > 0) {
+        // in ops (materialised) or still in the inbox (logged, not yet materialised)
         const rows = await tx.query<{ seq: unknown; op_id: string; content_hash: string; status: string; reason: RejectReason | null; message: string | null }>(
           `SELECT o.seq, o.op_id, o.content_hash, o.status, r.reason, r.message FROM ops o LEFT JOIN rejected_ops r ON r.op_id = o.op_id
-           WHERE o.desk_id = $1 AND o.epoch = $2 AND o.seq >= $3 AND o.seq <= $4`,
+           WHERE o.desk_id = $1 AND o.epoch = $2 AND o.seq >= $3 AND o.seq <= $4
+           UNION ALL
+           SELECT i.seq, i.op_id, i.content_hash, 'received', NULL, NULL FROM inbox i
+           WHERE i.desk_id = $1 AND i.epoch = $2 AND i.seq >= $3 AND i.seq <= $4`,
           [desk.deskId, body.epoch, old[0]!.seq, old[old.length - 1]!.seq],
         );
         const bySeq = new Map(rows.rows.map((r) => [num(r.seq), r]));
         for (const op of old) {
           const r = bySeq.get(op.seq);
           if (!r) throw new HubError(409, 'OP_MISMATCH', `Seq ${op.seq} is before the first seq (${startSeq}) of epoch ${body.epoch} at the hub.`);
-          if (r.op_id !== op.opId || r.content_hash !== hashes.get(op.opId)) {
+          if (r.op_id !== op.opId || !sameOp(r.content_hash, hashes.get(op.opId)!, op)) {
             throw new HubError(409, 'OP_MISMATCH', `The hub already holds a different op at seq ${op.seq} of epoch ${body.epoch}. A desk restored from a backup must start a new epoch.`);
           }
           if (r.status === 'rejected') rejected.push({ opId: op.opId, seq: op.seq, reason: r.reason ?? 'data-error', message: r.message ?? '' });
@@ -280,19 +294,33 @@ export class HubService {
           throw new HubError(409, 'SEQ_GAP', `The hub needs seq ${last + 1} of epoch ${body.epoch} next; this batch starts at ${fresh[0]!.seq}. Send from seq ${last + 1}.`, { expectedSeq: last + 1 });
         }
         const ids = fresh.map((o) => o.opId);
-        const dup = await tx.query<{ op_id: string }>(`SELECT op_id FROM ops WHERE op_id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) LIMIT 1`, ids);
+        const dup = await tx.query<{ op_id: string }>(
+          'SELECT op_id FROM ops WHERE op_id = ANY($1::text[]) UNION ALL SELECT op_id FROM inbox WHERE op_id = ANY($1::text[]) LIMIT 1',
+          [ids],
+        );
         if (dup.rows[0]) throw new HubError(409, 'OP_MISMATCH', `Op ${dup.rows[0].op_id} is already at the hub under another desk, epoch or seq.`);
       }
 
-      // all new ops set-wise (hub/apply.ts): rejected ones are recorded and skipped, the cursor passes them too
+      // New ops are logged in the inbox (one multi-row insert) and acknowledged; the materialiser (hub/materialize.ts)
+      // applies them in receive order right after this commit. An op it rejects reaches its desk as a rejected echo.
       if (fresh.length > 0) {
-        rejected.push(...(await applyFreshOps(tx, fresh.map((op) => ({ op, hash: hashes.get(op.opId)! })), now)));
+        await logFreshOps(tx, fresh, hashes, texts, now);
         last = fresh[fresh.length - 1]!.seq;
       }
       await tx.query('UPDATE desk_cursors SET last_seq = $3, updated_at = $4 WHERE desk_id = $1 AND epoch = $2', [desk.deskId, body.epoch, last, now]);
       await tx.query('UPDATE desks SET last_push_at = $2 WHERE desk_id = $1', [desk.deskId, now]);
-      return { ackedSeq: last, rejected, serverTime: now };
-    });
+      return { ackedSeq: last, rejected, serverTime: now, logged: fresh.length };
+    }).then(
+      ({ logged, ...res }) => {
+        this.materializer.pushEnded();
+        if (logged) this.materializer.kick(body.more === true);
+        return res;
+      },
+      (e: unknown) => {
+        this.materializer.pushEnded();
+        throw e;
+      },
+    );
   }
 
   // ---- pull and status ----------------------------------------------------------------------------------------------
@@ -302,34 +330,52 @@ export class HubService {
     return num(r.rows[0]?.value ?? 0);
   }
 
-  /** One page of the change feed. `slimFor`: this desk's own changes without payload (echoes=slim). */
-  async pull(cursor: number, limit: number, slimFor?: string): Promise<PullResponse> {
-    return JSON.parse(await this.pullJson(cursor, limit, slimFor)) as PullResponse;
+  /**
+   * One page of the change feed as `deskId` sees it: every applied change, plus this desk's own rejected ops (as
+   * rejected echoes). `slim`: this desk's own changes without payload (echoes=slim).
+   */
+  async pull(cursor: number, limit: number, deskId: string, slim = false): Promise<PullResponse> {
+    return JSON.parse(await this.pullJson(cursor, limit, deskId, slim)) as PullResponse;
   }
 
   /**
    * The page as PullResponse JSON text. Payloads are stored as the JSON text JSON.stringify made of them at push, so
    * they are spliced in as they are instead of being parsed and serialised again for every change.
+   *
+   * First waits until every op other desks had acknowledged before this call is materialised (settle): a desk that
+   * pulls after another desk's push was acknowledged sees it, as if the push had applied it. Its own logged ops are
+   * not waited for (it holds them already).
    */
-  async pullJson(cursor: number, limit: number, slimFor?: string): Promise<string> {
+  async pullJson(cursor: number, limit: number, deskId: string, slim = false): Promise<string> {
+    await this.settle(deskId);
     const head = await this.headSeq();
     if (cursor > head) {
       throw new HubError(409, 'CURSOR_AHEAD', `This desk has read up to change ${cursor}, but the hub holds only ${head}. Was the hub restored from a backup? Contact support; do not reset the desk.`, { headSeq: head });
     }
-    const r = await this.db.query<{ server_seq: unknown; op_id: string; desk_id: string; epoch: unknown; kind: string; entity_id: string; payload: string | null; hlc: string; schema_version: unknown }>(
-      `SELECT c.server_seq, o.op_id, o.desk_id, o.epoch, o.kind, o.entity_id, CASE WHEN o.desk_id = $3 THEN NULL ELSE o.payload END AS payload, o.hlc, o.schema_version
-       FROM changes c JOIN ops o ON o.op_id = c.op_id WHERE c.server_seq > $1 ORDER BY c.server_seq LIMIT $2`,
-      [cursor, limit + 1, slimFor ?? ''],
+    const r = await this.db.query<{
+      server_seq: unknown; op_id: string; desk_id: string; epoch: unknown; kind: string; entity_id: string; payload: string | null; hlc: string; schema_version: unknown;
+      reason: string | null; message: string | null;
+    }>(
+      `SELECT c.server_seq, o.op_id, o.desk_id, o.epoch, o.kind, o.entity_id, CASE WHEN o.desk_id = $3 AND $4 THEN NULL ELSE o.payload END AS payload, o.hlc, o.schema_version,
+              r.reason, r.message
+       FROM changes c JOIN ops o ON o.op_id = c.op_id LEFT JOIN rejected_ops r ON o.status = 'rejected' AND r.op_id = o.op_id
+       WHERE c.server_seq > $1 AND (o.status = 'applied' OR o.desk_id = $3) ORDER BY c.server_seq LIMIT $2`,
+      [cursor, limit + 1, deskId, slim],
     );
     const page = r.rows.slice(0, limit);
+    const hasMore = r.rows.length > limit;
     const str = JSON.stringify;
     const parts = page.map(
       (c) =>
         `{"serverSeq":${num(c.server_seq)},"opId":${str(c.op_id)},"deskId":${str(c.desk_id)},"epoch":${num(c.epoch)},"kind":${str(c.kind)},"entityId":${str(c.entity_id)},` +
-        `"payload":${c.payload ?? 'null'},"hlc":${str(c.hlc)},"schemaVersion":${num(c.schema_version)}${c.payload === null ? ',"payloadOmitted":true' : ''}}`,
+        `"payload":${c.payload ?? 'null'},"hlc":${str(c.hlc)},"schemaVersion":${num(c.schema_version)}${c.payload === null ? ',"payloadOmitted":true' : ''}` +
+        `${c.reason !== null ? `,"rejected":{"reason":${str(c.reason)},"message":${str(c.message ?? '')}}` : ''}}`,
     );
+    // Past the end, the cursor moves to the head read before the query: what lies between is other desks' rejected
+    // ops, never shown to this desk (everything up to head was committed before the query began).
     const next = page.length ? num(page[page.length - 1]!.server_seq) : cursor;
-    return `{"changes":[${parts.join(',')}],"cursor":${next},"hasMore":${r.rows.length > limit},"headSeq":${Math.max(head, next)},"serverTime":${str(this.nowIso())}}`;
+    const cursorOut = hasMore ? next : Math.max(next, head);
+    return `{"changes":[${parts.join(',')}],"cursor":${cursorOut},"hasMore":${hasMore},"headSeq":${Math.max(head, cursorOut)},"serverTime":${str(this.nowIso())}}`;
   }
 
   async status(desk: DeskIdentity): Promise<StatusResponse> {
@@ -356,6 +402,8 @@ export class HubService {
   // ---- review items -------------------------------------------------------------------------------------------------
 
   async reviewItems(status: 'open' | 'all' = 'open', onlyId?: string, q: Queryable = this.db): Promise<ReviewItem[]> {
+    // items come from materialising pushes: list them once every acknowledged push is applied (not inside a write)
+    if (q === this.db) await this.settle();
     const conds: string[] = [];
     const params: unknown[] = [];
     if (status === 'open') conds.push(`c.status = 'open'`);
@@ -470,6 +518,7 @@ export class HubService {
    * supervisor's decision.
    */
   async resolveReviewItem(desk: DeskIdentity, id: string, body: ResolveReviewItemRequestParsed): Promise<ResolveReviewItemResponse> {
+    await this.settle();
     return this.db.write(async (tx) => {
       await this.assertActive(tx, desk.deskId);
       const found = await tx.query<{ type: ReviewItem['type']; tbl: 'patient_conflicts' | 'merge_items' | 'visit_conflicts' }>(

@@ -46,6 +46,8 @@ export interface PageResult {
   applied: number;
   echoes: number;
   parked: number;
+  /** this desk's own ops the hub rejected after acknowledging them (rejected echoes), newly marked in the outbox */
+  rejected: number;
   /** patients whose local row changed (for 'patients.changed' events) */
   patients: { id: string; version: number }[];
   /** events queued by domain appliers (electron/sync/domains.ts), to send after the page committed */
@@ -114,7 +116,8 @@ function stampFieldsIfWin(db: Database.Database, patientId: string, fieldsJson: 
 
 /**
  * Records the stamps of this desk's own writes (from its outbox rows not yet copied) so a remote write is compared
- * with them. Runs before every applied page, inside its transaction; cheap when nothing new was written.
+ * with them. Runs before the first remote change of a page is applied, inside its transaction; cheap when nothing
+ * new was written.
  * Returns how many outbox rows were copied.
  */
 export function catchUpLocalStamps(db: Database.Database): number {
@@ -158,7 +161,7 @@ export function catchUpLocalStamps(db: Database.Database): number {
 // ---- the page -----------------------------------------------------------------------------------------------------
 
 export function applyPage(store: Store, page: PullResponse): PageResult {
-  const result: PageResult = { applied: 0, echoes: 0, parked: 0, patients: [], events: [], cursor: page.cursor };
+  const result: PageResult = { applied: 0, echoes: 0, parked: 0, rejected: 0, patients: [], events: [], cursor: page.cursor };
   const changed = new Map<string, number>();
   store.remote((tx) => {
     const current = Number(getMeta(tx.db, META.cursor) ?? '0');
@@ -167,9 +170,21 @@ export function applyPage(store: Store, page: PullResponse): PageResult {
       const fresh = page.changes.filter((c) => c.serverSeq > current);
       page = { ...page, changes: fresh };
     }
-    catchUpLocalStamps(tx.db);
+    // this desk's own writes are stamped before the first remote change is compared with them (a page of echoes
+    // alone — a desk catching up its own pushes — needs no stamps)
+    let stamped = false;
     const isEcho = stmt<[string], { x: number }>(tx.db, 'SELECT 1 x FROM outbox WHERE op_id = ?');
     for (const c of page.changes) {
+      if (c.rejected) {
+        // one of this desk's ops the hub rejected after acknowledging it: marked in the outbox, never applied
+        if (isEcho.get(c.opId)) {
+          const marked = stmt(tx.db, 'UPDATE outbox SET rejected_reason = ?, rejected_message = ? WHERE op_id = ? AND rejected_reason IS NULL')
+            .run(c.rejected.reason, c.rejected.message.slice(0, 500), c.opId);
+          result.rejected += marked.changes;
+          result.echoes++;
+        }
+        continue;
+      }
       if (c.payloadOmitted && !isEcho.get(c.opId)) {
         // own change this desk does not hold (restored from a backup): stop here, pull it again with its payload
         result.needsPayloads = true;
@@ -180,6 +195,10 @@ export function applyPage(store: Store, page: PullResponse): PageResult {
       if (isEcho.get(c.opId)) {
         result.echoes++;
         continue;
+      }
+      if (!stamped) {
+        catchUpLocalStamps(tx.db);
+        stamped = true;
       }
       const outcome = applyChange(tx, c, changed, result.events);
       if (outcome === 'applied') result.applied++;

@@ -41,7 +41,9 @@
  *                                                    rounds (syncNow still tries); local work is never affected
  *   SCHEMA_UNSUPPORTED                             -> ops kept, pushing paused for this round, pull continues; the
  *                                                    refusal note says the hub needs an update
- *   rejected ops                                   -> acknowledged, marked in the outbox (rejected_reason), counted
+ *   rejected ops                                   -> acknowledged (the hub logs a push, then applies it), and
+ *                                                    come back as rejected echoes in a later pull: marked in the
+ *                                                    outbox (rejected_reason), counted
  */
 import type { Clock } from '../store/store.js';
 import { HubClient, HubRequestError, type HubClientOptions } from '../../shared/sync/hub-client.js';
@@ -50,7 +52,7 @@ import {
   MAX_PUSH_OPS,
   type MrnBlockGrant,
   type PullResponse,
-  type PushRequest,
+  type OutgoingPush,
   type PushResponse,
   type ResolveReviewItemRequest,
   type ResolveReviewItemResponse,
@@ -66,7 +68,7 @@ export type ReviewResolution = ResolveReviewItemRequest['resolution'];
 
 /** The hub as the engine sees it. Implementations throw HubRequestError (code 'NETWORK' for connection trouble). */
 export interface HubTransport {
-  push(req: PushRequest): Promise<PushResponse>;
+  push(req: OutgoingPush): Promise<PushResponse>;
   /** `echoes: 'slim'`: the hub may leave out the payloads of this desk's own changes (payloadOmitted). */
   pull(cursor: number, limit: number, echoes?: 'slim'): Promise<PullResponse>;
   status(): Promise<StatusResponse>;
@@ -442,7 +444,11 @@ export class SyncEngine {
       const t0 = this.clock.now().getTime();
       let r: PushResponse;
       try {
-        r = await this.net(this.transport.push({ deskId, epoch: batch.epoch, epochStartSeq: batch.epochStartSeq, ops: batch.ops }));
+        // more batches follow: the hub then materialises after the last one
+        const more = batch.more;
+        r = await this.net(
+          this.transport.push({ deskId, epoch: batch.epoch, epochStartSeq: batch.epochStartSeq, ops: batch.ops, payloadTexts: batch.payloadTexts, ...(more ? { more } : {}) }),
+        );
       } catch (e) {
         if (!(e instanceof HubRequestError)) throw e;
         const expected = (e.body as { expectedSeq?: number } | undefined)?.expectedSeq;
@@ -475,19 +481,24 @@ export class SyncEngine {
     // outbox (the desk was restored from an older backup), applyPage stops just before it; the rest of the round
     // pulls whole pages.
     let slim = true;
+    // A round pulls up to the head the hub had when the round began: while the hub materialises a big push (its own
+    // or another desk's) the feed keeps growing, and chasing it would hold the round open; the next round continues.
+    let stopAt: number | null = null;
     for (let guard = 0; guard < 1_000_000; guard++) {
       const t0 = this.clock.now().getTime();
       const page = await this.net(this.transport.pull(cursor, this.o.pullPageSize, slim ? 'slim' : undefined));
       this.noteServerTime(t0, page.serverTime);
       const r = await this.call('applyPage', page);
       res.pulled += r.applied;
+      res.rejected += r.rejected;
       res.pages++;
       if (r.needsPayloads) {
         slim = false;
         cursor = r.cursor;
         continue;
       }
-      if (!page.hasMore || page.cursor <= cursor) return;
+      stopAt ??= page.headSeq;
+      if (!page.hasMore || page.cursor <= cursor || page.cursor >= stopAt) return;
       cursor = page.cursor;
     }
   }

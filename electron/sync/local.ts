@@ -14,7 +14,7 @@ import type Database from 'better-sqlite3';
 import { getMeta, setMeta } from '../store/db.js';
 import { SYSTEM_ACTOR, type Store } from '../store/store.js';
 import { newId } from '../../shared/ids.js';
-import { outboxRowToOp, type MrnBlockGrant, type OutboxRow, type PullResponse, type RejectedOp, type SyncOp } from '../../shared/sync/protocol.js';
+import { outboxRowToOpShell, type MrnBlockGrant, type OutboxRow, type PullResponse, type RejectedOp, type SyncOp } from '../../shared/sync/protocol.js';
 import { MrnAllocator, storeGrantedBlock } from '../patients/mrn.js';
 import { applyPage, catchUpLocalStamps, type PageResult } from './apply.js';
 
@@ -26,7 +26,11 @@ export interface PushBatch {
   epoch: number;
   /** desk_seq of the epoch's first op (the hub reads it the first time it sees the epoch) */
   epochStartSeq: number;
+  /** the ops without payload (null): their payloads are `payloadTexts`, as stored (OutgoingPush) */
   ops: SyncOp[];
+  payloadTexts: string[];
+  /** more ops of this epoch follow this batch */
+  more: boolean;
 }
 
 export interface HubEpoch {
@@ -89,6 +93,7 @@ export function beginEpochSession(store: Store): void {
 
 export class DeskSyncLocal implements SyncLocalApi {
   private readonly s;
+  private readonly epochStarts = new Map<number, number>();
   constructor(readonly store: Store) {
     const db = store.db;
     this.s = {
@@ -116,20 +121,45 @@ export class DeskSyncLocal implements SyncLocalApi {
 
   /** Ops of `epoch` from `fromSeq` on, acknowledged or not (a hub restored from a backup asks for them again). */
   opsFrom(epoch: number, fromSeq: number, limit: number): PushBatch | null {
-    const range = this.s.epochRange.get(epoch);
-    if (!range || range.lo === null || fromSeq < range.lo) return null;
-    const rows = this.s.rowsFrom.all(epoch, fromSeq, limit);
+    const lo = this.epochStart(epoch);
+    if (lo === null || fromSeq < lo) return null;
+    const rows = this.s.rowsFrom.all(epoch, fromSeq, limit + 1);
     if (rows.length === 0) return null;
-    return { epoch, epochStartSeq: range.lo, ops: rows.map(outboxRowToOp) };
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    return { epoch, epochStartSeq: lo, ops: rows.map(outboxRowToOpShell), payloadTexts: rows.map((r) => r.payload), more };
   }
 
+  /**
+   * The first desk_seq of `epoch` (null: no op). Fixed once the epoch has an op (outbox rows are never deleted), so
+   * it is looked up once per epoch: the lookup reads the whole outbox (no index on desk_epoch).
+   */
+  private epochStart(epoch: number): number | null {
+    const known = this.epochStarts.get(epoch);
+    if (known !== undefined) return known;
+    const range = this.s.epochRange.get(epoch);
+    if (!range || range.lo === null) return null;
+    this.epochStarts.set(epoch, range.lo);
+    return range.lo;
+  }
+
+  /**
+   * Marks ops acknowledged. Committed without waiting for the disk (synchronous=NORMAL for this one transaction; the
+   * next ordinary write makes it durable): an acknowledgement lost to a power cut only means the ops are sent again,
+   * and the hub acknowledges them again without applying them twice.
+   */
   ack(epoch: number, ackedSeq: number, rejected: RejectedOp[]): { acked: number } {
     const at = this.store.clock.now().toISOString();
-    return this.db.transaction(() => {
-      const r = this.s.ack.run(at, epoch, ackedSeq);
-      for (const x of rejected) this.s.reject.run(x.reason, x.message.slice(0, 500), x.opId);
-      return { acked: r.changes };
-    }).immediate();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.db.transaction(() => {
+        const r = this.s.ack.run(at, epoch, ackedSeq);
+        for (const x of rejected) this.s.reject.run(x.reason, x.message.slice(0, 500), x.opId);
+        return { acked: r.changes };
+      }).immediate();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   cursor(): number {

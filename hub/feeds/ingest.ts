@@ -55,6 +55,11 @@ export interface SiuFeedOptions {
   now?: () => Date;
   /** shown as the desk label of feed-made changes */
   label?: string;
+  /**
+   * Waits until every push the hub acknowledged is materialised (HubService.settle): a message is matched against
+   * the patients and appointments desks had already sent, not only those the hub had applied so far.
+   */
+  settle?: () => Promise<void>;
 }
 
 export interface FeedResult {
@@ -139,6 +144,7 @@ export class SiuFeed {
       return answer('AR', 'The message could not be read. Nothing was written.', { code: HL7_ERR.internal });
     }
     try {
+      await this.opts.settle?.();
       const r = await this.opts.db.write((tx) => this.apply(tx, m, text, now, tz));
       return answer('AA', r.text, undefined, { appointmentId: r.appointmentId, duplicate: r.duplicate });
     } catch (e) {

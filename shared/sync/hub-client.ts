@@ -27,7 +27,8 @@ import {
   type HubErrorCode,
   type MrnBlockGrant,
   type PullResponse,
-  type PushRequest,
+  type OutgoingPush,
+  pushBodyJson,
   type PushResponse,
   type ReviewItem,
   type ResolveReviewItemRequest,
@@ -153,8 +154,8 @@ export class HubClient {
     });
   }
 
-  private async call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, body?: unknown, auth: 'desk' | 'admin' | 'none' = 'desk'): Promise<T> {
-    const r = await this.raw(method, path, body, auth);
+  private async call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, body?: unknown, auth: 'desk' | 'admin' | 'none' = 'desk', rawBody?: string): Promise<T> {
+    const r = await this.raw(method, path, body, auth, rawBody);
     if (r.status >= 200 && r.status < 300) {
       const p = schema.safeParse(r.body);
       if (!p.success) throw new HubRequestError(r.status, 'BAD_RESPONSE', `Unexpected response from the hub for ${method} ${path}`);
@@ -171,8 +172,8 @@ export class HubClient {
   enroll(req: EnrollRequest): Promise<EnrollResponse> {
     return this.call(enrollResponseSchema, 'POST', '/enroll', req, 'none');
   }
-  push(req: PushRequest): Promise<PushResponse> {
-    return this.call(pushResponseSchema, 'POST', '/sync/push', req);
+  push(req: OutgoingPush): Promise<PushResponse> {
+    return this.call(pushResponseSchema, 'POST', '/sync/push', undefined, 'desk', pushBodyJson(req));
   }
   /** `echoes: 'slim'`: this desk's own changes come without payload (payloadOmitted); see pullQuerySchema. */
   pull(cursor: number, limit?: number, echoes?: 'slim' | 'full'): Promise<PullResponse> {

@@ -12,8 +12,13 @@
  *   - ops with seq <= lastSeq are acknowledged again and skipped (same opId and same content required, else 409
  *     OP_MISMATCH: a protocol error, nothing written);
  *   - the first new op must have seq = lastSeq + 1, else 409 SEQ_GAP with `expectedSeq`;
- *   - each new op is applied in its own savepoint; a permanently invalid op (bad payload for its kind, unknown kind,
- *     unknown or foreign entity) is recorded as rejected and skipped: `ackedSeq` still advances past it;
+ *   - new ops are acknowledged once durably logged at the hub (hub migration 7, hub/materialize.ts); the hub applies
+ *     them right after, in receive order. A permanently invalid op (bad payload for its kind, unknown kind, unknown or
+ *     foreign entity) is then recorded as rejected and skipped — `ackedSeq` advanced past it already — and comes back
+ *     to its desk only, as a change with `rejected` (a rejected echo) in a later pull. `rejected` in the push
+ *     response lists only re-sent ops the hub had already rejected;
+ *   - a pull waits until every op other desks had acknowledged before it is applied, so what was acknowledged is
+ *     visible to every other desk's next pull (read-your-acknowledged-writes across desks);
  *   - a transient failure aborts the whole batch (nothing written) and answers 503 HUB_BUSY.
  *   A new epoch (desk restored from a backup or reinstalled) starts a new series; its first seq is `epochStartSeq`
  *   (default 1), fixed the first time the hub sees that epoch.
@@ -112,6 +117,30 @@ export interface OutboxRow {
   payload: string;
   hlc: string;
   schema_version: number;
+}
+
+/**
+ * A push as the desk sends it: `payloadTexts[i]` (when given) is ops[i]'s payload as the JSON text its outbox row
+ * stores, spliced into the body as is (ops[i].payload is then not read) — no parse and re-serialise per op.
+ */
+export type OutgoingPush = PushRequest & { payloadTexts?: string[] };
+
+/** The JSON body of a push (pushRequestSchema), splicing stored payload texts. */
+export function pushBodyJson(req: OutgoingPush): string {
+  const str = JSON.stringify;
+  const texts = req.payloadTexts;
+  const ops = req.ops.map((op, i) => {
+    const t = texts?.[i];
+    if (t === undefined) return str(op);
+    return `{"opId":${str(op.opId)},"deskId":${str(op.deskId)},"epoch":${str(op.epoch)},"seq":${str(op.seq)},"kind":${str(op.kind)},"entityId":${str(op.entityId)},"payload":${t},"hlc":${str(op.hlc)},"schemaVersion":${str(op.schemaVersion)}}`;
+  });
+  const head = { deskId: req.deskId, epoch: req.epoch, ...(req.epochStartSeq !== undefined ? { epochStartSeq: req.epochStartSeq } : {}), ...(req.more !== undefined ? { more: req.more } : {}) };
+  return `${str(head).slice(0, -1)},"ops":[${ops.join(',')}]}`;
+}
+
+/** The op without its payload parsed (payload null): for a push with payloadTexts. */
+export function outboxRowToOpShell(r: OutboxRow): SyncOp {
+  return { opId: r.op_id, deskId: r.desk_id, epoch: r.desk_epoch, seq: r.desk_seq, kind: r.kind, entityId: r.entity_id, payload: null, hlc: r.hlc, schemaVersion: r.schema_version };
 }
 
 export function outboxRowToOp(r: OutboxRow): SyncOp {
@@ -217,6 +246,11 @@ export const pushRequestSchema = z
     /** desk_seq of this epoch's first op; only read the first time the hub sees the epoch. Default 1. */
     epochStartSeq: seqSchema.optional(),
     ops: z.array(opSchema, { error: 'ops must be an array' }).max(MAX_PUSH_OPS, { error: `A push carries at most ${MAX_PUSH_OPS} ops; send the rest in the next batch` }),
+    /**
+     * A hint: the desk sends another batch right after this one (catching up after an outage). The hub acknowledges
+     * each batch once logged and materialises after the last one (or after a short wait if none comes).
+     */
+    more: z.boolean({ error: 'more must be true or false' }).optional(),
   })
   .superRefine((b, ctx) => {
     b.ops.forEach((op, i) => {
@@ -277,6 +311,12 @@ export const changeSchema = z.object({
   schemaVersion: z.number().int(),
   /** set (true) only on the caller's own changes in an `echoes=slim` pull: payload is null and must not be applied */
   payloadOmitted: z.literal(true).optional(),
+  /**
+   * Set only on the caller's OWN ops that the hub rejected (a push is acknowledged once logged; the hub applies it
+   * right after, and a permanently invalid op is recorded as rejected and skipped). Never applied; other desks never
+   * see it.
+   */
+  rejected: z.object({ reason: z.enum(REJECT_REASONS), message: z.string() }).optional(),
 });
 export type Change = z.infer<typeof changeSchema>;
 

@@ -102,6 +102,22 @@ async function pouchBaseline(docs: { _id: string; kind: string; entityId: string
   }
 }
 
+/** BENCH_SYNC_PROFILE=<file>: a CPU profile of the catch-up round alone (desk and PGlite hub share this process). */
+async function startProfile(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await session.post('Profiler.stop');
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 /** PostgreSQL for the second figure of each sync bench (none: PGlite only). */
 const POSTGRES_URL = process.env.BENCH_SYNC_POSTGRES_URL || process.env.HUB_TEST_DATABASE_URL || null;
 
@@ -135,8 +151,21 @@ async function outageCatchUp(
   const dir = tempDir('accessdesk-bench-sync-');
   let pushMs = 0;
   let pushes = 0;
+  let otherMs = 0;
+  const timed = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+    const t0 = performance.now();
+    try {
+      return await f(...a);
+    } finally {
+      otherMs += performance.now() - t0;
+    }
+  };
   const timing = (t: HubTransport): HubTransport => ({
     ...t,
+    pull: timed(t.pull.bind(t)),
+    status: timed(t.status.bind(t)),
+    mrnBlock: timed(t.mrnBlock.bind(t)),
+    reviewItems: timed(t.reviewItems.bind(t)),
     push: async (req) => {
       const t0 = performance.now();
       try {
@@ -179,11 +208,16 @@ async function outageCatchUp(
       .all(base);
     progress(`outage-catch-up: ${queued} queued (written in ${round(writeSeconds, 1)} s); hub back: one sync round`);
 
+    const prof = process.env.BENCH_SYNC_PROFILE ? await startProfile() : null;
     const t0 = performance.now();
     const r = await app.sync.syncOnce();
     const seconds = (performance.now() - t0) / 1000;
+    if (prof) await prof.stop(process.env.BENCH_SYNC_PROFILE!);
     if (!r.ok) throw new Error(`catch-up round failed: ${r.error?.code} ${r.error?.message}`);
     const left = app.sync.local.counts().pending;
+    // acknowledged = logged at the hub; the hub materialises in the background (hub/materialize.ts): until done
+    await hub.service.settle();
+    const appliedSeconds = (performance.now() - t0) / 1000;
     const atHub = Number((await hub.db.query<{ n: unknown }>('SELECT COUNT(*) n FROM ops WHERE desk_id = $1', [app.store.deskId])).rows[0]!.n);
 
     progress(`outage-catch-up (${db}): ${r.pushed} acknowledged in ${round(seconds, 1)} s`);
@@ -199,6 +233,8 @@ async function outageCatchUp(
       ops_per_s: Math.round(rows.length / seconds),
       push_seconds: round(pushMs / 1000, 2),
       push_requests: pushes,
+      other_request_seconds: round(otherMs / 1000, 2),
+      hub_applied_seconds: round(appliedSeconds, 2),
       hub_ms_per_op: round(pushMs / Math.max(1, r.pushed), 2),
       hub_db: db,
     };

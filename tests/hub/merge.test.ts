@@ -5,7 +5,7 @@ import { HUB_SPACE_START } from '../../electron/patients/mrn.js';
 import { toDupCandidate } from '../../electron/patients/repo.js';
 import { HUB_MRN_FIRST, HUB_MRN_LAST, type SyncOp } from '../../shared/sync/protocol.js';
 import { IDENTITY_SYNC_FIELDS, PATIENT_SYNC_FIELDS, dupCandidateOf } from '../../shared/sync/patient-merge.js';
-import { doc, enrollDesk, formatMrn, OpMaker, startTestHub, type EnrolledDesk, type TestHub } from './support.js';
+import { doc, enrollDesk, formatMrn, OpMaker, rejectedEchoes, startTestHub, type EnrolledDesk, type TestHub } from './support.js';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -167,8 +167,8 @@ describe('review items', () => {
     const mb = new OpMaker(b.deskId, 1, 2);
     const own = mb.register(doc(), formatMrn(b.mrnBlock.start));
     const foreign = mb.register(doc(), formatMrn(a.mrnBlock.start));
-    const r = await push(b, [own, foreign]);
-    expect(r.rejected).toEqual([expect.objectContaining({ opId: foreign.opId, reason: 'foreign-mrn' })]);
+    await push(b, [own, foreign]);
+    expect(await rejectedEchoes(hub, b, [own, foreign])).toEqual([expect.objectContaining({ opId: foreign.opId, reason: 'foreign-mrn' })]);
   });
 });
 

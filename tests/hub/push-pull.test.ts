@@ -73,14 +73,21 @@ describe('push', () => {
     const nul = m.op('site.configured', 'site', { siteName: 'A\u0000B', timeZone: 'UTC' });
     const good2 = m.update(good1.entityId, 1, { preferredName: 'Goody' });
     const r = await push(desk, [good1, badPayload, unknownKind, unknownPatient, badDate, nul, good2]);
+    // acknowledged once logged; the hub applies the batch right after and cannot know the rejections yet
     expect(r.ackedSeq).toBe(7);
-    expect(r.rejected.map((x) => [x.seq, x.reason])).toEqual([
+    expect(r.rejected).toEqual([]);
+    // they reach the desk as rejected echoes in its pull (this pull waits for nothing: they are its own ops)
+    await hub.service.settle();
+    const own = await desk.client.pull(0, 1000);
+    const seqOf = new Map([good1, badPayload, unknownKind, unknownPatient, badDate, nul, good2].map((o) => [o.opId, o.seq]));
+    expect(own.changes.filter((c) => c.rejected).map((c) => [seqOf.get(c.opId), c.rejected!.reason])).toEqual([
       [2, 'invalid-payload'],
       [3, 'unknown-kind'],
       [4, 'unknown-entity'],
       [5, 'invalid-payload'],
       [6, 'invalid-payload'],
     ]);
+    expect(own.changes.find((c) => c.opId === unknownKind.opId)!.rejected!.message).toMatch(/drawer\.exploded/);
     const d = await hub.db.query<{ doc: string }>('SELECT doc FROM patients WHERE id = $1', [good1.entityId]);
     expect(JSON.parse(d.rows[0]!.doc)).toMatchObject({ preferredName: 'Goody', birthDate: '1984-03-12' });
     expect(Number((await hub.db.query<{ n: number }>('SELECT COUNT(*) n FROM rejected_ops r JOIN ops o USING (op_id) WHERE o.desk_id = $1', [desk.deskId])).rows[0]!.n)).toBe(5);
@@ -88,11 +95,15 @@ describe('push', () => {
     const again = await push(desk, [good1, badPayload, unknownKind, unknownPatient, badDate, nul, good2]);
     expect(again.rejected.map((x) => x.seq)).toEqual([2, 3, 4, 5, 6]);
     expect((await desk.client.status()).rejectedCount).toBe(5);
-    // Rejected ops never reach other desks.
-    const page = await desk.client.pull(0, 1000);
+    // Rejected ops never reach other desks, and their cursor still reaches the head.
+    const other = await enrollDesk(hub, 'Other desk');
+    const page = await other.client.pull(0, 1000);
     const ids = new Set(page.changes.map((c) => c.opId));
     expect(ids.has(good2.opId)).toBe(true);
     for (const x of [badPayload, unknownKind, unknownPatient, badDate, nul]) expect(ids.has(x.opId)).toBe(false);
+    expect(page.changes.some((c) => c.rejected)).toBe(false);
+    expect(page.cursor).toBe(page.headSeq);
+    expect(page.hasMore).toBe(false);
   });
 
   it('a resent seq with different content (or a reused op id) is a protocol error; nothing written', async () => {

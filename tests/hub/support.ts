@@ -11,14 +11,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { openHubDb } from '../../hub/db.js';
+import { openHubDb, type HubDb } from '../../hub/db.js';
 import { migrateHub } from '../../hub/migrations.js';
 import { PGLITE_SUBDIR, startHub, type RunningHub } from '../../hub/hub.js';
 import { HubClient } from '../../shared/sync/hub-client.js';
 import { newId } from '../../shared/ids.js';
 import { decodeHlc, encodeHlc, receiveHlc, tickHlc, type Hlc } from '../../shared/hlc.js';
 import { patientInputSchema, type PatientInput } from '../../shared/domain/patient.js';
-import { enrollResponseSchema, type EnrollResponse, type SyncOp } from '../../shared/sync/protocol.js';
+import { enrollResponseSchema, type EnrollResponse, type RejectedOp, type SyncOp } from '../../shared/sync/protocol.js';
 import { patientInput } from '../support/patients.js';
 
 export const PG_URL = process.env.HUB_TEST_DATABASE_URL || undefined;
@@ -87,8 +87,24 @@ export async function startTestHub(opts: { insecureHttp?: boolean; dataDir?: str
   const clients: HubClient[] = [];
   const admin = mk({ adminToken: hub.adminToken });
   clients.push(admin);
+  // Tests read (and write) the hub's tables as they are once every acknowledged push is materialised (a push is acknowledged
+  // when logged; hub/materialize.ts applies it right after): their `db` settles first. The hub itself keeps its own
+  // handle (hub.service.db), so nothing inside the hub waits on this.
+  const db: HubDb = {
+    kind: hub.db.kind,
+    async query(sql, params) {
+      await hub.service.settle();
+      return hub.db.query(sql, params);
+    },
+    async write(fn) {
+      await hub.service.settle();
+      return hub.db.write(fn);
+    },
+    close: () => hub.db.close(),
+  };
   return {
     ...hub,
+    db,
     logs,
     admin,
     database: { databaseUrl: PG_URL, schema },
@@ -98,7 +114,7 @@ export async function startTestHub(opts: { insecureHttp?: boolean; dataDir?: str
       return c;
     },
     async count(table: string) {
-      const r = await hub.db.query<{ n: unknown }>(`SELECT COUNT(*) n FROM ${table}`);
+      const r = await db.query<{ n: unknown }>(`SELECT COUNT(*) n FROM ${table}`);
       return Number(r.rows[0]?.n ?? 0);
     },
     async destroy() {
@@ -130,6 +146,24 @@ export async function enrollDesk(hub: TestHub, label = 'Front desk', deskId = ne
   const code = await createCode(hub);
   const res = enrollResponseSchema.parse((await hub.client().raw('POST', '/enroll', { code, deskId, deskLabel: label }, 'none')).body);
   return { ...res, client: hub.client(res.deskCredential) };
+}
+
+/**
+ * The desk's own ops the hub rejected, as the desk learns them: rejected echoes in its pull (a push is acknowledged
+ * once logged, then materialised). `among`: only these ops, in their order.
+ */
+export async function rejectedEchoes(hub: TestHub, desk: EnrolledDesk, among?: { opId: string; seq: number }[]): Promise<RejectedOp[]> {
+  await hub.service.settle();
+  const out: RejectedOp[] = [];
+  for (let cursor = 0; ; ) {
+    const page = await desk.client.pull(cursor, 1000);
+    for (const c of page.changes) {
+      if (c.rejected && c.deskId === desk.deskId) out.push({ opId: c.opId, seq: among?.find((o) => o.opId === c.opId)?.seq ?? -1, reason: c.rejected.reason, message: c.rejected.message });
+    }
+    if (!page.hasMore) break;
+    cursor = page.cursor;
+  }
+  return among ? out.filter((x) => among.some((o) => o.opId === x.opId)) : out;
 }
 
 /**
