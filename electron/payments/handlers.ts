@@ -43,6 +43,7 @@ import {
 import { nextReceiptNo, peekReceiptNo } from './receipt-numbers.js';
 import { buildReceipt, receiptPdf } from './receipts.js';
 import { verifyApprover } from './approval.js';
+import { reversingPayment } from './reversal.js';
 import { eodCsv, eodPdf, eodReport } from '../drawer/eod.js';
 
 export type PaymentMethodName = keyof typeof paymentMethods & MethodName;
@@ -332,32 +333,7 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
         if (rev.reversedCents !== 0) throw new ApiError('CONFLICT', 'This payment was partly refunded; refund the rest instead of voiding it.');
         const s = requireOpen(store);
         if (s.id !== o.session_id) throw new ApiError('CONFLICT', 'Only a payment of the open drawer session can be voided.');
-        const op = paymentFromRow(o);
-        const p: Payment = {
-          ...op,
-          id: newId(),
-          receiptNo: nextReceiptNo(tx.db),
-          kind: 'void',
-          amountCents: -op.amountCents,
-          tenderedCents: 0,
-          changeCents: 0,
-          note: '',
-          reversesId: op.id,
-          reason: input.reason,
-          recordedAt: tx.now,
-          recordedBy: { userId: user.userId, userName: user.userName },
-          approvedBy: approver,
-          deskId: store.deskId,
-        };
-        insertPayment(tx.db, p);
-        tx.outbox({ kind: 'payment.voided', entityId: p.id, payload: { payment: p } });
-        tx.audit({
-          action: 'payment.voided',
-          entityType: 'payment',
-          entityId: p.id,
-          detail: { voids: op.id, receiptNo: p.receiptNo, originalReceiptNo: op.receiptNo, amountCents: p.amountCents, requestedBy: user.userId, approvedBy: approver?.userId ?? null },
-        });
-        return { payment: p, receipt: buildReceipt(tx.db, p, tx.now, 0) };
+        return reversingPayment(tx, { kind: 'void', original: paymentFromRow(o), amountCents: o.amount_cents, reason: input.reason, requestedBy: user, approvedBy: approver, deskId: store.deskId });
       });
       ctx.emit('payments.changed', { paymentId: out.payment.id, sessionId: out.payment.sessionId });
       return out;
@@ -387,38 +363,23 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
         const s = requireOpen(store);
         const rev = reversalsOf(tx.db, orig.id);
         if (rev.voided || amount > orig.amount_cents + rev.reversedCents) throw new ApiError('CONFLICT', 'This payment changed meanwhile (voided or refunded). Nothing was saved; look again.');
-        const op = paymentFromRow(orig);
-        const p: Payment = {
-          ...op,
-          id: newId(),
-          sessionId: s.id,
-          deskId: store.deskId,
-          receiptNo: nextReceiptNo(tx.db),
+        return reversingPayment(tx, {
           kind: 'refund',
-          method,
-          amountCents: -amount,
-          tenderedCents: 0,
-          changeCents: 0,
-          check: method === 'check' && input.check ? { number: input.check.number, bank: input.check.bank } : null,
-          card: method === 'card' && input.card ? { ...input.card } : null,
-          otherRef: method === 'other' ? input.otherRef : '',
-          note: '',
-          reversesId: op.id,
+          original: paymentFromRow(orig),
+          amountCents: amount,
           reason: input.reason,
-          recordedAt: tx.now,
-          recordedBy: { userId: user.userId, userName: user.userName },
+          requestedBy: user,
           approvedBy: approver,
-          businessDate: s.business_date,
-        };
-        insertPayment(tx.db, p);
-        tx.outbox({ kind: 'payment.refunded', entityId: p.id, payload: { payment: p } });
-        tx.audit({
-          action: 'payment.refunded',
-          entityType: 'payment',
-          entityId: p.id,
-          detail: { refunds: op.id, receiptNo: p.receiptNo, originalReceiptNo: op.receiptNo, amountCents: p.amountCents, method, requestedBy: user.userId, approvedBy: approver?.userId ?? null },
+          deskId: store.deskId,
+          changes: {
+            sessionId: s.id,
+            businessDate: s.business_date,
+            method,
+            check: method === 'check' && input.check ? { number: input.check.number, bank: input.check.bank } : null,
+            card: method === 'card' && input.card ? { ...input.card } : null,
+            otherRef: method === 'other' ? input.otherRef : '',
+          },
         });
-        return { payment: p, receipt: buildReceipt(tx.db, p, tx.now, 0) };
       });
       ctx.emit('payments.changed', { paymentId: out.payment.id, sessionId: out.payment.sessionId });
       return out;
