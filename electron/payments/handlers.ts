@@ -112,8 +112,12 @@ async function approvalIfNeeded(store: Store, user: SignedInUser, limit: number,
   return verifyApprover(store, user, approver, { action, entityType: 'payment', entityId, amountCents: amount });
 }
 
-function reversalCommon(orig: PaymentRow) {
+/** The payment a void or refund reverses: it must exist and be a payment (not itself a void or refund). */
+function originalToReverse(store: Store, paymentId: string): PaymentRow {
+  const orig = paymentRow(store.db, paymentId);
+  if (!orig) throw new ApiError('NOT_FOUND', 'No such payment.');
   if (orig.kind !== 'payment') throw new ApiError('CONFLICT', 'Only a payment can be voided or refunded (not a void or refund).');
+  return orig;
 }
 
 export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
@@ -319,9 +323,7 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
       const user = requireUser(ctx);
       guardCardData(input);
       const store = ctx.store;
-      const orig = paymentRow(store.db, input.paymentId);
-      if (!orig) throw new ApiError('NOT_FOUND', 'No such payment.');
-      reversalCommon(orig);
+      const orig = originalToReverse(store, input.paymentId);
       const open = currentOpen(store);
       if (!open || orig.session_id !== open.id) throw new ApiError('CONFLICT', 'Only a payment of the open drawer session can be voided; use a refund for an earlier one.');
       const settings = readPaymentSettings(store.db);
@@ -343,9 +345,7 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
       const user = requireUser(ctx);
       guardCardData(input);
       const store = ctx.store;
-      const orig = paymentRow(store.db, input.paymentId);
-      if (!orig) throw new ApiError('NOT_FOUND', 'No such payment.');
-      reversalCommon(orig);
+      const orig = originalToReverse(store, input.paymentId);
       const rev0 = reversalsOf(store.db, orig.id);
       if (rev0.voided) throw new ApiError('CONFLICT', 'This payment was voided; there is nothing to refund.');
       const refundable = orig.amount_cents + rev0.reversedCents;
