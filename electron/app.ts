@@ -5,6 +5,7 @@ import { createHandlers } from './api/handlers.js';
 import { readSettings } from './users/repo.js';
 import { DeskSync, type DeskSyncOptions } from './sync/desk-sync.js';
 import { openIssuanceWitness, settleIssuanceWitness } from './store/issuance.js';
+import { watchUsernameClashes } from './users/username-clash.js';
 
 /** The desk's backend, transport-free: what Electron's main process and the web host both run. */
 export interface DeskApp {
@@ -46,7 +47,11 @@ export function createDeskApp(dataDir: string, opts: DeskAppOptions = {}): DeskA
     idleLockSeconds: () => readSettings(store.db)?.idleLockSeconds ?? 300,
   });
   let sync: DeskSync;
+  let unwatchUsers = () => {};
   try {
+    // A pulled account whose user name another account holds here: both kept, the later one held for an
+    // administrator (electron/users/username-clash.ts).
+    unwatchUsers = watchUsernameClashes(store, (userId) => sessions.endUser(userId));
     sync = new DeskSync(store, { ...opts.sync, emit: (e, p) => dispatcher.emit(e, p) });
     sync.start();
   } catch (e) {
@@ -60,6 +65,7 @@ export function createDeskApp(dataDir: string, opts: DeskAppOptions = {}): DeskA
     sync,
     close: () => {
       sync.close();
+      unwatchUsers();
       settleIssuanceWitness(store);
       store.close();
     },

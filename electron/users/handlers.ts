@@ -7,6 +7,7 @@ import type { SessionTable } from './sessions.js';
 import { hashPassword, verifyPassword, dummyHash } from './passwords.js';
 import { readSettings, toSummary, userById, userByName, type UserRow } from './repo.js';
 import { SYSTEM_ACTOR } from '../store/store.js';
+import { clearHold, readHold } from './username-clash.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -198,6 +199,14 @@ export function userHandlers(sessions: SessionTable): DomainHandlers<UserMethods
         }
         tx.db.prepare('UPDATE users SET display_name = ?, role = ?, active = ?, updated_at = ? WHERE id = ?').run(input.displayName, input.role, input.active ? 1 : 0, tx.now, input.id);
         const r = userById(tx.db, input.id)!;
+        // An account held because another account has its user name (electron/users/username-clash.ts): making it
+        // active is the administrator's decision that it is another person; its provisional name becomes its user
+        // name on every desk (pushed below with the account).
+        const held = readHold(tx.db, input.id);
+        if (held && input.active && r.username === held.provisional) {
+          clearHold(tx.db, input.id);
+          tx.audit({ action: 'user.username_renamed', entityType: 'user', entityId: input.id, detail: { from: held.wanted, to: held.provisional, keptBy: held.keptBy } });
+        }
         tx.outbox({ kind: 'user.upserted', entityId: input.id, payload: publicUserPayload(r) });
         tx.audit({ action: 'user.updated', entityType: 'user', entityId: input.id, detail: { role: input.role, active: input.active, roleBefore: before.role, activeBefore: before.active === 1 } });
         return r;
