@@ -51,7 +51,7 @@ export function createDeskApp(dataDir: string, opts: DeskAppOptions = {}): DeskA
   try {
     // A pulled account whose user name another account holds here: both kept, the later one held for an
     // administrator (electron/users/username-clash.ts).
-    unwatchUsers = watchUsernameClashes(store, (userId) => sessions.endUser(userId));
+    unwatchUsers = watchUsernameClashes(store);
     sync = new DeskSync(store, { ...opts.sync, emit: (e, p) => dispatcher.emit(e, p) });
     sync.start();
   } catch (e) {

@@ -131,7 +131,7 @@ function upsertRow(tx: RemoteTx, u: UserPayload, username: string, active: boole
 
 /**
  * Applies a pulled `user.upserted` with the rule above (latest by HLC per account, like the sync core). Returns the
- * ids of accounts that became held on this desk (their sessions must end).
+ * ids of accounts that became held on this desk.
  */
 export function applyUserUpsert(tx: RemoteTx, c: Change, u: UserPayload): { heldIds: string[] } {
   const stamp = { hlc: c.hlc, opId: c.opId };
@@ -195,16 +195,17 @@ export function resolveUsernameClashes(store: Store): ClashResult {
 
 /**
  * Resolves parked user-name clashes now and after every commit that may have parked one (pulled pages write no
- * outbox rows). `onHeld` ends the sessions of accounts that became held. Returns an unsubscribe.
+ * outbox rows). A held account's open session is not ended (the person was signed in legitimately, perhaps in the
+ * middle of a registration); it cannot sign in or unlock again. Returns an unsubscribe.
  */
-export function watchUsernameClashes(store: Store, onHeld: (userId: string) => void): () => void {
+export function watchUsernameClashes(store: Store): () => void {
   let running = false;
   const has = () => store.db.open && !!store.db.prepare("SELECT 1 FROM sync_parked WHERE reason = 'username-taken' LIMIT 1").get();
   const run = () => {
     if (running || !has()) return;
     running = true;
     try {
-      for (const id of resolveUsernameClashes(store).heldIds) onHeld(id);
+      resolveUsernameClashes(store);
     } finally {
       running = false;
     }

@@ -74,9 +74,12 @@ describe('the same user name on two desks', () => {
       expect(audits.length).toBeGreaterThan(0);
       expect(JSON.parse(audits[0]!.detail)).toMatchObject({ wanted: 'Maria', provisional, keptBy: ma.id, keptByName: 'Maria Alvarez' });
     }
-    // On desk B the held account's session ended; "maria" now signs in as desk A's Maria only.
+    // On desk B the held account's open session goes on (it was signed in legitimately), but it cannot unlock or sign
+    // in again: "maria" now signs in as desk A's Maria only.
     const cur = await b.app.dispatcher.call('maria-b', 'session.current', {});
-    expect(cur.ok && (cur.value as { user: unknown }).user).toBeFalsy();
+    expect(cur.ok && (cur.value as { user: { id: string } | null }).user?.id).toBe(mb.id);
+    await b.app.dispatcher.call('maria-b', 'session.lock', {});
+    expect((await b.app.dispatcher.call('maria-b', 'session.unlock', { password: MARIA_B.password })).ok).toBe(false);
     expect((await b.app.dispatcher.call('x', 'session.signIn', { username: 'maria', password: MARIA_B.password })).ok).toBe(false);
     const signedA = await b.app.dispatcher.call('x', 'session.signIn', { username: 'maria', password: MARIA_A.password });
     expect(signedA.ok && (signedA.value as { user: { displayName: string } }).user.displayName).toBe('Maria Alvarez');
