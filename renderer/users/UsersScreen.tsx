@@ -110,7 +110,7 @@ export function UsersScreen() {
       {loadError && <Banner tone="error">{loadError}</Banner>}
       {done && <Banner tone="success">{done}</Banner>}
       {users && held.size > 0 && (
-        <Banner tone="warning" title={`${held.size === 1 ? 'One account was' : `${held.size} accounts were`} made on another desk with a user name that is already taken:`}>
+        <Banner tone="warning" title={`${held.size === 1 ? 'One account has' : `${held.size} accounts have`} a user name that an earlier account already has (the desks were set up separately):`}>
           <ul className="ad-held-list">
             {[...held].map(([id, h]) => {
               const u = users.find((x) => x.id === id)!;
@@ -290,7 +290,7 @@ function EditUserDialog({ user, held, onClose, onSaved, onDone }: { user: UserSu
         {held && (
           <Banner tone="warning" title="User name taken:">
             {' '}
-            this account was made on another desk as <span className="ad-mono">{held.wanted}</span>, which {held.keptByName} keeps. Making it Active keeps it as
+            this account was made as <span className="ad-mono">{held.wanted}</span> on a desk set up separately; {held.keptByName}, made first, keeps that name. Making it Active keeps it as
             another person who signs in as <span className="ad-mono">{held.provisional}</span> on every desk.
           </Banner>
         )}
