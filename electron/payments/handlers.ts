@@ -10,7 +10,7 @@ import type { paymentMethods } from '../../shared/api/payments.js';
 import { ApiError } from '../../shared/api/errors.js';
 import { newId } from '../../shared/ids.js';
 import { businessDate } from '../../shared/dates.js';
-import type { DenominationCounts, DrawerClose, DrawerMovement, DrawerSession, MovementKind, PaymentSettings, VarianceSignOff } from '../../shared/domain/drawer.js';
+import type { ApproverCredentials, DenominationCounts, DrawerClose, DrawerMovement, DrawerMovementInput, DrawerSession, MovementKind, PaymentSettings, VarianceSignOff } from '../../shared/domain/drawer.js';
 import type { Payment } from '../../shared/domain/payment.js';
 import { countValue, movementsAndTotals, sessionTotalsOf } from './totals.js';
 import { reconcile, unknownDenominations, changeDue } from '../../shared/drawer/expected.js';
@@ -90,7 +90,7 @@ function closedOffline(store: Store): boolean {
 }
 
 function movement(kind: MovementKind) {
-  return (input: { amountCents: number; reason: string }, ctx: HandlerContext) => {
+  return (input: DrawerMovementInput, ctx: HandlerContext) => {
     const user = requireUser(ctx);
     guardCardData(input);
     const store = ctx.store;
@@ -107,7 +107,7 @@ function movement(kind: MovementKind) {
   };
 }
 
-async function approvalIfNeeded(store: Store, user: SignedInUser, limit: number, amount: number, approver: { username: string; password: string } | undefined, action: string, entityId: string) {
+async function approvalIfNeeded(store: Store, user: SignedInUser, limit: number, amount: number, approver: ApproverCredentials | undefined, action: string, entityId: string) {
   if (amount <= limit) return null;
   return verifyApprover(store, user, approver, { action, entityType: 'payment', entityId, amountCents: amount });
 }

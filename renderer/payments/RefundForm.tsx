@@ -17,7 +17,7 @@ import { paymentMethodSchema, type PaymentListItem, type Receipt } from '../../s
 import { PAYMENT_METHODS, type PaymentSettings } from '../../shared/domain/drawer.js';
 import { requiredCardSafeText } from '../../shared/payments/card-guard.js';
 import { centsToPlain } from '../../shared/payments/money.js';
-import { ApproverFields, approverInput, needsApproval } from './ApproverFields.js';
+import { ApproverFields, approverFieldsSchema, approverInput, needsApproval } from './ApproverFields.js';
 import { printReceipt } from './CollectPaymentDialog.js';
 import { centsOf, money, moneyText } from './money.js';
 import { METHOD_LABELS, TenderDetailsFields, refineTenderDetails, tenderDetailsInput, tenderDetailsShape } from './TenderDetails.js';
@@ -31,7 +31,7 @@ function refundFormSchema(refundableCents: number) {
       method: paymentMethodSchema,
       ...tenderDetailsShape,
       reason: requiredCardSafeText(200, 'Reason'),
-      approver: z.object({ username: z.string(), password: z.string() }),
+      approver: approverFieldsSchema,
     })
     .superRefine((v, ctx) => {
       const a = centsOf(v.amount);
