@@ -239,10 +239,32 @@ export function printReceipt(paymentId: string, receiptNo: string, reprint = fal
   openPrint({ title: `${reprint ? 'Reprint' : 'Receipt'} ${receiptNo}`, load: () => api.call('payments.receiptPdf', { paymentId, paper: '80mm', reprint }) });
 }
 
-function PaymentDone({ result, onClose }: { result: { payment: Payment; receipt: Receipt }; onClose: () => void }) {
-  const p = result.payment;
+/** The footer of a done panel (payment, refund): Print (focused, so Enter prints; closes first) and Done (Esc). */
+export function PrintReceiptActions({ paymentId, receiptNo, label, onClose }: { paymentId: string; receiptNo: string; label: string; onClose: () => void }) {
   const printRef = useRef<HTMLButtonElement>(null);
   useEffect(() => printRef.current?.focus(), []);
+  return (
+    <div className="pay-actions">
+      <Button
+        ref={printRef}
+        variant="primary"
+        shortcut="Enter"
+        onPress={() => {
+          onClose();
+          printReceipt(paymentId, receiptNo);
+        }}
+      >
+        {label}
+      </Button>
+      <Button onPress={onClose} shortcut="Esc">
+        Done
+      </Button>
+    </div>
+  );
+}
+
+function PaymentDone({ result, onClose }: { result: { payment: Payment; receipt: Receipt }; onClose: () => void }) {
+  const p = result.payment;
   return (
     <div className="pay-stack" data-testid="payment-done">
       <div className="pay-done">
@@ -266,22 +288,7 @@ function PaymentDone({ result, onClose }: { result: { payment: Payment; receipt:
         )}
       </div>
       <Banner tone="success">Saved. The receipt number is final.</Banner>
-      <div className="pay-actions">
-        <Button
-          ref={printRef}
-          variant="primary"
-          shortcut="Enter"
-          onPress={() => {
-            onClose();
-            printReceipt(p.id, p.receiptNo);
-          }}
-        >
-          Print receipt
-        </Button>
-        <Button onPress={onClose} shortcut="Esc">
-          Done
-        </Button>
-      </div>
+      <PrintReceiptActions paymentId={p.id} receiptNo={p.receiptNo} label="Print receipt" onClose={onClose} />
     </div>
   );
 }

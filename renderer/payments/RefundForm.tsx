@@ -6,7 +6,7 @@
  * as the void). The refund is a NEW reversing row with its own receipt (marked REFUND); the payment never changes.
  * After the commit the panel shows the refund's receipt number with Print receipt (Enter).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { z } from 'zod';
 import { api } from '../api/client.js';
 import type { MethodInput } from '../../shared/api/contract.js';
@@ -18,7 +18,7 @@ import { PAYMENT_METHODS, type PaymentSettings } from '../../shared/domain/drawe
 import { requiredCardSafeText } from '../../shared/payments/card-guard.js';
 import { centsToPlain } from '../../shared/payments/money.js';
 import { ApproverFields, approverFieldsSchema, approverInput, needsApproval } from './ApproverFields.js';
-import { printReceipt } from './CollectPaymentDialog.js';
+import { PrintReceiptActions } from './CollectPaymentDialog.js';
 import { centsOf, money, moneyText } from './money.js';
 import { METHOD_LABELS, TenderDetailsFields, refineTenderDetails, tenderDetailsInput, tenderDetailsShape } from './TenderDetails.js';
 
@@ -107,8 +107,6 @@ export function RefundForm({ payment: p, settings, onRefunded }: { payment: Paym
 
 /** After the commit: the refund's receipt number (final), the amount, the approver; Enter prints the receipt. */
 export function RefundDone({ receipt: r, onClose }: { receipt: Receipt; onClose: () => void }) {
-  const printRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => printRef.current?.focus(), []);
   const p = r.payment;
   return (
     <div className="pay-stack" data-testid="refund-done">
@@ -129,22 +127,7 @@ export function RefundDone({ receipt: r, onClose }: { receipt: Receipt; onClose:
       <Banner tone="success">
         Refund saved{p.approvedBy ? `, approved by ${p.approvedBy.userName}` : ''}. The receipt number is final.
       </Banner>
-      <div className="pay-actions">
-        <Button
-          ref={printRef}
-          variant="primary"
-          shortcut="Enter"
-          onPress={() => {
-            onClose();
-            printReceipt(p.id, r.receiptNo);
-          }}
-        >
-          Print refund receipt
-        </Button>
-        <Button onPress={onClose} shortcut="Esc">
-          Done
-        </Button>
-      </div>
+      <PrintReceiptActions paymentId={p.id} receiptNo={r.receiptNo} label="Print refund receipt" onClose={onClose} />
     </div>
   );
 }
