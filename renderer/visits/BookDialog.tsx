@@ -14,7 +14,7 @@
  * Esc on a dialog with typed input asks before discarding it (discard.tsx).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Control } from 'react-hook-form';
+import type { Control, FieldValues, UseFormReturn } from 'react-hook-form';
 import { z } from 'zod';
 import { ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
 import { api, ApiError } from '../api/client.js';
@@ -97,6 +97,30 @@ function DateTimeFields<T extends { date: string; time: string }>({
       {selectOnOpen.field === 'time' ? <div ref={wrap}>{timeField}</div> : timeField}
     </>
   );
+}
+
+/**
+ * Book / reschedule submit: one at a time (an Enter while the first is on its way does nothing); a refusal goes on
+ * the fields (the API's 'start' on the time field) and in the banner, with the typed input kept.
+ */
+function submitOnce<V extends FieldValues>(
+  busy: React.RefObject<boolean>,
+  setError: (message: string | null) => void,
+  form: Pick<UseFormReturn<V, unknown, unknown>, 'setError' | 'getValues'>,
+  run: (v: V) => Promise<void>,
+): (v: V) => Promise<void> {
+  return async (v) => {
+    if (busy.current) return;
+    busy.current = true;
+    setError(null);
+    try {
+      await run(v);
+    } catch (e) {
+      setError(applyServerErrors(form, e, { start: 'time' }).message);
+    } finally {
+      busy.current = false;
+    }
+  };
 }
 
 /** "Tue 11/24/2026 9:30 AM" */
@@ -295,34 +319,25 @@ function BookForm({ initial }: { initial: PatientHit | null }) {
   const c = form.control;
 
   const submit = form.handleSubmit(
-    async (v) => {
-      if (busy.current) return;
-      busy.current = true;
-      setError(null);
-      try {
-        const r = await api.call('visits.book', { patientId: v.patientId, departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId, start: typedInstant(v), note: v.note });
-        rememberBooking({ departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId });
-        const prov = dir.providers.find((p) => p.id === v.providerId)?.displayName ?? '';
-        const type = dir.types.find((t) => t.id === v.typeId)?.name ?? '';
-        const msg = `Booked: ${when(r.appointment.start)} · ${prov} · ${type}.`;
-        if (useNav.getState().route.name === 'board') {
-          const b = useBoard.getState();
-          b.setMessage({ tone: 'success', text: msg });
-          close();
-          if (b.businessDate === v.date) {
-            // highlight the new row once the board holds it (a highlight on a row not loaded yet would be replaced)
-            await b.load();
-            useBoard.getState().pinHighlight(r.appointment.id);
-          }
-        } else {
-          setBooked(msg);
+    submitOnce(busy, setError, form, async (v) => {
+      const r = await api.call('visits.book', { patientId: v.patientId, departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId, start: typedInstant(v), note: v.note });
+      rememberBooking({ departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId });
+      const prov = dir.providers.find((p) => p.id === v.providerId)?.displayName ?? '';
+      const type = dir.types.find((t) => t.id === v.typeId)?.name ?? '';
+      const msg = `Booked: ${when(r.appointment.start)} · ${prov} · ${type}.`;
+      if (useNav.getState().route.name === 'board') {
+        const b = useBoard.getState();
+        b.setMessage({ tone: 'success', text: msg });
+        close();
+        if (b.businessDate === v.date) {
+          // highlight the new row once the board holds it (a highlight on a row not loaded yet would be replaced)
+          await b.load();
+          useBoard.getState().pinHighlight(r.appointment.id);
         }
-      } catch (e) {
-        setError(applyServerErrors(form, e, { start: 'time' }).message);
-      } finally {
-        busy.current = false;
+      } else {
+        setBooked(msg);
       }
-    },
+    }),
     () => setError('Some fields need attention. Nothing was booked.'),
   );
 
@@ -386,22 +401,13 @@ export function RescheduleDialog({ row }: { row: RowRef & { providerId: string }
   const busy = useRef(false);
 
   const submit = form.handleSubmit(
-    async (v) => {
-      if (busy.current) return;
-      busy.current = true;
-      setError(null);
-      try {
-        const r = await api.call('visits.reschedule', { id: row.id, start: typedInstant(v), ...(v.providerId !== row.providerId ? { providerId: v.providerId } : {}) });
-        const b = useBoard.getState();
-        const prov = dir.providers.find((p) => p.id === r.appointment.providerId)?.displayName ?? '';
-        b.setMessage({ tone: 'success', text: `${row.patientName}: moved from ${clock(row.start)} to ${when(r.appointment.start)} · ${prov}.` });
-        close();
-      } catch (e) {
-        setError(applyServerErrors(form, e, { start: 'time' }).message);
-      } finally {
-        busy.current = false;
-      }
-    },
+    submitOnce(busy, setError, form, async (v) => {
+      const r = await api.call('visits.reschedule', { id: row.id, start: typedInstant(v), ...(v.providerId !== row.providerId ? { providerId: v.providerId } : {}) });
+      const b = useBoard.getState();
+      const prov = dir.providers.find((p) => p.id === r.appointment.providerId)?.displayName ?? '';
+      b.setMessage({ tone: 'success', text: `${row.patientName}: moved from ${clock(row.start)} to ${when(r.appointment.start)} · ${prov}.` });
+      close();
+    }),
     () => setError('Some fields need attention. Nothing was changed.'),
   );
 
