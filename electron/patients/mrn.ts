@@ -25,11 +25,20 @@
  *     worker keeps a few granted blocks stored ahead of time with `storeGrantedBlock(db, { start, end, source: 'hub' })`, and
  *     the allocator just consumes them. Swapping the source is a one-line change of `MrnAllocator`'s constructor
  *     argument; the consumer side does not change.
+ *
+ * RESTORED STORES. Every number handed out is first witnessed outside the store file (electron/store/witness.ts,
+ * per space: all numbers below the witness may have been used). When the desk opens, electron/store/issuance.ts
+ * compares the witness with `mrnCursors` and, if the store is behind (restored from an older backup), moves the held
+ * blocks past it with `skipMrnsBelow`. A store whose witness is missing although it has handed out numbers (data
+ * folder wiped, store restored onto a new machine) cannot know how far its original went: `skipInUseBlocks` gives up
+ * the rest of the block in use in each space. A pulled registration of this desk's own lost tail moves the held block
+ * past its MRN at sync (electron/sync/apply.ts consumeMrn; the witness follows at the next issue or open).
  */
 import type Database from 'better-sqlite3';
 import { getMeta, setMeta } from '../store/db.js';
 import { ApiError } from '../../shared/api/errors.js';
 import { formatMrn, isValidMrn, luhnCheckDigit, MRN_MAX_SERIAL } from '../../shared/patients/mrn-format.js';
+import { witnessFor } from '../store/witness.js';
 
 export const LOCAL_SLOT_SIZE = 400_000;
 export const LOCAL_SLOTS = 10;
@@ -127,6 +136,9 @@ export class MrnAllocator {
       row = { block_start: b.start, block_end: b.end, next_value: b.start, source: b.source };
     }
     const n = row.next_value;
+    // Outside the store file, before this transaction commits: a store restored from a backup skips past it
+    // (electron/store/witness.ts, electron/store/issuance.ts).
+    witnessFor(db)?.noteMrn(mrnSpaceOf(n), n);
     if (n >= row.block_end) db.prepare('DELETE FROM mrn_blocks WHERE block_start = ?').run(row.block_start);
     else db.prepare('UPDATE mrn_blocks SET next_value = ? WHERE block_start = ?').run(n + 1, row.block_start);
     return formatMrn(n);
@@ -136,4 +148,78 @@ export class MrnAllocator {
   static remaining(db: Database.Database): number {
     return db.prepare<[], { n: number | null }>('SELECT SUM(block_end - next_value + 1) n FROM mrn_blocks').get()?.n ?? 0;
   }
+}
+
+// ---- restored stores (electron/store/issuance.ts) -----------------------------------------------------------------
+
+export type MrnSpace = 'local' | 'hub';
+
+export function mrnSpaceOf(serial: number): MrnSpace {
+  return serial >= HUB_SPACE_START ? 'hub' : 'local';
+}
+
+function spaceBounds(space: MrnSpace): [number, number] {
+  return space === 'hub' ? [HUB_SPACE_START, MRN_MAX_SERIAL] : [0, HUB_SPACE_START - 1];
+}
+
+function heldBlocks(db: Database.Database, space: MrnSpace): BlockRow[] {
+  const [lo, hi] = spaceBounds(space);
+  return db.prepare<[number, number], BlockRow>('SELECT * FROM mrn_blocks WHERE block_start >= ? AND block_start <= ? ORDER BY block_start').all(lo, hi);
+}
+
+/**
+ * Per space, how far the store says this desk has gone: every number below it may have been handed out. The lowest
+ * held block's next number (blocks are used lowest first, and later blocks always start higher); for the local
+ * space without a held block, the slot's high-water mark; 0 when the store says nothing.
+ */
+export function mrnCursors(db: Database.Database): Record<MrnSpace, number> {
+  const local = heldBlocks(db, 'local')[0]?.next_value ?? Number(getMeta(db, LOCAL_NEXT_KEY) ?? '0');
+  const hub = heldBlocks(db, 'hub')[0]?.next_value ?? 0;
+  return { local, hub };
+}
+
+export interface SkippedRange {
+  space: MrnSpace;
+  from: number;
+  /** first number still usable (exclusive end of the skipped range) */
+  to: number;
+}
+
+/** Whether `skipMrnsBelow(db, space, bound)` would change anything. */
+export function mrnsBelowHeld(db: Database.Database, space: MrnSpace, bound: number): boolean {
+  if (heldBlocks(db, space).some((b) => b.next_value < bound)) return true;
+  if (space !== 'local') return false;
+  const slotStart = localSlot(db) * LOCAL_SLOT_SIZE;
+  const next = getMeta(db, LOCAL_NEXT_KEY);
+  return bound > slotStart && bound <= slotStart + LOCAL_SLOT_SIZE && Number(next ?? Math.max(1, slotStart)) < bound;
+}
+
+/** Moves every held block of `space` past `bound` (numbers below it are never handed out); must run in a write tx. */
+export function skipMrnsBelow(db: Database.Database, space: MrnSpace, bound: number): SkippedRange[] {
+  if (!db.inTransaction) throw new Error('MRN blocks move inside a write transaction');
+  const out: SkippedRange[] = [];
+  for (const b of heldBlocks(db, space)) {
+    if (b.next_value >= bound) continue;
+    out.push({ space, from: b.next_value, to: Math.min(bound, b.block_end + 1) });
+    if (b.block_end < bound) db.prepare('DELETE FROM mrn_blocks WHERE block_start = ?').run(b.block_start);
+    else db.prepare('UPDATE mrn_blocks SET next_value = ? WHERE block_start = ?').run(bound, b.block_start);
+  }
+  if (space === 'local') {
+    const slotStart = localSlot(db) * LOCAL_SLOT_SIZE;
+    const next = getMeta(db, LOCAL_NEXT_KEY);
+    // a witness reserve that reached past the held block: the slot's next block starts after it
+    if (bound > slotStart && bound <= slotStart + LOCAL_SLOT_SIZE && Number(next ?? Math.max(1, slotStart)) < bound) setMeta(db, LOCAL_NEXT_KEY, String(bound));
+  }
+  return out;
+}
+
+/** Gives up the rest of the block in use in each space (a store whose history is unknown); must run in a write tx. */
+export function skipInUseBlocks(db: Database.Database): SkippedRange[] {
+  const out: SkippedRange[] = [];
+  for (const space of ['local', 'hub'] as const) {
+    const b = heldBlocks(db, space)[0];
+    if (!b) continue;
+    out.push(...skipMrnsBelow(db, space, b.block_end + 1));
+  }
+  return out;
 }

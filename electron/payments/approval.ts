@@ -11,6 +11,7 @@ import type { SignedInUser } from '../api/types.js';
 import { readSettings, userByName } from '../users/repo.js';
 import { SYSTEM_ACTOR } from '../store/store.js';
 import { dummyHash, verifyPassword } from '../users/passwords.js';
+import { countFailedPassword, isLockedOut } from '../users/lockout.js';
 
 export interface ApprovalRequest {
   action: string; // 'payment.void' | 'payment.refund' | 'drawer.variance_sign_off'
@@ -41,7 +42,7 @@ export async function verifyApprover(store: Store, requester: SignedInUser, cred
   if (!creds) return refuse('missing', 'This needs a supervisor’s approval: the supervisor enters their user name and password.');
   const row = userByName(store.db, creds.username);
   const nowIso = store.clock.now().toISOString();
-  if (row && row.active === 1 && row.locked_until !== null && row.locked_until > nowIso) {
+  if (row && row.active === 1 && isLockedOut(row, nowIso)) {
     await verifyPassword(await dummyHash(), creds.password); // same time as a real check: no hint that it is locked
     return refuse('locked', 'That supervisor account is locked after too many failed attempts. Nothing was saved.');
   }
@@ -63,18 +64,9 @@ export async function verifyApprover(store: Store, requester: SignedInUser, cred
   return { userId: row.id, userName: row.display_name };
 }
 
-/** One failed password for this user, as a failed sign-in counts it; true when the account is now locked. */
+/** One failed password for this user, counted by the users domain's lockout rule (as a failed sign-in); true when the account is now locked. */
 function countFailure(store: Store, userId: string): boolean {
   const site = readSettings(store.db);
   if (!site) return false;
-  return store.command(SYSTEM_ACTOR, (tx) => {
-    const cur = tx.db.prepare<[string], { failed_count: number }>('SELECT failed_count FROM users WHERE id = ?').get(userId);
-    if (!cur) return false;
-    const failed = cur.failed_count + 1;
-    const lock = failed >= site.lockoutThreshold;
-    const until = lock ? new Date(store.clock.now().getTime() + site.lockoutMinutes * 60_000).toISOString() : null;
-    tx.db.prepare('UPDATE users SET failed_count = ?, locked_until = COALESCE(?, locked_until), updated_at = ? WHERE id = ?').run(lock ? 0 : failed, until, tx.now, userId);
-    tx.audit({ action: lock ? 'user.locked_out' : 'approval.password_failed', entityType: 'user', entityId: userId, detail: { failedCount: failed, via: 'approval' } });
-    return lock;
-  });
+  return store.command(SYSTEM_ACTOR, (tx) => countFailedPassword(tx, userId, site, store.clock, { failedAction: 'approval.password_failed', detail: { via: 'approval' } })?.locked ?? false);
 }

@@ -10,7 +10,7 @@ import type { paymentMethods } from '../../shared/api/payments.js';
 import { ApiError } from '../../shared/api/errors.js';
 import { newId } from '../../shared/ids.js';
 import { businessDate } from '../../shared/dates.js';
-import type { DenominationCounts, DrawerClose, DrawerMovement, DrawerSession, MovementKind, PaymentSettings, VarianceSignOff } from '../../shared/domain/drawer.js';
+import type { ApproverCredentials, DenominationCounts, DrawerClose, DrawerMovement, DrawerMovementInput, DrawerSession, MovementKind, PaymentSettings, VarianceSignOff } from '../../shared/domain/drawer.js';
 import type { Payment } from '../../shared/domain/payment.js';
 import { countValue, movementsAndTotals, sessionTotalsOf } from './totals.js';
 import { reconcile, unknownDenominations, changeDue } from '../../shared/drawer/expected.js';
@@ -43,6 +43,7 @@ import {
 import { nextReceiptNo, peekReceiptNo } from './receipt-numbers.js';
 import { buildReceipt, receiptPdf } from './receipts.js';
 import { verifyApprover } from './approval.js';
+import { reversingPayment } from './reversal.js';
 import { eodCsv, eodPdf, eodReport } from '../drawer/eod.js';
 
 export type PaymentMethodName = keyof typeof paymentMethods & MethodName;
@@ -89,7 +90,7 @@ function closedOffline(store: Store): boolean {
 }
 
 function movement(kind: MovementKind) {
-  return (input: { amountCents: number; reason: string }, ctx: HandlerContext) => {
+  return (input: DrawerMovementInput, ctx: HandlerContext) => {
     const user = requireUser(ctx);
     guardCardData(input);
     const store = ctx.store;
@@ -106,13 +107,17 @@ function movement(kind: MovementKind) {
   };
 }
 
-async function approvalIfNeeded(store: Store, user: SignedInUser, limit: number, amount: number, approver: { username: string; password: string } | undefined, action: string, entityId: string) {
+async function approvalIfNeeded(store: Store, user: SignedInUser, limit: number, amount: number, approver: ApproverCredentials | undefined, action: string, entityId: string) {
   if (amount <= limit) return null;
   return verifyApprover(store, user, approver, { action, entityType: 'payment', entityId, amountCents: amount });
 }
 
-function reversalCommon(orig: PaymentRow) {
+/** The payment a void or refund reverses: it must exist and be a payment (not itself a void or refund). */
+function originalToReverse(store: Store, paymentId: string): PaymentRow {
+  const orig = paymentRow(store.db, paymentId);
+  if (!orig) throw new ApiError('NOT_FOUND', 'No such payment.');
   if (orig.kind !== 'payment') throw new ApiError('CONFLICT', 'Only a payment can be voided or refunded (not a void or refund).');
+  return orig;
 }
 
 export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
@@ -318,9 +323,7 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
       const user = requireUser(ctx);
       guardCardData(input);
       const store = ctx.store;
-      const orig = paymentRow(store.db, input.paymentId);
-      if (!orig) throw new ApiError('NOT_FOUND', 'No such payment.');
-      reversalCommon(orig);
+      const orig = originalToReverse(store, input.paymentId);
       const open = currentOpen(store);
       if (!open || orig.session_id !== open.id) throw new ApiError('CONFLICT', 'Only a payment of the open drawer session can be voided; use a refund for an earlier one.');
       const settings = readPaymentSettings(store.db);
@@ -332,32 +335,7 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
         if (rev.reversedCents !== 0) throw new ApiError('CONFLICT', 'This payment was partly refunded; refund the rest instead of voiding it.');
         const s = requireOpen(store);
         if (s.id !== o.session_id) throw new ApiError('CONFLICT', 'Only a payment of the open drawer session can be voided.');
-        const op = paymentFromRow(o);
-        const p: Payment = {
-          ...op,
-          id: newId(),
-          receiptNo: nextReceiptNo(tx.db),
-          kind: 'void',
-          amountCents: -op.amountCents,
-          tenderedCents: 0,
-          changeCents: 0,
-          note: '',
-          reversesId: op.id,
-          reason: input.reason,
-          recordedAt: tx.now,
-          recordedBy: { userId: user.userId, userName: user.userName },
-          approvedBy: approver,
-          deskId: store.deskId,
-        };
-        insertPayment(tx.db, p);
-        tx.outbox({ kind: 'payment.voided', entityId: p.id, payload: { payment: p } });
-        tx.audit({
-          action: 'payment.voided',
-          entityType: 'payment',
-          entityId: p.id,
-          detail: { voids: op.id, receiptNo: p.receiptNo, originalReceiptNo: op.receiptNo, amountCents: p.amountCents, requestedBy: user.userId, approvedBy: approver?.userId ?? null },
-        });
-        return { payment: p, receipt: buildReceipt(tx.db, p, tx.now, 0) };
+        return reversingPayment(tx, { kind: 'void', original: paymentFromRow(o), amountCents: o.amount_cents, reason: input.reason, requestedBy: user, approvedBy: approver, deskId: store.deskId });
       });
       ctx.emit('payments.changed', { paymentId: out.payment.id, sessionId: out.payment.sessionId });
       return out;
@@ -367,9 +345,7 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
       const user = requireUser(ctx);
       guardCardData(input);
       const store = ctx.store;
-      const orig = paymentRow(store.db, input.paymentId);
-      if (!orig) throw new ApiError('NOT_FOUND', 'No such payment.');
-      reversalCommon(orig);
+      const orig = originalToReverse(store, input.paymentId);
       const rev0 = reversalsOf(store.db, orig.id);
       if (rev0.voided) throw new ApiError('CONFLICT', 'This payment was voided; there is nothing to refund.');
       const refundable = orig.amount_cents + rev0.reversedCents;
@@ -387,38 +363,23 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
         const s = requireOpen(store);
         const rev = reversalsOf(tx.db, orig.id);
         if (rev.voided || amount > orig.amount_cents + rev.reversedCents) throw new ApiError('CONFLICT', 'This payment changed meanwhile (voided or refunded). Nothing was saved; look again.');
-        const op = paymentFromRow(orig);
-        const p: Payment = {
-          ...op,
-          id: newId(),
-          sessionId: s.id,
-          deskId: store.deskId,
-          receiptNo: nextReceiptNo(tx.db),
+        return reversingPayment(tx, {
           kind: 'refund',
-          method,
-          amountCents: -amount,
-          tenderedCents: 0,
-          changeCents: 0,
-          check: method === 'check' && input.check ? { number: input.check.number, bank: input.check.bank } : null,
-          card: method === 'card' && input.card ? { ...input.card } : null,
-          otherRef: method === 'other' ? input.otherRef : '',
-          note: '',
-          reversesId: op.id,
+          original: paymentFromRow(orig),
+          amountCents: amount,
           reason: input.reason,
-          recordedAt: tx.now,
-          recordedBy: { userId: user.userId, userName: user.userName },
+          requestedBy: user,
           approvedBy: approver,
-          businessDate: s.business_date,
-        };
-        insertPayment(tx.db, p);
-        tx.outbox({ kind: 'payment.refunded', entityId: p.id, payload: { payment: p } });
-        tx.audit({
-          action: 'payment.refunded',
-          entityType: 'payment',
-          entityId: p.id,
-          detail: { refunds: op.id, receiptNo: p.receiptNo, originalReceiptNo: op.receiptNo, amountCents: p.amountCents, method, requestedBy: user.userId, approvedBy: approver?.userId ?? null },
+          deskId: store.deskId,
+          changes: {
+            sessionId: s.id,
+            businessDate: s.business_date,
+            method,
+            check: method === 'check' && input.check ? { number: input.check.number, bank: input.check.bank } : null,
+            card: method === 'card' && input.card ? { ...input.card } : null,
+            otherRef: method === 'other' ? input.otherRef : '',
+          },
         });
-        return { payment: p, receipt: buildReceipt(tx.db, p, tx.now, 0) };
       });
       ctx.emit('payments.changed', { paymentId: out.payment.id, sessionId: out.payment.sessionId });
       return out;

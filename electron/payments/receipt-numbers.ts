@@ -21,18 +21,42 @@ import type Database from 'better-sqlite3';
 import { getMeta, setMeta } from '../store/db.js';
 import { HUB_SPACE_START, localSlot } from '../patients/mrn.js';
 import { stmt } from '../store/stmt-cache.js';
+import { witnessFor } from '../store/witness.js';
 
 const K = {
   code: 'receipt.code',
   codeBlock: 'receipt.code_block',
   next: 'receipt.next',
   newCode: 'receipt.new_code_needed',
+  /** JSON {code: serial}: no serial below it is handed out for that code (set from the witness after a restore) */
+  floors: 'receipt.floors',
 } as const;
+
+function floors(db: Database.Database): Record<string, number> {
+  try {
+    const v = JSON.parse(getMeta(db, K.floors) ?? '{}') as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(v).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isSafeInteger(e[1])));
+  } catch {
+    return {};
+  }
+}
+
+function floorOf(db: Database.Database, code: string): number {
+  return floors(db)[code] ?? 1;
+}
 
 export const HUB_BLOCK_SIZE = 1000;
 
 export function formatReceiptNo(code: string, serial: number): string {
   return `${code}-${String(serial).padStart(6, '0')}`;
+}
+
+/** `code`, or a variant of it this store has not used yet (a second restore in the same epoch must not continue a series). */
+function unusedCode(db: Database.Database, code: string): string {
+  const used = new Set([getMeta(db, K.code) ?? '', ...Object.keys(floors(db))]);
+  let c = code;
+  for (let i = 1; used.has(c); i++) c = `${code}X${i}`;
+  return c;
 }
 
 /** The code this desk should use now, and whether it differs from the stored one. */
@@ -48,11 +72,11 @@ function wantedCode(db: Database.Database): { code: string; block: number | null
     // desk a new epoch after the restore, so "<code>E<epoch>" is a series no other copy used).
     const epoch = getMeta(db, 'desk_epoch') ?? '1';
     const base = current.split('E')[0]!;
-    return { code: `${base}E${epoch}`, block: codeBlock };
+    return { code: unusedCode(db, `${base}E${epoch}`), block: codeBlock };
   }
   if (current && !needNew) return { code: current, block: null };
   const slotCode = `L${localSlot(db)}`;
-  if (needNew && current?.startsWith('L')) return { code: `${slotCode}E${getMeta(db, 'desk_epoch') ?? '1'}`, block: null };
+  if (needNew && current?.startsWith('L')) return { code: unusedCode(db, `${slotCode}E${getMeta(db, 'desk_epoch') ?? '1'}`), block: null };
   return { code: slotCode, block: null };
 }
 
@@ -68,6 +92,9 @@ export function nextReceiptNo(db: Database.Database): string {
     setMeta(db, K.newCode, '0');
     serial = 1;
   }
+  serial = Math.max(serial, floorOf(db, want.code));
+  // Outside the store file, before this transaction commits: a store restored from a backup skips past it.
+  witnessFor(db)?.noteReceipt(want.code, serial);
   setMeta(db, K.next, String(serial + 1));
   return formatReceiptNo(want.code, serial);
 }
@@ -76,7 +103,7 @@ export function nextReceiptNo(db: Database.Database): string {
 export function peekReceiptNo(db: Database.Database): string {
   const current = getMeta(db, K.code);
   const want = wantedCode(db);
-  const serial = want.code !== current ? 1 : Number(getMeta(db, K.next) ?? '1');
+  const serial = Math.max(want.code !== current ? 1 : Number(getMeta(db, K.next) ?? '1'), floorOf(db, want.code));
   return formatReceiptNo(want.code, serial);
 }
 
@@ -92,4 +119,48 @@ export function noteOwnRemoteReceipt(db: Database.Database, receiptNo: string): 
     const n = Number(m[2]);
     if (n >= Number(getMeta(db, K.next) ?? '1')) setMeta(db, K.next, String(n + 1));
   }
+}
+
+// ---- restored stores (electron/store/issuance.ts) -----------------------------------------------------------------
+
+/** Per receipt code, how far the store says this desk has gone: no serial below it is handed out again. */
+export function receiptCursors(db: Database.Database): Record<string, number> {
+  const out: Record<string, number> = { ...floors(db) };
+  const code = getMeta(db, K.code);
+  if (code) out[code] = Math.max(out[code] ?? 1, Number(getMeta(db, K.next) ?? '1'));
+  return out;
+}
+
+export interface RaisedSeries {
+  code: string;
+  from: number;
+  to: number;
+}
+
+/** Moves each code's series to at least `bounds[code]` (from the witness); must run in a write transaction. */
+export function raiseReceiptFloors(db: Database.Database, bounds: Record<string, number>): RaisedSeries[] {
+  if (!db.inTransaction) throw new Error('receipt series move inside a write transaction');
+  const have = receiptCursors(db);
+  const f = floors(db);
+  const out: RaisedSeries[] = [];
+  const current = getMeta(db, K.code);
+  for (const [code, bound] of Object.entries(bounds)) {
+    const from = have[code] ?? 1;
+    if (bound <= from) continue;
+    out.push({ code, from, to: bound });
+    f[code] = bound;
+    if (code === current) setMeta(db, K.next, String(bound));
+  }
+  if (out.length) setMeta(db, K.floors, JSON.stringify(f));
+  return out;
+}
+
+/** Whether this store ever handed out a receipt number. */
+export function hasIssuedReceipts(db: Database.Database): boolean {
+  return getMeta(db, K.code) !== undefined;
+}
+
+/** The next receipt starts a new code (a store whose history is unknown). */
+export function requireNewReceiptCode(db: Database.Database): void {
+  setMeta(db, K.newCode, '1');
 }

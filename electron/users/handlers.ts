@@ -5,8 +5,10 @@ import { requireUser } from '../api/types.js';
 import { LATEST_SCHEMA_VERSION } from '../store/migrations.js';
 import type { SessionTable } from './sessions.js';
 import { hashPassword, verifyPassword, dummyHash } from './passwords.js';
+import { countFailedPassword, isLockedOut } from './lockout.js';
 import { readSettings, toSummary, userById, userByName, type UserRow } from './repo.js';
 import { SYSTEM_ACTOR } from '../store/store.js';
+import { clearHold, readHold } from './username-clash.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -96,21 +98,13 @@ export function userHandlers(sessions: SessionTable): DomainHandlers<UserMethods
         ctx.store.audit(SYSTEM_ACTOR, { action: 'session.sign_in_failed', entityType: 'user', entityId: row?.id ?? 'unknown', detail: { reason: row ? 'inactive' : 'unknown-user' } });
         throw new ApiError('BAD_CREDENTIALS', 'User name or password is not right.');
       }
-      if (row.locked_until && row.locked_until > nowIso()) {
+      if (isLockedOut(row, nowIso())) {
         ctx.store.audit(SYSTEM_ACTOR, { action: 'session.sign_in_refused', entityType: 'user', entityId: row.id, detail: { reason: 'locked-out' } });
         throw new ApiError('ACCOUNT_LOCKED', `This account is locked after too many failed sign-ins. Try again after ${new Date(row.locked_until).toLocaleTimeString('en-US', { timeZone: settings.timeZone, hour: 'numeric', minute: '2-digit' })} or ask an administrator.`);
       }
       const good = await verifyPassword(row.password_hash, input.password);
       if (!good) {
-        const locked = ctx.store.command(SYSTEM_ACTOR, (tx) => {
-          const cur = userById(tx.db, row.id)!;
-          const failed = cur.failed_count + 1;
-          const lock = failed >= settings.lockoutThreshold;
-          const until = lock ? new Date(ctx.store.clock.now().getTime() + settings.lockoutMinutes * 60_000).toISOString() : null;
-          tx.db.prepare('UPDATE users SET failed_count = ?, locked_until = COALESCE(?, locked_until), updated_at = ? WHERE id = ?').run(lock ? 0 : failed, until, tx.now, row.id);
-          tx.audit({ action: lock ? 'user.locked_out' : 'session.sign_in_failed', entityType: 'user', entityId: row.id, detail: { failedCount: failed } });
-          return lock;
-        });
+        const locked = ctx.store.command(SYSTEM_ACTOR, (tx) => countFailedPassword(tx, row.id, settings, ctx.store.clock, { failedAction: 'session.sign_in_failed' })!.locked);
         if (locked) throw new ApiError('ACCOUNT_LOCKED', `Too many failed sign-ins: this account is locked for ${settings.lockoutMinutes} minutes.`);
         throw new ApiError('BAD_CREDENTIALS', 'User name or password is not right.');
       }
@@ -198,6 +192,14 @@ export function userHandlers(sessions: SessionTable): DomainHandlers<UserMethods
         }
         tx.db.prepare('UPDATE users SET display_name = ?, role = ?, active = ?, updated_at = ? WHERE id = ?').run(input.displayName, input.role, input.active ? 1 : 0, tx.now, input.id);
         const r = userById(tx.db, input.id)!;
+        // An account held because another account has its user name (electron/users/username-clash.ts): making it
+        // active is the administrator's decision that it is another person; its provisional name becomes its user
+        // name on every desk (pushed below with the account).
+        const held = readHold(tx.db, input.id);
+        if (held && input.active && r.username === held.provisional) {
+          clearHold(tx.db, input.id);
+          tx.audit({ action: 'user.username_renamed', entityType: 'user', entityId: input.id, detail: { from: held.wanted, to: held.provisional, keptBy: held.keptBy } });
+        }
         tx.outbox({ kind: 'user.upserted', entityId: input.id, payload: publicUserPayload(r) });
         tx.audit({ action: 'user.updated', entityType: 'user', entityId: input.id, detail: { role: input.role, active: input.active, roleBefore: before.role, activeBefore: before.active === 1 } });
         return r;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Role } from '../../shared/api/define.js';
 import type { UserSummary, SiteSettings } from '../../shared/domain/user.js';
+import { isLockedOut } from './lockout.js';
 
 export interface UserRow {
   id: string;
@@ -22,7 +23,7 @@ export function toSummary(r: UserRow, nowIso: string): UserSummary {
     displayName: r.display_name,
     role: r.role,
     active: r.active === 1,
-    locked: r.locked_until !== null && r.locked_until > nowIso,
+    locked: isLockedOut(r, nowIso),
     createdAt: r.created_at,
   };
 }

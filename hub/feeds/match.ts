@@ -8,7 +8,7 @@ import type { Queryable } from '../db.js';
 import type { PatientInput } from '../../shared/domain/patient.js';
 import { candidateKeys } from '../../shared/patients/duplicate-score.js';
 import { dupCandidateOf } from '../../shared/sync/patient-merge.js';
-import { decideMatch, feedDupCandidate, type FeedPerson, type IndexPatient, type MatchDecision } from '../../shared/visits/feeds/match.js';
+import { decideMatch, feedDemographics, feedDupCandidate, type FeedPerson, type IndexPatient, type MatchDecision } from '../../shared/visits/feeds/match.js';
 import type { SiuPatient } from './siu.js';
 
 const CANDIDATE_CAP = 200;
@@ -17,19 +17,7 @@ export function feedPersonOfSiu(p: SiuPatient): FeedPerson {
   const ids: string[] = [];
   if (p.ssnLast4) ids.push(`ssn-last4:${p.ssnLast4}`);
   for (const i of p.identifiers) if (i.type === 'DL') ids.push(`drivers-license:${i.value}`);
-  return {
-    given: p.given,
-    family: p.family,
-    middle: p.middle,
-    birthDate: p.birthDate,
-    sexAtBirth: p.sexAtBirth,
-    phones: p.phones,
-    email: p.email,
-    postalCode: p.address?.postalCode ?? '',
-    line1: p.address?.line1 ?? '',
-    identifiers: ids,
-    mrn: p.mrn,
-  };
+  return { ...feedDemographics({ ...p, postalCode: p.address?.postalCode ?? '', line1: p.address?.line1 ?? '', identifiers: ids }), mrn: p.mrn };
 }
 
 type Row = { id: string; mrn: string; doc: string; merged_into: string | null };

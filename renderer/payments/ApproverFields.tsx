@@ -4,7 +4,12 @@
  * form while the dialog is open: never stored, never put in a draft.
  */
 import type { Control, FieldValues } from 'react-hook-form';
+import { z } from 'zod';
 import { FormPasswordField, FormTextField } from '../ui/form.js';
+import type { ApproverCredentials } from '../../shared/domain/drawer.js';
+
+/** The approver fields of a form as typed (checked when sent: shared approverCredentialsSchema, on the API). */
+export const approverFieldsSchema = z.object({ username: z.string(), password: z.string() });
 
 export function ApproverFields<T extends FieldValues>({ control, why }: { control: Control<T, unknown, unknown>; why: string }) {
   return (
@@ -20,7 +25,7 @@ export function ApproverFields<T extends FieldValues>({ control, why }: { contro
 }
 
 /** The approver part of an API input: only when the supervisor typed something. */
-export function approverInput(a: { username: string; password: string } | undefined): { username: string; password: string } | undefined {
+export function approverInput(a: ApproverCredentials | undefined): ApproverCredentials | undefined {
   return a && (a.username.trim() || a.password) ? { username: a.username.trim(), password: a.password } : undefined;
 }
 

@@ -20,16 +20,13 @@ import { api, ApiError } from '../api/client.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
-import { AppForm, FormRadioGroupField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import { AppForm, FormRadioGroupField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
 import { useFormDraft, clearDraft } from '../app/drafts.js';
 import { useNav } from '../app/nav.js';
 import { openPrint } from '../print/usePrint.js';
 import {
-  CARD_BRANDS,
   PAYMENT_TYPES,
   PAYMENT_TYPE_LABELS,
-  cardDetailsSchema,
-  checkDetailsSchema,
   paymentMethodSchema,
   paymentTypeSchema,
   type Payment,
@@ -37,31 +34,22 @@ import {
   type Receipt,
   type RecordPaymentInput,
 } from '../../shared/domain/payment.js';
-import { PAYMENT_METHODS, type PaymentMethod } from '../../shared/domain/drawer.js';
+import { PAYMENT_METHODS } from '../../shared/domain/drawer.js';
 import { cardSafeText } from '../../shared/payments/card-guard.js';
 import { centsToPlain } from '../../shared/payments/money.js';
 import { centsOf, money, moneyText, parseMoney } from './money.js';
+import { METHOD_LABELS, TenderDetailsFields, refineTenderDetails, tenderDetailsInput, tenderDetailsShape } from './TenderDetails.js';
 import './payments.css';
 
-export const METHOD_LABELS: Record<PaymentMethod, string> = { cash: 'Cash', check: 'Check', card: 'Card', other: 'Other' };
-export const BRAND_LABELS: Record<(typeof CARD_BRANDS)[number], string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', other: 'Other' };
-
-/** Puts a nested schema's issues on this form's paths (prefix + issue path). */
-function nested(ctx: z.RefinementCtx, prefix: string, r: z.ZodSafeParseResult<unknown>) {
-  if (r.success) return;
-  for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: [prefix, ...i.path.map(String)], message: i.message });
-}
-
-const otherRefSchema = cardSafeText(60, 'Reference');
+// the labels moved to TenderDetails.tsx (shared with the refund form); kept importable from here for other screens
+export { BRAND_LABELS, METHOD_LABELS } from './TenderDetails.js';
 
 export const paymentFormSchema = z
   .object({
     amount: moneyText(),
     method: paymentMethodSchema,
     tendered: z.string(),
-    check: z.object({ number: z.string(), bank: z.string() }),
-    card: z.object({ terminalRef: z.string(), brand: z.string(), lastFour: z.string(), authCode: z.string() }),
-    otherRef: z.string(),
+    ...tenderDetailsShape,
     type: paymentTypeSchema,
     note: cardSafeText(500, 'Note'),
   })
@@ -72,16 +60,7 @@ export const paymentFormSchema = z
       if (!t.ok) ctx.addIssue({ code: 'custom', path: ['tendered'], message: t.message });
       else if (a !== null && t.cents < a) ctx.addIssue({ code: 'custom', path: ['tendered'], message: 'Tendered must be at least the amount' });
     }
-    if (v.method === 'check') nested(ctx, 'check', checkDetailsSchema.safeParse(v.check));
-    if (v.method === 'card') {
-      if (!v.card.brand) ctx.addIssue({ code: 'custom', path: ['card', 'brand'], message: 'Choose the card brand' });
-      nested(ctx, 'card', cardDetailsSchema.safeParse({ ...v.card, brand: v.card.brand || 'other' }));
-    }
-    if (v.method === 'other') {
-      const r = otherRefSchema.safeParse(v.otherRef);
-      if (!r.success) nested(ctx, 'otherRef', r);
-      else if (!r.data) ctx.addIssue({ code: 'custom', path: ['otherRef'], message: 'Say what the payment was (e.g. money order number)' });
-    }
+    refineTenderDetails(v, ctx, 'Say what the payment was (e.g. money order number)');
   });
 export type PaymentFormValues = z.input<typeof paymentFormSchema>;
 
@@ -91,11 +70,7 @@ export function toRecordInput(v: PaymentFormValues, patientId: string, appointme
   const base: RecordPaymentInput = { type: v.type, method: v.method, amountCents, patientId, note: v.note.trim() };
   if (appointmentId) base.appointmentId = appointmentId;
   if (v.method === 'cash') base.tenderedCents = v.tendered.trim() ? (centsOf(v.tendered) ?? amountCents) : amountCents;
-  if (v.method === 'check') base.check = { number: v.check.number.trim(), bank: v.check.bank.trim() };
-  if (v.method === 'card')
-    base.card = { terminalRef: v.card.terminalRef.trim(), brand: v.card.brand as (typeof CARD_BRANDS)[number], lastFour: v.card.lastFour.trim(), authCode: v.card.authCode.trim() };
-  if (v.method === 'other') base.otherRef = v.otherRef.trim();
-  return base;
+  return Object.assign(base, tenderDetailsInput(v));
 }
 
 export interface CollectPaymentOptions {
@@ -241,24 +216,7 @@ function PaymentForm({
           </div>
         </div>
       )}
-      {method === 'check' && (
-        <div className="pay-row">
-          <FormTextField control={c} name="check.number" label="Check number" isRequired />
-          <FormTextField control={c} name="check.bank" label="Bank (optional)" />
-        </div>
-      )}
-      {method === 'card' && (
-        <>
-          <p className="pay-muted">From the card terminal’s slip. Never type the card number.</p>
-          <div className="pay-row">
-            <FormTextField control={c} name="card.terminalRef" label="Terminal reference" isRequired />
-            <FormSelectField control={c} name="card.brand" label="Brand" isRequired options={CARD_BRANDS.map((b) => ({ value: b, label: BRAND_LABELS[b] }))} />
-            <FormTextField control={c} name="card.lastFour" label="Last four" isRequired inputMode="numeric" maxLength={4} />
-            <FormTextField control={c} name="card.authCode" label="Auth code" isRequired />
-          </div>
-        </>
-      )}
-      {method === 'other' && <FormTextField control={c} name="otherRef" label="What it was (e.g. money order number)" isRequired />}
+      <TenderDetailsFields control={c} method={method} slip="card terminal’s slip" otherLabel="What it was (e.g. money order number)" />
       <div className="pay-row">
         <FormRadioGroupField control={c} name="type" label="Payment type" options={PAYMENT_TYPES.map((t) => ({ value: t, label: PAYMENT_TYPE_LABELS[t] }))} />
       </div>
@@ -281,10 +239,32 @@ export function printReceipt(paymentId: string, receiptNo: string, reprint = fal
   openPrint({ title: `${reprint ? 'Reprint' : 'Receipt'} ${receiptNo}`, load: () => api.call('payments.receiptPdf', { paymentId, paper: '80mm', reprint }) });
 }
 
-function PaymentDone({ result, onClose }: { result: { payment: Payment; receipt: Receipt }; onClose: () => void }) {
-  const p = result.payment;
+/** The footer of a done panel (payment, refund): Print (focused, so Enter prints; closes first) and Done (Esc). */
+export function PrintReceiptActions({ paymentId, receiptNo, label, onClose }: { paymentId: string; receiptNo: string; label: string; onClose: () => void }) {
   const printRef = useRef<HTMLButtonElement>(null);
   useEffect(() => printRef.current?.focus(), []);
+  return (
+    <div className="pay-actions">
+      <Button
+        ref={printRef}
+        variant="primary"
+        shortcut="Enter"
+        onPress={() => {
+          onClose();
+          printReceipt(paymentId, receiptNo);
+        }}
+      >
+        {label}
+      </Button>
+      <Button onPress={onClose} shortcut="Esc">
+        Done
+      </Button>
+    </div>
+  );
+}
+
+function PaymentDone({ result, onClose }: { result: { payment: Payment; receipt: Receipt }; onClose: () => void }) {
+  const p = result.payment;
   return (
     <div className="pay-stack" data-testid="payment-done">
       <div className="pay-done">
@@ -308,22 +288,7 @@ function PaymentDone({ result, onClose }: { result: { payment: Payment; receipt:
         )}
       </div>
       <Banner tone="success">Saved. The receipt number is final.</Banner>
-      <div className="pay-actions">
-        <Button
-          ref={printRef}
-          variant="primary"
-          shortcut="Enter"
-          onPress={() => {
-            onClose();
-            printReceipt(p.id, p.receiptNo);
-          }}
-        >
-          Print receipt
-        </Button>
-        <Button onPress={onClose} shortcut="Esc">
-          Done
-        </Button>
-      </div>
+      <PrintReceiptActions paymentId={p.id} receiptNo={p.receiptNo} label="Print receipt" onClose={onClose} />
     </div>
   );
 }

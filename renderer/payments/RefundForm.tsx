@@ -6,65 +6,44 @@
  * as the void). The refund is a NEW reversing row with its own receipt (marked REFUND); the payment never changes.
  * After the commit the panel shows the refund's receipt number with Print receipt (Enter).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { z } from 'zod';
 import { api } from '../api/client.js';
 import type { MethodInput } from '../../shared/api/contract.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
-import { AppForm, FormRadioGroupField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
-import { CARD_BRANDS, cardDetailsSchema, checkDetailsSchema, paymentMethodSchema, type PaymentListItem, type Receipt } from '../../shared/domain/payment.js';
+import { AppForm, FormRadioGroupField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import { paymentMethodSchema, type PaymentListItem, type Receipt } from '../../shared/domain/payment.js';
 import { PAYMENT_METHODS, type PaymentSettings } from '../../shared/domain/drawer.js';
-import { cardSafeText, requiredCardSafeText } from '../../shared/payments/card-guard.js';
+import { requiredCardSafeText } from '../../shared/payments/card-guard.js';
 import { centsToPlain } from '../../shared/payments/money.js';
-import { ApproverFields, approverInput, needsApproval } from './ApproverFields.js';
-import { BRAND_LABELS, METHOD_LABELS, printReceipt } from './CollectPaymentDialog.js';
+import { ApproverFields, approverFieldsSchema, approverInput, needsApproval } from './ApproverFields.js';
+import { PrintReceiptActions } from './CollectPaymentDialog.js';
 import { centsOf, money, moneyText } from './money.js';
+import { METHOD_LABELS, TenderDetailsFields, refineTenderDetails, tenderDetailsInput, tenderDetailsShape } from './TenderDetails.js';
 
 type RefundInput = MethodInput<'payments.refund'>;
-
-function nested(ctx: z.RefinementCtx, prefix: string, r: z.ZodSafeParseResult<unknown>) {
-  if (r.success) return;
-  for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: [prefix, ...i.path.map(String)], message: i.message });
-}
-
-const otherRefSchema = cardSafeText(60, 'Reference');
 
 function refundFormSchema(refundableCents: number) {
   return z
     .object({
       amount: moneyText(),
       method: paymentMethodSchema,
-      check: z.object({ number: z.string(), bank: z.string() }),
-      card: z.object({ terminalRef: z.string(), brand: z.string(), lastFour: z.string(), authCode: z.string() }),
-      otherRef: z.string(),
+      ...tenderDetailsShape,
       reason: requiredCardSafeText(200, 'Reason'),
-      approver: z.object({ username: z.string(), password: z.string() }),
+      approver: approverFieldsSchema,
     })
     .superRefine((v, ctx) => {
       const a = centsOf(v.amount);
       if (a !== null && a > refundableCents) ctx.addIssue({ code: 'custom', path: ['amount'], message: `At most ${money(refundableCents)} can still be refunded` });
-      if (v.method === 'check') nested(ctx, 'check', checkDetailsSchema.safeParse(v.check));
-      if (v.method === 'card') {
-        if (!v.card.brand) ctx.addIssue({ code: 'custom', path: ['card', 'brand'], message: 'Choose the card brand' });
-        nested(ctx, 'card', cardDetailsSchema.safeParse({ ...v.card, brand: v.card.brand || 'other' }));
-      }
-      if (v.method === 'other') {
-        const r = otherRefSchema.safeParse(v.otherRef);
-        if (!r.success) nested(ctx, 'otherRef', r);
-        else if (!r.data.trim()) ctx.addIssue({ code: 'custom', path: ['otherRef'], message: 'Say how the money was returned' });
-      }
+      refineTenderDetails(v, ctx, 'Say how the money was returned');
     });
 }
 type RefundFormValues = z.input<ReturnType<typeof refundFormSchema>>;
 
 /** The API input from the form's values (already validated). */
 export function toRefundInput(v: RefundFormValues, paymentId: string, approval: boolean): RefundInput {
-  const input: RefundInput = { paymentId, amountCents: centsOf(v.amount) ?? 0, method: v.method, reason: v.reason.trim() };
-  if (v.method === 'check') input.check = { number: v.check.number.trim(), bank: v.check.bank.trim() };
-  if (v.method === 'card')
-    input.card = { terminalRef: v.card.terminalRef.trim(), brand: v.card.brand as (typeof CARD_BRANDS)[number], lastFour: v.card.lastFour.trim(), authCode: v.card.authCode.trim() };
-  if (v.method === 'other') input.otherRef = v.otherRef.trim();
+  const input: RefundInput = { paymentId, amountCents: centsOf(v.amount) ?? 0, method: v.method, reason: v.reason.trim(), ...tenderDetailsInput(v) };
   if (approval) input.approver = approverInput(v.approver);
   return input;
 }
@@ -114,24 +93,7 @@ export function RefundForm({ payment: p, settings, onRefunded }: { payment: Paym
         <FormTextField control={c} name="amount" label="Refund amount" isRequired autoFocus placeholder="0.00" description={`All or part, at most ${money(p.refundableCents)}`} />
         <FormRadioGroupField control={c} name="method" label="Refund by" options={PAYMENT_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
       </div>
-      {method === 'check' && (
-        <div className="pay-row">
-          <FormTextField control={c} name="check.number" label="Check number" isRequired />
-          <FormTextField control={c} name="check.bank" label="Bank (optional)" />
-        </div>
-      )}
-      {method === 'card' && (
-        <>
-          <p className="pay-muted">From the card terminal’s refund slip. Never type the card number.</p>
-          <div className="pay-row">
-            <FormTextField control={c} name="card.terminalRef" label="Terminal reference" isRequired />
-            <FormSelectField control={c} name="card.brand" label="Brand" isRequired options={CARD_BRANDS.map((b) => ({ value: b, label: BRAND_LABELS[b] }))} />
-            <FormTextField control={c} name="card.lastFour" label="Last four" isRequired inputMode="numeric" maxLength={4} />
-            <FormTextField control={c} name="card.authCode" label="Auth code" isRequired />
-          </div>
-        </>
-      )}
-      {method === 'other' && <FormTextField control={c} name="otherRef" label="How the money was returned" isRequired />}
+      <TenderDetailsFields control={c} method={method} slip="card terminal’s refund slip" otherLabel="How the money was returned" />
       <FormTextField control={c} name="reason" label="Reason for the refund" isRequired />
       {approval && <ApproverFields control={c} why={`Refunds above ${money(settings.refundApprovalAboveCents)} need a supervisor’s approval.`} />}
       <div className="pay-actions">
@@ -145,8 +107,6 @@ export function RefundForm({ payment: p, settings, onRefunded }: { payment: Paym
 
 /** After the commit: the refund's receipt number (final), the amount, the approver; Enter prints the receipt. */
 export function RefundDone({ receipt: r, onClose }: { receipt: Receipt; onClose: () => void }) {
-  const printRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => printRef.current?.focus(), []);
   const p = r.payment;
   return (
     <div className="pay-stack" data-testid="refund-done">
@@ -167,22 +127,7 @@ export function RefundDone({ receipt: r, onClose }: { receipt: Receipt; onClose:
       <Banner tone="success">
         Refund saved{p.approvedBy ? `, approved by ${p.approvedBy.userName}` : ''}. The receipt number is final.
       </Banner>
-      <div className="pay-actions">
-        <Button
-          ref={printRef}
-          variant="primary"
-          shortcut="Enter"
-          onPress={() => {
-            onClose();
-            printReceipt(p.id, r.receiptNo);
-          }}
-        >
-          Print refund receipt
-        </Button>
-        <Button onPress={onClose} shortcut="Esc">
-          Done
-        </Button>
-      </div>
+      <PrintReceiptActions paymentId={p.id} receiptNo={r.receiptNo} label="Print refund receipt" onClose={onClose} />
     </div>
   );
 }

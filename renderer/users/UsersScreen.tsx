@@ -10,6 +10,7 @@ import { Dialog } from '../ui/Dialog.js';
 import { DataTable, type DataColumn } from '../ui/DataTable.js';
 import { AppForm, FormCheckboxField, FormPasswordField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
 import { useSession } from '../app/session.js';
+import './users.css';
 
 const ROLE_OPTIONS = [
   { value: 'clerk', label: 'Clerk' },
@@ -26,9 +27,41 @@ const passwordFormSchema = z.object({ password: passwordSchema, confirm: z.strin
   if (v.confirm !== v.password) ctx.addIssue({ code: 'custom', path: ['confirm'], message: 'The two passwords differ' });
 });
 
+/**
+ * An account held because another account has its user name (made separately on another desk before the desks were
+ * enrolled; electron/users/username-clash.ts): inactive under a provisional name until an administrator decides.
+ * Read from the audit entries 'user.username_held' (newest first), current while the account is still inactive under
+ * the provisional name.
+ */
+interface Held {
+  wanted: string;
+  provisional: string;
+  keptByName: string;
+}
+
+async function loadHeld(users: UserSummary[]): Promise<Map<string, Held>> {
+  const out = new Map<string, Held>();
+  const r = await api.call('audit.list', { action: 'user.username_held', limit: 500 });
+  for (const e of r.entries) {
+    if (out.has(e.entityId)) continue;
+    try {
+      const d = JSON.parse(e.detail) as Partial<Held>;
+      if (typeof d.wanted === 'string' && typeof d.provisional === 'string') out.set(e.entityId, { wanted: d.wanted, provisional: d.provisional, keptByName: String(d.keptByName ?? 'another account') });
+    } catch {
+      /* not a hold entry */
+    }
+  }
+  for (const [id, h] of out) {
+    const u = users.find((x) => x.id === id);
+    if (!u || u.active || u.username !== h.provisional) out.delete(id);
+  }
+  return out;
+}
+
 /** Administrator: list users, add, edit name/role/active, set a password, clear a lockout. */
 export function UsersScreen() {
   const [users, setUsers] = useState<UserSummary[] | null>(null);
+  const [held, setHeld] = useState<Map<string, Held>>(new Map());
   const [loadError, setLoadError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
@@ -38,6 +71,7 @@ export function UsersScreen() {
     try {
       const r = await api.call('users.list', {});
       setUsers(r.users);
+      setHeld(await loadHeld(r.users));
       setLoadError(null);
       return r.users;
     } catch (e) {
@@ -60,6 +94,7 @@ export function UsersScreen() {
         <>
           {u.active ? <span className="ad-tag ad-tag--ok">Active</span> : <span className="ad-tag">Inactive</span>}{' '}
           {u.locked && <span className="ad-tag ad-tag--danger">Locked out</span>}
+          {held.has(u.id) && <span className="ad-tag ad-tag--warn">Name taken: held</span>}
         </>
       ),
     },
@@ -74,6 +109,22 @@ export function UsersScreen() {
       </PageHeader>
       {loadError && <Banner tone="error">{loadError}</Banner>}
       {done && <Banner tone="success">{done}</Banner>}
+      {users && held.size > 0 && (
+        <Banner tone="warning" title={`${held.size === 1 ? 'One account has' : `${held.size} accounts have`} a user name that an earlier account already has (the desks were set up separately):`}>
+          <ul className="ad-held-list">
+            {[...held].map(([id, h]) => {
+              const u = users.find((x) => x.id === id)!;
+              return (
+                <li key={id}>
+                  <strong>{u.displayName}</strong> was made as <span className="ad-mono">{h.wanted}</span>, which {h.keptByName} (made first) keeps. It is inactive, as{' '}
+                  <span className="ad-mono">{h.provisional}</span>.
+                </li>
+              );
+            })}
+          </ul>
+          If it is another person, press Enter on its row and make it Active: it then signs in as the name shown, on every desk. If it is the same person, leave it inactive.
+        </Banner>
+      )}
       <p className="ad-desc">Tab into the table, move with ↑ ↓ and press Enter to edit a user.</p>
       {users && (
         <DataTable
@@ -100,6 +151,7 @@ export function UsersScreen() {
       {editing && (
         <EditUserDialog
           user={editing}
+          held={held.get(editing.id) ?? null}
           onClose={() => setEditing(null)}
           onSaved={async (msg) => {
             setDone(msg);
@@ -168,7 +220,7 @@ function AddUserForm({ onClose, onSaved }: { onClose: () => void; onSaved: (u: U
   );
 }
 
-function EditUserDialog({ user, onClose, onSaved, onDone }: { user: UserSummary; onClose: () => void; onSaved: (msg: string) => void; onDone: (msg: string) => void }) {
+function EditUserDialog({ user, held, onClose, onSaved, onDone }: { user: UserSummary; held: Held | null; onClose: () => void; onSaved: (msg: string) => void; onDone: (msg: string) => void }) {
   const me = useSession((s) => s.user);
   const form = useZodForm(editSchema, { displayName: user.displayName, role: user.role, active: user.active });
   const pw = useZodForm(passwordFormSchema, { password: '', confirm: '' });
@@ -233,6 +285,13 @@ function EditUserDialog({ user, onClose, onSaved, onDone }: { user: UserSummary;
             <Button size="small" onPress={unlock} isPending={busy}>
               Unlock account
             </Button>
+          </Banner>
+        )}
+        {held && (
+          <Banner tone="warning" title="User name taken:">
+            {' '}
+            this account was made as <span className="ad-mono">{held.wanted}</span> on a desk set up separately; {held.keptByName}, made first, keeps that name. Making it Active keeps it as
+            another person who signs in as <span className="ad-mono">{held.provisional}</span> on every desk.
           </Banner>
         )}
         <AppForm onSubmit={save} label="User details">

@@ -8,14 +8,14 @@ import { CANCEL_REASONS, cancelReasonSchema, type CancelReason } from '../../sha
 import { Dialog } from '../ui/Dialog.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
-import { AppForm, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import { FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
 import { useVisitDialogs, reopenDialogAfterUnlock, type RowRef } from './dialogs.js';
 import { useBoard } from './store.js';
 import { CheckInDialog } from './CheckInDialog.js';
 import { BookDialog, RescheduleDialog, UndoDialog, VisitDetailsDialog, WalkInDialog } from './BookDialog.js';
-import { useDiscardGuard, differs } from './discard.js';
+import { GuardedFormDialog, differs } from './discard.js';
 import { CollectPaymentDialog } from '../payments/CollectPaymentDialog.js';
-import { clock, ctrlEnterCapture } from './format.js';
+import { clock } from './format.js';
 import './visits.css';
 
 export const CANCEL_REASON_LABELS: Record<CancelReason['code'], string> = {
@@ -81,7 +81,6 @@ function CancelDialog({ row }: { row: RowRef }) {
   const close = useVisitDialogs((s) => s.close);
   const form = useZodForm(cancelReasonSchema, { code: undefined as unknown as CancelReason['code'], note: '' });
   const [error, setError] = useState<string | null>(null);
-  const guard = useDiscardGuard(() => differs(form.getValues(), { code: undefined, note: '' }), close);
   const submit = form.handleSubmit(
     async (reason) => {
       try {
@@ -95,33 +94,28 @@ function CancelDialog({ row }: { row: RowRef }) {
     () => setError('Choose a reason. Nothing was saved.'),
   );
   return (
-    <>
-    <Dialog isOpen onClose={guard.requestClose} title={`Cancel the ${clock(row.start)} appointment of ${row.patientName}`}>
-      {error && <Banner tone="error">{error}</Banner>}
-      <div onKeyDownCapture={ctrlEnterCapture(() => void submit())}>
-      <AppForm onSubmit={submit} label="Cancel appointment">
-        <FormSelectField
-          control={form.control}
-          name="code"
-          label="Reason"
-          isRequired
-          autoFocus
-          options={CANCEL_REASONS.filter((r) => r !== 'feed').map((r) => ({ value: r, label: CANCEL_REASON_LABELS[r] }))}
-        />
-        <FormTextField control={form.control} name="note" label="Note" description="Required for “Other”" />
-        <div className="ad-form-actions">
-          <Button type="submit" variant="danger" shortcut="Ctrl+Enter">
-            Cancel appointment
-          </Button>
-          <Button variant="quiet" shortcut="Esc" onPress={guard.requestClose}>
-            Keep it
-          </Button>
-        </div>
-      </AppForm>
-      </div>
-    </Dialog>
-    {guard.confirm}
-    </>
+    <GuardedFormDialog
+      title={`Cancel the ${clock(row.start)} appointment of ${row.patientName}`}
+      label="Cancel appointment"
+      isDirty={() => differs(form.getValues(), { code: undefined, note: '' })}
+      onClose={close}
+      onSubmit={submit}
+      error={error}
+      submitLabel="Cancel appointment"
+      submitVariant="danger"
+      submitShortcut="Ctrl+Enter"
+      keepLabel="Keep it"
+    >
+      <FormSelectField
+        control={form.control}
+        name="code"
+        label="Reason"
+        isRequired
+        autoFocus
+        options={CANCEL_REASONS.filter((r) => r !== 'feed').map((r) => ({ value: r, label: CANCEL_REASON_LABELS[r] }))}
+      />
+      <FormTextField control={form.control} name="note" label="Note" description="Required for “Other”" />
+    </GuardedFormDialog>
   );
 }
 

@@ -14,6 +14,7 @@
  * Esc on a dialog with typed input asks before discarding it (discard.tsx).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Control, FieldValues, UseFormReturn } from 'react-hook-form';
 import { z } from 'zod';
 import { ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
 import { api, ApiError } from '../api/client.js';
@@ -27,13 +28,13 @@ import { Dialog } from '../ui/Dialog.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
 import { SelectField } from '../ui/fields.js';
-import { AppForm, FormDateField, FormField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import { FormDateField, FormField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
 import { useNav } from '../app/nav.js';
 import { displayName, siteTimeZone, siteToday, usDate } from '../patients/format.js';
 import { useBoard, useDirectory } from './store.js';
 import { useVisitDialogs, type RowRef } from './dialogs.js';
 import { bookingDefaults, rememberBooking, rememberWalkIn, walkInDefaults, type WalkInChoice } from './walkin.js';
-import { useDiscardGuard, differs } from './discard.js';
+import { GuardedFormDialog, differs } from './discard.js';
 import { clock, ctrlEnterCapture, money as moneyOf } from './format.js';
 import { printVisitLabel } from './label.js';
 
@@ -49,6 +50,78 @@ const dateField = z
   .trim()
   .min(1, { error: 'Type a date: MM/DD/YYYY' })
   .refine((d) => parseIsoDate(d) !== null, { error: 'Type a date: MM/DD/YYYY' });
+
+/** The checks of a typed date + time pair (book, reschedule): not in the past, and a time that exists that day. */
+function refineDateTime(v: { date: string; time: string }, ctx: z.RefinementCtx): void {
+  if (parseIsoDate(v.date) && v.date < siteToday()) ctx.addIssue({ code: 'custom', path: ['date'], message: 'This date is in the past' });
+  if (parseIsoDate(v.date) && parseTimeOfDay(v.time)) {
+    const r = siteInstant(v.date, v.time, siteTimeZone());
+    if ('error' in r) ctx.addIssue({ code: 'custom', path: ['time'], message: r.error });
+  }
+}
+
+/** The instant of a typed date + time at the site; a time that does not exist that day is a VALIDATION error on `time`. */
+function typedInstant(v: { date: string; time: string }): string {
+  const at = siteInstant(v.date, v.time, siteTimeZone());
+  if ('error' in at) throw new ApiError('VALIDATION', at.error, { fields: { time: at.error } });
+  return at.instant;
+}
+
+/**
+ * The date + time field pair (in the caller's row); `selectOnOpen` names the field whose text is selected when the
+ * dialog opens (`when`: e.g. only once the patient is known).
+ */
+function DateTimeFields<T extends { date: string; time: string }>({
+  control,
+  time,
+  dateLabel,
+  timeLabel,
+  timePlaceholder,
+  selectOnOpen,
+}: {
+  control: Control<T, unknown, unknown>;
+  /** the time as typed (for its hint) */
+  time: string;
+  dateLabel: string;
+  timeLabel: string;
+  timePlaceholder?: string;
+  selectOnOpen: { field: 'date' | 'time'; when: boolean };
+}) {
+  const wrap = useRef<HTMLDivElement>(null);
+  useSelectOnOpen(wrap, selectOnOpen.when);
+  const date = <FormDateField control={control} name={'date' as never} label={dateLabel} isRequired />;
+  const timeField = <FormTextField control={control} name={'time' as never} label={timeLabel} isRequired placeholder={timePlaceholder} description={<TimeHint value={time} />} />;
+  return (
+    <>
+      {selectOnOpen.field === 'date' ? <div ref={wrap}>{date}</div> : date}
+      {selectOnOpen.field === 'time' ? <div ref={wrap}>{timeField}</div> : timeField}
+    </>
+  );
+}
+
+/**
+ * Book / reschedule submit: one at a time (an Enter while the first is on its way does nothing); a refusal goes on
+ * the fields (the API's 'start' on the time field) and in the banner, with the typed input kept.
+ */
+function submitOnce<V extends FieldValues>(
+  busy: React.RefObject<boolean>,
+  setError: (message: string | null) => void,
+  form: Pick<UseFormReturn<V, unknown, unknown>, 'setError' | 'getValues'>,
+  run: (v: V) => Promise<void>,
+): (v: V) => Promise<void> {
+  return async (v) => {
+    if (busy.current) return;
+    busy.current = true;
+    setError(null);
+    try {
+      await run(v);
+    } catch (e) {
+      setError(applyServerErrors(form, e, { start: 'time' }).message);
+    } finally {
+      busy.current = false;
+    }
+  };
+}
 
 /** "Tue 11/24/2026 9:30 AM" */
 function when(instant: string): string {
@@ -196,13 +269,7 @@ const bookSchema = z
     typeId: z.string().min(1, { error: 'Choose an appointment type' }),
     note: text(500, 'Note'),
   })
-  .superRefine((v, ctx) => {
-    if (parseIsoDate(v.date) && v.date < siteToday()) ctx.addIssue({ code: 'custom', path: ['date'], message: 'This date is in the past' });
-    if (parseIsoDate(v.date) && parseTimeOfDay(v.time)) {
-      const r = siteInstant(v.date, v.time, siteTimeZone());
-      if ('error' in r) ctx.addIssue({ code: 'custom', path: ['time'], message: r.error });
-    }
-  });
+  .superRefine(refineDateTime);
 type BookIn = z.input<typeof bookSchema>;
 
 export function BookDialog({ patientId }: { patientId: string | null }) {
@@ -249,42 +316,28 @@ function BookForm({ initial }: { initial: PatientHit | null }) {
   const [error, setError] = useState<string | null>(null);
   const [booked, setBooked] = useState<string | null>(null);
   const busy = useRef(false);
-  const timeWrap = useRef<HTMLDivElement>(null);
-  const guard = useDiscardGuard(() => !booked && differs(form.getValues(), defaults), close);
-  useSelectOnOpen(timeWrap, Boolean(initial));
   const c = form.control;
 
   const submit = form.handleSubmit(
-    async (v) => {
-      if (busy.current) return;
-      busy.current = true;
-      setError(null);
-      try {
-        const at = siteInstant(v.date, v.time, siteTimeZone());
-        if ('error' in at) throw new ApiError('VALIDATION', at.error, { fields: { time: at.error } });
-        const r = await api.call('visits.book', { patientId: v.patientId, departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId, start: at.instant, note: v.note });
-        rememberBooking({ departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId });
-        const prov = dir.providers.find((p) => p.id === v.providerId)?.displayName ?? '';
-        const type = dir.types.find((t) => t.id === v.typeId)?.name ?? '';
-        const msg = `Booked: ${when(r.appointment.start)} · ${prov} · ${type}.`;
-        if (useNav.getState().route.name === 'board') {
-          const b = useBoard.getState();
-          b.setMessage({ tone: 'success', text: msg });
-          close();
-          if (b.businessDate === v.date) {
-            // highlight the new row once the board holds it (a highlight on a row not loaded yet would be replaced)
-            await b.load();
-            useBoard.getState().pinHighlight(r.appointment.id);
-          }
-        } else {
-          setBooked(msg);
+    submitOnce(busy, setError, form, async (v) => {
+      const r = await api.call('visits.book', { patientId: v.patientId, departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId, start: typedInstant(v), note: v.note });
+      rememberBooking({ departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId });
+      const prov = dir.providers.find((p) => p.id === v.providerId)?.displayName ?? '';
+      const type = dir.types.find((t) => t.id === v.typeId)?.name ?? '';
+      const msg = `Booked: ${when(r.appointment.start)} · ${prov} · ${type}.`;
+      if (useNav.getState().route.name === 'board') {
+        const b = useBoard.getState();
+        b.setMessage({ tone: 'success', text: msg });
+        close();
+        if (b.businessDate === v.date) {
+          // highlight the new row once the board holds it (a highlight on a row not loaded yet would be replaced)
+          await b.load();
+          useBoard.getState().pinHighlight(r.appointment.id);
         }
-      } catch (e) {
-        setError(applyServerErrors(form, e, { start: 'time' }).message);
-      } finally {
-        busy.current = false;
+      } else {
+        setBooked(msg);
       }
-    },
+    }),
     () => setError('Some fields need attention. Nothing was booked.'),
   );
 
@@ -302,42 +355,33 @@ function BookForm({ initial }: { initial: PatientHit | null }) {
   }
 
   return (
-    <>
-      <Dialog isOpen onClose={guard.requestClose} title="Book an appointment" className="vb-book">
-        {error && <Banner tone="error">{error}</Banner>}
-        <div onKeyDownCapture={ctrlEnterCapture(() => void submit())}>
-          <AppForm onSubmit={() => void submit()} label="Book an appointment">
-            <FormField<BookIn, string>
-              control={c}
-              name="patientId"
-              render={(f) => <PatientPicker value={f.value} onChange={f.onChange} onBlur={f.onBlur} errorMessage={f.errorMessage} initial={initial} autoFocus={!initial} />}
-            />
-            <div className="vb-row">
-              <FormDateField control={c} name="date" label="Date" isRequired />
-              <div ref={timeWrap}>
-                <FormTextField control={c} name="time" label="Time" isRequired placeholder="9:30 or 2:30 PM" description={<TimeHint value={form.watch('time')} />} />
-              </div>
-            </div>
-            <div className="vb-row">
-              <FormSelectField control={c} name="departmentId" label="Department" isRequired options={activeOptions(dir.departments, (d) => d.name)} />
-              <FormSelectField control={c} name="providerId" label="Provider" isRequired options={activeOptions(dir.providers, (p) => p.displayName)} />
-              <FormSelectField control={c} name="typeId" label="Appointment type" isRequired options={activeOptions(dir.types, (t) => `${t.name} (${t.durationMin} min)`)} />
-            </div>
-            <FormTextField control={c} name="note" label="Note" />
-            <div className="ad-form-actions">
-              <Button type="submit" variant="primary" shortcut="Enter">
-                Book
-              </Button>
-              <Button variant="quiet" shortcut="Esc" onPress={guard.requestClose}>
-                Cancel
-              </Button>
-              <span className="ad-muted">Ctrl+Enter books from any field.</span>
-            </div>
-          </AppForm>
-        </div>
-      </Dialog>
-      {guard.confirm}
-    </>
+    <GuardedFormDialog
+      title="Book an appointment"
+      className="vb-book"
+      label="Book an appointment"
+      isDirty={() => differs(form.getValues(), defaults)}
+      onClose={close}
+      onSubmit={submit}
+      error={error}
+      submitLabel="Book"
+      keepLabel="Cancel"
+      footerNote={<span className="ad-muted">Ctrl+Enter books from any field.</span>}
+    >
+      <FormField<BookIn, string>
+        control={c}
+        name="patientId"
+        render={(f) => <PatientPicker value={f.value} onChange={f.onChange} onBlur={f.onBlur} errorMessage={f.errorMessage} initial={initial} autoFocus={!initial} />}
+      />
+      <div className="vb-row">
+        <DateTimeFields control={c} time={form.watch('time')} dateLabel="Date" timeLabel="Time" timePlaceholder="9:30 or 2:30 PM" selectOnOpen={{ field: 'time', when: Boolean(initial) }} />
+      </div>
+      <div className="vb-row">
+        <FormSelectField control={c} name="departmentId" label="Department" isRequired options={activeOptions(dir.departments, (d) => d.name)} />
+        <FormSelectField control={c} name="providerId" label="Provider" isRequired options={activeOptions(dir.providers, (p) => p.displayName)} />
+        <FormSelectField control={c} name="typeId" label="Appointment type" isRequired options={activeOptions(dir.types, (t) => `${t.name} (${t.durationMin} min)`)} />
+      </div>
+      <FormTextField control={c} name="note" label="Note" />
+    </GuardedFormDialog>
   );
 }
 
@@ -345,13 +389,7 @@ function BookForm({ initial }: { initial: PatientHit | null }) {
 
 const rescheduleSchema = z
   .object({ date: dateField, time: timeField, providerId: z.string().min(1, { error: 'Choose a provider' }) })
-  .superRefine((v, ctx) => {
-    if (parseIsoDate(v.date) && v.date < siteToday()) ctx.addIssue({ code: 'custom', path: ['date'], message: 'This date is in the past' });
-    if (parseIsoDate(v.date) && parseTimeOfDay(v.time)) {
-      const r = siteInstant(v.date, v.time, siteTimeZone());
-      if ('error' in r) ctx.addIssue({ code: 'custom', path: ['time'], message: r.error });
-    }
-  });
+  .superRefine(refineDateTime);
 type RescheduleIn = z.input<typeof rescheduleSchema>;
 
 export function RescheduleDialog({ row }: { row: RowRef & { providerId: string } }) {
@@ -360,59 +398,36 @@ export function RescheduleDialog({ row }: { row: RowRef & { providerId: string }
   const defaults = useMemo<RescheduleIn>(() => ({ ...siteDateAndTime(row.start, siteTimeZone()), providerId: row.providerId }), [row]);
   const form = useZodForm(rescheduleSchema, defaults);
   const [error, setError] = useState<string | null>(null);
-  const guard = useDiscardGuard(() => differs(form.getValues(), defaults), close);
-  const dateWrap = useRef<HTMLDivElement>(null);
-  useSelectOnOpen(dateWrap, true);
   const busy = useRef(false);
 
   const submit = form.handleSubmit(
-    async (v) => {
-      if (busy.current) return;
-      busy.current = true;
-      setError(null);
-      try {
-        const at = siteInstant(v.date, v.time, siteTimeZone());
-        if ('error' in at) throw new ApiError('VALIDATION', at.error, { fields: { time: at.error } });
-        const r = await api.call('visits.reschedule', { id: row.id, start: at.instant, ...(v.providerId !== row.providerId ? { providerId: v.providerId } : {}) });
-        const b = useBoard.getState();
-        const prov = dir.providers.find((p) => p.id === r.appointment.providerId)?.displayName ?? '';
-        b.setMessage({ tone: 'success', text: `${row.patientName}: moved from ${clock(row.start)} to ${when(r.appointment.start)} · ${prov}.` });
-        close();
-      } catch (e) {
-        setError(applyServerErrors(form, e, { start: 'time' }).message);
-      } finally {
-        busy.current = false;
-      }
-    },
+    submitOnce(busy, setError, form, async (v) => {
+      const r = await api.call('visits.reschedule', { id: row.id, start: typedInstant(v), ...(v.providerId !== row.providerId ? { providerId: v.providerId } : {}) });
+      const b = useBoard.getState();
+      const prov = dir.providers.find((p) => p.id === r.appointment.providerId)?.displayName ?? '';
+      b.setMessage({ tone: 'success', text: `${row.patientName}: moved from ${clock(row.start)} to ${when(r.appointment.start)} · ${prov}.` });
+      close();
+    }),
     () => setError('Some fields need attention. Nothing was changed.'),
   );
 
   return (
-    <>
-      <Dialog isOpen onClose={guard.requestClose} title={`Reschedule the ${clock(row.start)} appointment of ${row.patientName}`} className="vb-book">
-        {error && <Banner tone="error">{error}</Banner>}
-        <div onKeyDownCapture={ctrlEnterCapture(() => void submit())}>
-          <AppForm onSubmit={() => void submit()} label="Reschedule">
-            <div className="vb-row">
-              <div ref={dateWrap}>
-                <FormDateField control={form.control} name="date" label="New date" isRequired />
-              </div>
-              <FormTextField control={form.control} name="time" label="New time" isRequired description={<TimeHint value={form.watch('time')} />} />
-              <FormSelectField control={form.control} name="providerId" label="Provider" isRequired options={activeOptions(dir.providers, (p) => p.displayName, row.providerId)} />
-            </div>
-            <div className="ad-form-actions">
-              <Button type="submit" variant="primary" shortcut="Enter">
-                Reschedule
-              </Button>
-              <Button variant="quiet" shortcut="Esc" onPress={guard.requestClose}>
-                Keep it
-              </Button>
-            </div>
-          </AppForm>
-        </div>
-      </Dialog>
-      {guard.confirm}
-    </>
+    <GuardedFormDialog
+      title={`Reschedule the ${clock(row.start)} appointment of ${row.patientName}`}
+      className="vb-book"
+      label="Reschedule"
+      isDirty={() => differs(form.getValues(), defaults)}
+      onClose={close}
+      onSubmit={submit}
+      error={error}
+      submitLabel="Reschedule"
+      keepLabel="Keep it"
+    >
+      <div className="vb-row">
+        <DateTimeFields control={form.control} time={form.watch('time')} dateLabel="New date" timeLabel="New time" selectOnOpen={{ field: 'date', when: true }} />
+        <FormSelectField control={form.control} name="providerId" label="Provider" isRequired options={activeOptions(dir.providers, (p) => p.displayName, row.providerId)} />
+      </div>
+    </GuardedFormDialog>
   );
 }
 
@@ -434,7 +449,6 @@ export function UndoDialog({ row }: { row: RowRef & { status: AppointmentStatus 
   const u = UNDO_FOR[row.status]!;
   const form = useZodForm(undoSchema, { reason: '' });
   const [error, setError] = useState<string | null>(null);
-  const guard = useDiscardGuard(() => form.getValues().reason.trim() !== '', close);
   const busy = useRef(false);
   const submit = form.handleSubmit(
     async (v) => {
@@ -453,25 +467,18 @@ export function UndoDialog({ row }: { row: RowRef & { status: AppointmentStatus 
     () => setError('Say why. Nothing was changed.'),
   );
   return (
-    <>
-      <Dialog isOpen onClose={guard.requestClose} title={`${u.title}: ${clock(row.start)} appointment of ${row.patientName}`}>
-        {error && <Banner tone="error">{error}</Banner>}
-        <div onKeyDownCapture={ctrlEnterCapture(() => void submit())}>
-          <AppForm onSubmit={() => void submit()} label={u.title}>
-            <FormTextField control={form.control} name="reason" label="Reason" isRequired autoFocus description="Kept in the audit log and synced with the change" />
-            <div className="ad-form-actions">
-              <Button type="submit" variant="primary" shortcut="Enter">
-                {u.button}
-              </Button>
-              <Button variant="quiet" shortcut="Esc" onPress={guard.requestClose}>
-                Keep as is
-              </Button>
-            </div>
-          </AppForm>
-        </div>
-      </Dialog>
-      {guard.confirm}
-    </>
+    <GuardedFormDialog
+      title={`${u.title}: ${clock(row.start)} appointment of ${row.patientName}`}
+      label={u.title}
+      isDirty={() => form.getValues().reason.trim() !== ''}
+      onClose={close}
+      onSubmit={submit}
+      error={error}
+      submitLabel={u.button}
+      keepLabel="Keep as is"
+    >
+      <FormTextField control={form.control} name="reason" label="Reason" isRequired autoFocus description="Kept in the audit log and synced with the change" />
+    </GuardedFormDialog>
   );
 }
 

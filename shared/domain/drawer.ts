@@ -15,6 +15,10 @@ export const centsSchema = z
 export const positiveCentsSchema = centsSchema.refine((n) => n > 0, { error: 'Amount must be more than zero' });
 /** Signed cents (variances, reversing rows). */
 export const signedCentsSchema = z.number().int().min(-MAX_CENTS * 100).max(MAX_CENTS * 100);
+/** A method's amount at close (counted, or counted - expected): null when that method was not counted. */
+export const countedCentsSchema = signedCentsSchema.nullable();
+/** A method's total as counted at close (checks, card batch, other): omitted when not counted. */
+export const countInputCentsSchema = centsSchema.optional();
 
 export const denominationKindSchema = z.enum(['bill', 'coin', 'roll']);
 export type DenominationKind = z.infer<typeof denominationKindSchema>;
@@ -115,8 +119,8 @@ export type DrawerMovement = z.infer<typeof drawerMovementSchema>;
 export const methodReconciliationSchema = z.object({
   method: paymentMethodSchema,
   expectedCents: signedCentsSchema,
-  countedCents: signedCentsSchema.nullable(),
-  varianceCents: signedCentsSchema.nullable(),
+  countedCents: countedCentsSchema,
+  varianceCents: countedCentsSchema,
   /** |variance| > tolerance */
   beyondTolerance: z.boolean(),
 });
@@ -129,9 +133,9 @@ export const drawerCloseSchema = z.object({
   closedOffline: z.boolean(),
   countedCash: denominationCountsSchema,
   countedCashCents: signedCentsSchema,
-  countedChecksCents: signedCentsSchema.nullable(),
-  countedCardCents: signedCentsSchema.nullable(),
-  countedOtherCents: signedCentsSchema.nullable(),
+  countedChecksCents: countedCentsSchema,
+  countedCardCents: countedCentsSchema,
+  countedOtherCents: countedCentsSchema,
   expectedCashCents: signedCentsSchema,
   varianceCashCents: signedCentsSchema,
   methods: z.array(methodReconciliationSchema),
@@ -204,6 +208,7 @@ export const drawerMovementInputSchema = z
     reason: requiredCardSafeText(200, 'Reason'),
   })
   .strict();
+export type DrawerMovementInput = z.infer<typeof drawerMovementInputSchema>;
 
 export const drawerCloseInputSchema = z
   .object({
@@ -211,10 +216,10 @@ export const drawerCloseInputSchema = z
     /** the blind count of the cash by denomination */
     cash: denominationCountsSchema,
     /** total of the checks in the drawer, as counted (omit when there are none to count) */
-    checksCents: centsSchema.optional(),
+    checksCents: countInputCentsSchema,
     /** the card terminal's batch total (omit when not checked) */
-    cardCents: centsSchema.optional(),
-    otherCents: centsSchema.optional(),
+    cardCents: countInputCentsSchema,
+    otherCents: countInputCentsSchema,
     note: cardSafeText(500, 'Note').default(''),
   })
   .strict();

@@ -34,7 +34,15 @@ export interface FeedPerson {
   mrn: string;
 }
 
-export function feedDupCandidate(p: FeedPerson): DupCandidate {
+/** A feed person's demographics: what the duplicate scorer compares (a feed knows no previous family names). */
+export type FeedDemographics = Omit<FeedPerson, 'mrn'>;
+
+/**
+ * The one mapping of a feed's patient to the duplicate scorer's fields, for every feed: the hub builds its HL7
+ * patient's FeedPerson with it (hub/feeds/match.ts feedPersonOfSiu) and feedDupCandidate turns a FeedPerson into the
+ * scorer's DupCandidate with it. Picks exactly these fields (a source may carry more).
+ */
+export function feedDemographics(p: FeedDemographics): FeedDemographics {
   return {
     given: p.given,
     family: p.family,
@@ -46,8 +54,11 @@ export function feedDupCandidate(p: FeedPerson): DupCandidate {
     postalCode: p.postalCode,
     line1: p.line1,
     identifiers: p.identifiers,
-    previousFamilyNames: [],
   };
+}
+
+export function feedDupCandidate(p: FeedPerson): DupCandidate {
+  return { ...feedDemographics(p), previousFamilyNames: [] };
 }
 
 /** The appointment's pendingPatient built from the feed's demographics. */
