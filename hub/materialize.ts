@@ -17,6 +17,7 @@
 import type { SyncOp } from '../shared/sync/protocol.js';
 import type { HubDb, Queryable } from './db.js';
 import { applyFreshOps, type FreshOp } from './apply.js';
+import { changesCommitted } from './notify.js';
 
 /** Ops per materialising transaction: large enough for set-wise runs, small enough not to hold pushes back long. */
 export const MATERIALIZE_BATCH = 1000;
@@ -159,7 +160,7 @@ export class Materializer {
    * inbox, so two calls never take the same ops.
    */
   async batch(limit = MATERIALIZE_BATCH): Promise<number> {
-    return this.db.write(async (tx) => {
+    const taken = await this.db.write(async (tx) => {
       const r = await tx.query<InboxRow>(`SELECT ${INBOX_COLUMNS} FROM inbox ORDER BY recv_seq LIMIT $1`, [limit]);
       if (r.rows.length === 0) return 0;
       const now = this.now();
@@ -193,6 +194,9 @@ export class Materializer {
       await tx.query('DELETE FROM inbox WHERE recv_seq <= $1', [Number(r.rows[r.rows.length - 1]!.recv_seq)]);
       return r.rows.length;
     });
+    // committed: desks long-polling GET /sync/wait pull now (hub/notify.ts)
+    if (taken > 0) changesCommitted(this.db);
+    return taken;
   }
 
   /**

@@ -5,6 +5,7 @@
  *   POST /enroll                         enrollment code  EnrollRequest -> EnrollResponse
  *   POST /sync/push                      desk credential  PushRequest -> PushResponse
  *   GET  /sync/pull?cursor=N&limit=M[&echoes=slim]  desk credential  PullResponse (echoes=slim: own changes without payload)
+ *   GET  /sync/wait?cursor=N[&timeoutMs=T]  desk credential  {headSeq} once the head is past N, or after T ms (long poll)
  *   GET  /sync/status                    desk credential  StatusResponse
  *   POST /mrn-blocks                     desk credential  {requestId} -> {block}
  *   GET  /review-items?status=open|all   desk credential  {items}
@@ -30,11 +31,14 @@ import {
   pullQuerySchema,
   pushRequestSchema,
   resolveReviewItemRequestSchema,
+  WAIT_DEFAULT_TIMEOUT_MS,
+  waitQuerySchema,
   type HubErrorCode,
 } from '../shared/sync/protocol.js';
 import { HubError } from './errors.js';
 import { secretEquals } from './secrets.js';
 import type { DeskIdentity, HubService } from './service.js';
+import { ChangeNotifier, WaitersFull, changesCommitted, onChangesCommitted } from './notify.js';
 
 export interface HubServerOptions {
   service: HubService;
@@ -44,6 +48,8 @@ export interface HubServerOptions {
   /** Log destination (default stdout); `false` disables logs. */
   log?: Writable | false;
   logLevel?: string;
+  /** GET /sync/wait: internal poll of server_seq while desks wait (default 1 s) and the overall limit of open waits */
+  wait?: { pollMs?: number; maxWaiters?: number };
 }
 
 declare module 'fastify' {
@@ -166,6 +172,35 @@ export async function buildHubServer(opts: HubServerOptions): Promise<FastifyIns
     return reply.header('cache-control', 'no-store').header('content-type', 'application/json; charset=utf-8').send(json);
   });
 
+  // Long poll (hub/notify.ts): woken after a commit that advanced server_seq (in-process event) or by the notifier's
+  // 1 s poll of server_seq (other hub processes on the same database). Stopping the hub answers every waiter.
+  const notifier = new ChangeNotifier({
+    headSeq: () => service.headSeq(),
+    pollMs: opts.wait?.pollMs,
+    maxWaiters: opts.wait?.maxWaiters,
+    onError: (e) => app.log.warn(e, 'wait-head-read-failed'),
+  });
+  const unsubscribe = onChangesCommitted(service.db, () => notifier.changed());
+  app.addHook('preClose', async () => {
+    unsubscribe();
+    notifier.close();
+  });
+
+  app.get('/sync/wait', { preHandler: deskAuth }, async (req, reply) => {
+    const q = parse(waitQuerySchema, req.query, 'wait query');
+    const gone = new AbortController();
+    // the desk hung up (or the answer went out): drop the waiter
+    reply.raw.once('close', () => gone.abort());
+    let headSeq: number;
+    try {
+      headSeq = await notifier.wait(req.desk!.deskId, q.cursor, q.timeoutMs ?? WAIT_DEFAULT_TIMEOUT_MS, gone.signal);
+    } catch (e) {
+      if (e instanceof WaitersFull) throw new HubError(503, 'HUB_BUSY', 'Too many desks are waiting for changes right now; pull on your interval and try waiting again later.');
+      throw e;
+    }
+    return send(reply, { headSeq });
+  });
+
   app.get('/sync/status', { preHandler: deskAuth }, async (req, reply) => send(reply, await service.status(req.desk!)));
 
   app.post('/mrn-blocks', { preHandler: deskAuth }, async (req, reply) => {
@@ -181,7 +216,10 @@ export async function buildHubServer(opts: HubServerOptions): Promise<FastifyIns
   app.post('/review-items/:id/resolve', { preHandler: deskAuth }, async (req, reply) => {
     const p = parse(z.object({ id: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+$/, { error: 'review item id is letters, digits and -' }) }), req.params, 'review item id');
     const b = parse(resolveReviewItemRequestSchema, body(req), 'resolution');
-    return send(reply, await service.resolveReviewItem(req.desk!, p.id, b));
+    const r = await service.resolveReviewItem(req.desk!, p.id, b);
+    // closing an appointment conflict publishes a hub-authored snapshot (a new change): wake waiting desks
+    if (!r.alreadyResolved) changesCommitted(service.db);
+    return send(reply, r);
   });
 
   app.post('/admin/enrollment-codes', { preHandler: adminAuth }, async (req, reply) => {

@@ -42,6 +42,7 @@ import {
   type AppointmentChanges,
 } from '../../shared/sync/visits.js';
 import { authorAppointmentOp, hubAppointmentByExternalId, hubDirectoryByCode } from '../visits/apply.js';
+import { changesCommitted } from '../notify.js';
 
 export interface SiuFeedOptions {
   db: HubDb;
@@ -146,6 +147,8 @@ export class SiuFeed {
     try {
       await this.opts.settle?.();
       const r = await this.opts.db.write((tx) => this.apply(tx, m, text, now, tz));
+      // committed: desks long-polling GET /sync/wait pull the hub-authored appointment change now (hub/notify.ts)
+      if (!r.duplicate) changesCommitted(this.opts.db);
       return answer('AA', r.text, undefined, { appointmentId: r.appointmentId, duplicate: r.duplicate });
     } catch (e) {
       if (e instanceof Hl7Refusal) return answer(e.ackCode, `${e.message}. Nothing was written.`, { code: e.errCode, location: e.location });

@@ -22,6 +22,9 @@ import {
   reviewItemsResponseSchema,
   resolveReviewItemResponseSchema,
   statusResponseSchema,
+  waitResponseSchema,
+  WAIT_DEFAULT_TIMEOUT_MS,
+  type WaitResponse,
   type EnrollRequest,
   type EnrollResponse,
   type HubErrorCode,
@@ -120,7 +123,7 @@ export class HubClient {
   }
 
   /** Raw request: resolves with status and parsed JSON body (never throws on HTTP status). */
-  raw(method: 'GET' | 'POST', path: string, body?: unknown, auth: 'desk' | 'admin' | 'none' = 'desk', rawBody?: string): Promise<{ status: number; body: unknown }> {
+  raw(method: 'GET' | 'POST', path: string, body?: unknown, auth: 'desk' | 'admin' | 'none' = 'desk', rawBody?: string, timeoutMs = this.timeoutMs): Promise<{ status: number; body: unknown }> {
     const url = new URL(path, this.base);
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = auth === 'desk' ? this.opts.credential : auth === 'admin' ? this.opts.adminToken : undefined;
@@ -129,7 +132,7 @@ export class HubClient {
     if (payload !== undefined) headers['content-type'] = 'application/json';
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { method, headers, agent: this.agent, timeout: this.timeoutMs }, (res) => {
+      const req = mod.request(url, { method, headers, agent: this.agent, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -154,8 +157,8 @@ export class HubClient {
     });
   }
 
-  private async call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, body?: unknown, auth: 'desk' | 'admin' | 'none' = 'desk', rawBody?: string): Promise<T> {
-    const r = await this.raw(method, path, body, auth, rawBody);
+  private async call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, body?: unknown, auth: 'desk' | 'admin' | 'none' = 'desk', rawBody?: string, timeoutMs?: number): Promise<T> {
+    const r = await this.raw(method, path, body, auth, rawBody, timeoutMs);
     if (r.status >= 200 && r.status < 300) {
       const p = schema.safeParse(r.body);
       if (!p.success) throw new HubRequestError(r.status, 'BAD_RESPONSE', `Unexpected response from the hub for ${method} ${path}`);
@@ -178,6 +181,13 @@ export class HubClient {
   /** `echoes: 'slim'`: this desk's own changes come without payload (payloadOmitted); see pullQuerySchema. */
   pull(cursor: number, limit?: number, echoes?: 'slim' | 'full'): Promise<PullResponse> {
     return this.call(pullResponseSchema, 'GET', `/sync/pull?cursor=${cursor}${limit ? `&limit=${limit}` : ''}${echoes ? `&echoes=${echoes}` : ''}`);
+  }
+  /**
+   * Long poll (GET /sync/wait): resolves with the hub's head once it is past `cursor`, or after `timeoutMs` with the
+   * same head. The socket may stay quiet that long, so this request's own timeout is longer than the wait.
+   */
+  wait(cursor: number, timeoutMs = WAIT_DEFAULT_TIMEOUT_MS): Promise<WaitResponse> {
+    return this.call(waitResponseSchema, 'GET', `/sync/wait?cursor=${cursor}&timeoutMs=${timeoutMs}`, undefined, 'desk', undefined, Math.max(this.timeoutMs, timeoutMs + 15_000));
   }
   status(): Promise<StatusResponse> {
     return this.call(statusResponseSchema, 'GET', '/sync/status');

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/ids.js';
-import { MAX_PUSH_OPS, hubErrorSchema, labelSchema } from '../../shared/sync/protocol.js';
+import { MAX_PUSH_OPS, hubErrorSchema, labelSchema, waitQuerySchema } from '../../shared/sync/protocol.js';
 import { createCode, doc, enrollDesk, formatMrn, OpMaker, startTestHub, type EnrolledDesk, type TestHub } from './support.js';
 
 let hub: TestHub;
@@ -104,6 +104,27 @@ describe('bad input never yields a 5xx and never writes', () => {
     for (const q of ['', '?cursor=-1', '?cursor=abc', '?cursor=1.5', '?cursor=1&limit=0', '?cursor=1&limit=100000', '?cursor=1&cursor=2', '?cursor=99999999999999999999', '?limit=5']) {
       expectRefusal(await desk.client.raw('GET', `/sync/pull${q}`), `pull ${q}`);
     }
+    for (const q of ['', '?cursor=-1', '?cursor=abc', '?cursor=1.5', '?cursor=1&cursor=2', '?cursor=99999999999999999999', '?timeoutMs=5', '?cursor=1&timeoutMs=-1', '?cursor=1&timeoutMs=abc', '?cursor=1&timeoutMs=60001', '?cursor=1&timeoutMs=1e4', '?cursor=1&timeoutMs=9999999']) {
+      expectRefusal(await desk.client.raw('GET', `/sync/wait${q}`), `wait ${q}`);
+    }
+    expectRefusal(await desk.client.raw('POST', '/sync/wait?cursor=1'), 'wait by POST');
+    // hostile query values: refused (4xx), or — when they happen to be valid — answered at once (timeoutMs=0)
+    await fc.assert(
+      fc.asyncProperty(hostileString, hostileString, async (x, y) => {
+        const enc = (v: string) => {
+          try {
+            return encodeURIComponent(v);
+          } catch {
+            return '%ED%A0%80';
+          }
+        };
+        const r1 = await desk.client.raw('GET', `/sync/wait?cursor=${enc(x)}&timeoutMs=0`);
+        if (waitQuerySchema.safeParse({ cursor: x, timeoutMs: '0' }).success) expect(r1.status).toBe(200);
+        else expectRefusal(r1, `wait cursor ${JSON.stringify(x)}`);
+        if (!waitQuerySchema.safeParse({ cursor: '0', timeoutMs: y }).success) expectRefusal(await desk.client.raw('GET', `/sync/wait?cursor=0&timeoutMs=${enc(y)}`), `wait timeout ${JSON.stringify(y)}`);
+      }),
+      { numRuns: 60, interruptAfterTimeLimit: 15_000 },
+    );
     expectRefusal(await desk.client.raw('GET', '/review-items?status=closed'), 'review status');
     expectRefusal(await hub.admin.raw('POST', `/admin/desks/${newId()}/revoke`, undefined, 'admin'), 'revoke unknown');
     expect(await snapshot()).toBe(after);

@@ -130,6 +130,7 @@ describe('desk authentication', () => {
       for (const [method, p, b] of [
         ['POST', '/sync/push', body],
         ['GET', '/sync/pull?cursor=0', undefined],
+        ['GET', '/sync/wait?cursor=0&timeoutMs=0', undefined],
         ['GET', '/sync/status', undefined],
         ['POST', '/mrn-blocks', { requestId: newId() }],
         ['GET', '/review-items', undefined],
