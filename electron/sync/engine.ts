@@ -26,9 +26,19 @@
  *   engine.syncNow()               = syncOnce(), and when started, resets the backoff and reschedules from now
  *   engine.notifyLocalWrite()      a local write committed: push soon (debounced pushDelayMs) unless offline/refused
  *                                  (then the backoff schedule stands: no hammering a hub that is down)
+ *   engine.waiting: boolean        a change-notification wait is open and the hub answered the last one (see below)
  *   engine.status(): EngineStatus  state ('online' | 'offline' | 'refused'), refusal, lastAttemptAt, lastSuccessAt,
  *                                  nextAttemptAt, clockSkewMs, openReviewItems, consecutiveFailures
  *   engine.reviewItems(status) / engine.resolveReviewItem(id, {resolution, note, resolvedBy?})   hub calls (errors propagate)
+ *
+ * Change notifications (GET /sync/wait, hub/notify.ts): while started and online the engine keeps ONE long-poll
+ * request open with its pull cursor (the first one of a run is a probe with timeoutMs 0, answered at once). When the hub answers with a head past the cursor, a round runs at once (push +
+ * pull), then the next wait opens; an answer at the timeout (nothing new) just opens the next wait. While waits work
+ * the interval rounds stay as a fallback at `notifiedPullIntervalMs` (default 30 s). A wait that fails to connect
+ * (hub stopped, network cut) closes the loop and runs a round after backoffMs(failed waits in a row): that round
+ * decides offline / backoff exactly as before, and the next round that succeeds opens a wait again. A wait the hub
+ * answers with an error (404 from a hub without /sync/wait, 503 at its waiter limit) pauses waiting for
+ * WAIT_PAUSE_MS; rounds go back to `pullIntervalMs`. Waiting never touches the store except reading the cursor.
  *
  * Round outcome rules:
  *   NETWORK / HUB_BUSY / 5xx / unreadable answer   -> 'offline', retry after backoff: min(max, base * 2^(n-1)),
@@ -58,6 +68,8 @@ import {
   type ResolveReviewItemResponse,
   type ReviewItem,
   type StatusResponse,
+  type WaitResponse,
+  WAIT_DEFAULT_TIMEOUT_MS,
 } from '../../shared/sync/protocol.js';
 import type { PushBatch, SyncLocalApi } from './local.js';
 import { log } from '../log.js';
@@ -72,6 +84,8 @@ export interface HubTransport {
   /** `echoes: 'slim'`: the hub may leave out the payloads of this desk's own changes (payloadOmitted). */
   pull(cursor: number, limit: number, echoes?: 'slim'): Promise<PullResponse>;
   status(): Promise<StatusResponse>;
+  /** Long poll: the hub's head once it is past `cursor`, or after `timeoutMs` the same head (GET /sync/wait). */
+  wait(cursor: number, timeoutMs: number): Promise<WaitResponse>;
   mrnBlock(requestId: string): Promise<MrnBlockGrant>;
   reviewItems(status: 'open' | 'all'): Promise<ReviewItem[]>;
   resolveReviewItem(id: string, body: ResolveReviewItemRequest): Promise<ResolveReviewItemResponse>;
@@ -96,6 +110,7 @@ export function createHttpTransport(c: HubConnection): HubTransport {
     push: (req) => client.push(req),
     pull: (cursor, limit, echoes) => client.pull(cursor, limit, echoes),
     status: () => client.status(),
+    wait: (cursor, timeoutMs) => client.wait(cursor, timeoutMs),
     mrnBlock: (requestId) => client.mrnBlock(requestId),
     reviewItems: (status) => client.reviewItems(status),
     async resolveReviewItem(id, body) {
@@ -126,6 +141,9 @@ export interface EngineStatus {
   clockSkewMs: number | null;
   openReviewItems: number;
   consecutiveFailures: number;
+  /** a change-notification wait (GET /sync/wait) is open and the hub answered the last one: rounds run on its
+   *  answers, interval rounds are only the fallback */
+  notifications: boolean;
 }
 
 export interface SyncRoundResult {
@@ -143,8 +161,17 @@ export interface SyncRoundResult {
 }
 
 export interface SyncEngineOptions {
-  /** pause between rounds while online (default 5 s) */
+  /** pause between rounds while online and no change-notification wait works (default 5 s) */
   pullIntervalMs?: number;
+  /** keep a change-notification wait open while online (default true) */
+  notify?: boolean;
+  /** how long one wait may stay open at the hub (default WAIT_DEFAULT_TIMEOUT_MS, 25 s) */
+  waitTimeoutMs?: number;
+  /**
+   * pause between fallback rounds while waits work (default 30 s; when pullIntervalMs is given and this is not, the
+   * same as pullIntervalMs: the caller asked for that cadence)
+   */
+  notifiedPullIntervalMs?: number;
   /** debounce between a local write and its push (default 200 ms) */
   pushDelayMs?: number;
   /** first retry delay after a failure (default 1 s), doubling up to backoffMaxMs (default 60 s) */
@@ -183,6 +210,9 @@ export interface SyncEngineDeps {
   onStatus?: (s: EngineStatus) => void;
   options?: SyncEngineOptions;
 }
+
+/** After the hub answered a wait with an error (no /sync/wait, waiter limit): interval rounds only, this long. */
+export const WAIT_PAUSE_MS = 5 * 60_000;
 
 class Stopped extends Error {
   constructor() {
@@ -228,6 +258,7 @@ export class SyncEngine {
     clockSkewMs: null,
     openReviewItems: 0,
     consecutiveFailures: 0,
+    notifications: false,
   };
   private running = false;
   private stopped = false;
@@ -237,6 +268,15 @@ export class SyncEngine {
   private inFlight = 0;
   private handshakeDone = false;
   private lastReviewFetch = -Infinity;
+  private waitLoop: Promise<void> | null = null;
+  private waitWorks = false;
+  private waitFailures = 0;
+  private waitPausedUntil = 0;
+  private stopNow!: (e: Stopped) => void;
+  /** rejects when stop() is called: a wait (or a pause) in flight ends at once */
+  private readonly stopSignal = new Promise<never>((_, reject) => {
+    this.stopNow = reject;
+  });
 
   constructor(deps: SyncEngineDeps) {
     this.local = deps.local;
@@ -253,7 +293,21 @@ export class SyncEngine {
       pullPageSize: o.pullPageSize ?? DEFAULT_PULL_LIMIT,
       reviewItemsEveryMs: o.reviewItemsEveryMs ?? 30_000,
       random: o.random ?? Math.random,
+      notify: o.notify ?? true,
+      waitTimeoutMs: o.waitTimeoutMs ?? WAIT_DEFAULT_TIMEOUT_MS,
+      notifiedPullIntervalMs: o.notifiedPullIntervalMs ?? o.pullIntervalMs ?? 30_000,
     };
+    this.stopSignal.catch(() => undefined);
+  }
+
+  /** A change-notification wait is open (or about to reopen) and the hub answered the last one. */
+  get waiting(): boolean {
+    return this.waitLoop !== null && this.waitWorks;
+  }
+
+  private setWaitWorks(v: boolean): void {
+    this.waitWorks = v;
+    if (this.st.notifications !== v) this.update({ notifications: v });
   }
 
   status(): EngineStatus {
@@ -270,9 +324,11 @@ export class SyncEngine {
     this.running = false;
     this.stopped = true;
     this.clearTimer();
+    this.stopNow(new Stopped());
     this.transport.close();
     if (this.st.nextAttemptAt) this.update({ nextAttemptAt: null });
     await this.chain.catch(() => undefined);
+    await this.waitLoop?.catch(() => undefined);
   }
 
   notifyLocalWrite(): void {
@@ -335,12 +391,76 @@ export class SyncEngine {
   }
 
   private scheduleAfter(r: SyncRoundResult): void {
-    if (r.ok) return this.schedule(this.o.pullIntervalMs);
+    if (r.ok) {
+      this.schedule(this.waitWorks ? this.o.notifiedPullIntervalMs : this.o.pullIntervalMs);
+      this.ensureWaiting();
+      return;
+    }
     if (this.st.state === 'refused') {
       this.update({ nextAttemptAt: null });
       return;
     }
     this.schedule(this.backoffMs(this.st.consecutiveFailures));
+  }
+
+  // ---- change notifications (GET /sync/wait) ------------------------------------------------------------------------
+
+  private ensureWaiting(): void {
+    if (!this.o.notify || !this.running || this.stopped || this.waitLoop || this.st.state !== 'online') return;
+    if (Date.now() < this.waitPausedUntil) return;
+    this.waitLoop = this.waitForChanges()
+      .catch(() => undefined)
+      .finally(() => {
+        this.waitLoop = null;
+      });
+  }
+
+  /** Resolves with `p`, or rejects with Stopped as soon as stop() is called. */
+  private untilStopped<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.stopSignal]);
+  }
+
+  private async waitForChanges(): Promise<void> {
+    let lastCursor = -1;
+    // the first wait is a probe (timeoutMs 0, answered at once): it tells whether this hub offers notifications
+    let probed = false;
+    while (this.running && !this.stopped && this.st.state === 'online') {
+      let cursor: number;
+      let head: number;
+      try {
+        cursor = await this.call('cursor');
+        head = (await this.untilStopped(this.transport.wait(cursor, probed ? this.o.waitTimeoutMs : 0))).headSeq;
+        probed = true;
+      } catch (e) {
+        if (e instanceof Stopped || this.stopped) return;
+        this.setWaitWorks(false);
+        if (e instanceof HubRequestError && e.code !== 'NETWORK') {
+          // the hub answered, with an error: no hammering, interval rounds only for a while
+          this.waitPausedUntil = Date.now() + WAIT_PAUSE_MS;
+          log.info('sync: change notifications paused', { code: e.code, status: e.status });
+          this.schedule(this.o.pullIntervalMs);
+        } else {
+          // cannot reach the hub: a round soon finds out (offline + the usual backoff); a later good round reopens
+          this.waitFailures++;
+          this.schedule(this.backoffMs(this.waitFailures));
+        }
+        return;
+      }
+      this.setWaitWorks(true);
+      this.waitFailures = 0;
+      if (head <= cursor) continue; // timed out with nothing new (or the hub is stopping): wait again
+      if (cursor === lastCursor) {
+        // the last round did not move the cursor although the hub is ahead: do not spin, let the interval work
+        await this.untilStopped(new Promise((r) => setTimeout(r, this.o.pullIntervalMs).unref?.())).catch(() => undefined);
+        if (this.stopped) return;
+      }
+      lastCursor = cursor;
+      const r = await this.syncNow(); // after a round in flight, if any; reschedules the fallback interval
+      if (!r.ok) {
+        this.setWaitWorks(false);
+        return; // the round set offline/refused and its backoff; a later good round reopens the wait
+      }
+    }
   }
 
   /** Exponential backoff with jitter: base * 2^(n-1), capped, times a factor in [0.5, 1). */

@@ -82,6 +82,9 @@ export class FaultNet {
       push: call('push'),
       pull: call('pull'),
       status: call('status'),
+      // A long poll would hold the one-message-at-a-time scheduler for its whole timeout, so change notifications do
+      // not cross the fault network: the engine falls back to interval rounds (what the fault suites drive anyway).
+      wait: (cursor: number, timeoutMs: number) => (this.healed ? real.wait(cursor, timeoutMs) : Promise.reject(netError('no change notifications through the fault network'))),
       mrnBlock: call('mrnBlock'),
       reviewItems: call('reviewItems'),
       resolveReviewItem: call('resolveReviewItem'),
