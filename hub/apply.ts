@@ -15,7 +15,10 @@
  *                                   merge again is a no-op; unknown ids are rejected (unknown-entity); a merge the
  *                                   hub's records cannot take without a chain (record already merged elsewhere,
  *                                   survivor itself merged, records merged into the merged one) is rejected (data-error)
- *   patient.unmerged                merged_into cleared; a record that is not merged is a no-op
+ *                                   AND the hub publishes its links of every record involved (hub-authored
+ *                                   'patient.links') and raises a 'merge-conflict' review item (refuseLinkConflict)
+ *   patient.unmerged                merged_into cleared; a record that is not merged is a no-op; an undo of a merge
+ *                                   into another record than the hub's (payload survivorId) is refused like a merge
  *
  * Storage of field-level LWW (hub migration 5): each patient's field stamps live in patients.field_stamps (JSON
  * {field: [hlc, opId]}) for the fields whose winning write is not the registration; a field absent there was last
@@ -29,6 +32,7 @@ import { isValidMrn } from '../shared/patients/mrn-format.js';
 import { candidateKeys, scoreDuplicate } from '../shared/patients/duplicate-score.js';
 import {
   HUB_MRN_FIRST,
+  PATIENT_LINKS_KIND,
   hlcWall,
   patientRegisteredPayloadSchema,
   patientMergedPayloadSchema,
@@ -36,6 +40,7 @@ import {
   patientUpdatedPayloadSchema,
   sitePayloadSchema,
   userPayloadSchema,
+  type PatientLinksPayload,
   type RejectedOp,
   type SyncOp,
 } from '../shared/sync/protocol.js';
@@ -52,6 +57,7 @@ import {
 import { isPermanentDbError, savepoint, type Queryable } from './db.js';
 import { RejectOp } from './errors.js';
 import { hubDomainFor } from './domains.js';
+import { recordHubOp } from './hub-ops.js';
 
 /** Registrations at other desks within this many days (by HLC) of a new one are checked as possible duplicates. */
 export const DUPLICATE_WINDOW_MS = 7 * 24 * 3600 * 1000;
@@ -724,10 +730,22 @@ async function applyPatientMerged(tx: Queryable, op: SyncOp, now: string): Promi
   if (!merged) throw new RejectOp('unknown-entity', 'patient.merged: the hub does not hold the merged patient');
   if (!survivor) throw new RejectOp('unknown-entity', 'patient.merged: the hub does not hold the surviving patient');
   if (merged.merged_into === survivor.id) return; // the same merge made at another desk too: already so
-  if (merged.merged_into) throw new RejectOp('data-error', 'patient.merged: at the hub this record is already merged into another record; undo that merge first');
-  if (survivor.merged_into) throw new RejectOp('data-error', 'patient.merged: at the hub the surviving record is itself merged into another record (no chains)');
-  const linked = await tx.query('SELECT 1 FROM patients WHERE merged_into = $1 LIMIT 1', [merged.id]);
-  if (linked.rows.length > 0) throw new RejectOp('data-error', 'patient.merged: at the hub other records are merged into the merged record (no chains)');
+  // Refusals for a state reason (the records are linked otherwise at the hub: two desks merged conflicting pairs
+  // offline) are not broken ops: the hub publishes its links so the desk converges, and raises a review item.
+  const involved = [merged.id, survivor.id, merged.merged_into, survivor.merged_into];
+  if (merged.merged_into) {
+    return refuseLinkConflict(tx, op, now, { mergedId: merged.id, survivorId: survivor.id }, involved, 'patient.merged: at the hub this record is already merged into another record; undo that merge first');
+  }
+  if (survivor.merged_into) {
+    return refuseLinkConflict(tx, op, now, { mergedId: merged.id, survivorId: survivor.id }, involved, 'patient.merged: at the hub the surviving record is itself merged into another record (no chains)');
+  }
+  const linked = await tx.query<{ id: string }>('SELECT id FROM patients WHERE merged_into = $1 ORDER BY id LIMIT 100', [merged.id]);
+  if (linked.rows.length > 0) {
+    return refuseLinkConflict(
+      tx, op, now, { mergedId: merged.id, survivorId: survivor.id }, [...involved, ...linked.rows.map((r) => r.id)],
+      'patient.merged: at the hub other records are merged into the merged record (no chains)',
+    );
+  }
   await tx.query('UPDATE patients SET merged_into = $2, hub_version = hub_version + 1, updated_at = $3 WHERE id = $1', [merged.id, survivor.id, now]);
 }
 
@@ -737,7 +755,48 @@ async function applyPatientUnmerged(tx: Queryable, op: SyncOp, now: string): Pro
   const merged = await patientLink(tx, p.mergedId);
   if (!merged) throw new RejectOp('unknown-entity', 'patient.unmerged: the hub does not hold this patient');
   if (!merged.merged_into) return; // already undone (at another desk, or twice)
+  if (p.survivorId && p.survivorId !== merged.merged_into) {
+    // the desk undid a merge the hub never took (it was refused): the hub's own merge of this record stays
+    return refuseLinkConflict(
+      tx, op, now, { mergedId: merged.id, survivorId: p.survivorId }, [merged.id, p.survivorId, merged.merged_into],
+      'patient.unmerged: at the hub this record is merged into a different record than the one the desk undid; the hub’s merge stays',
+    );
+  }
   await tx.query('UPDATE patients SET merged_into = NULL, hub_version = hub_version + 1, updated_at = $2 WHERE id = $1', [merged.id, now]);
+}
+
+/**
+ * A merge/undo the hub refuses because its records are linked otherwise at the hub. Runs inside applySingle's
+ * savepoint, where the op row and its change row are already written: the op becomes rejected ('data-error', so its
+ * change is the desk's rejected echo, exactly as recordRejected leaves it), a merge_conflicts row is the supervisors'
+ * review item, and a hub-authored 'patient.links' op carries the hub's links of every record involved (plus, per
+ * desk, how far the hub had applied its ops) so every desk — the refused one above all — ends with the hub's links.
+ */
+async function refuseLinkConflict(
+  tx: Queryable,
+  op: SyncOp,
+  now: string,
+  req: { mergedId: string; survivorId: string | null },
+  involvedIds: (string | null)[],
+  message: string,
+): Promise<void> {
+  const ids = [...new Set(involvedIds.filter((x): x is string => !!x))];
+  await tx.query(`UPDATE ops SET status = 'rejected' WHERE op_id = $1`, [op.opId]);
+  await tx.query('INSERT INTO rejected_ops (op_id, reason, message, rejected_at) VALUES ($1, $2, $3, $4)', [op.opId, 'data-error', message, now]);
+  const rows = await tx.query<{ id: string; merged_into: string | null }>('SELECT id, merged_into FROM patients WHERE id = ANY($1::text[]) ORDER BY id', [ids]);
+  const links: PatientLinksPayload['links'] = rows.rows.map((r) => ({ patientId: r.id, mergedInto: r.merged_into ?? null }));
+  const itemId = newId();
+  await tx.query(
+    `INSERT INTO merge_conflicts (id, op_id, desk_id, kind, merged_id, survivor_id, message, patient_ids, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [itemId, op.opId, op.deskId, op.kind, req.mergedId, req.survivorId, message, JSON.stringify(links.map((l) => l.patientId)), now],
+  );
+  // How far the hub has applied each desk's ops (this op included): a desk re-applies its own later merges on top.
+  const seenRows = await tx.query<{ desk_id: string; epoch: unknown; seq: unknown }>(
+    `SELECT c.desk_id, c.epoch, (SELECT MAX(o.seq) FROM ops o WHERE o.desk_id = c.desk_id AND o.epoch = c.epoch) AS seq FROM desk_cursors c ORDER BY c.desk_id, c.epoch LIMIT 1000`,
+  );
+  const seen = seenRows.rows.filter((r) => r.seq !== null && r.seq !== undefined).map((r) => ({ deskId: r.desk_id, epoch: Number(r.epoch), seq: Number(r.seq) }));
+  const payload: PatientLinksPayload = { links, seen, causeOpId: op.opId, causeDeskId: op.deskId, reviewItemId: itemId };
+  await recordHubOp(tx, { kind: PATIENT_LINKS_KIND, entityId: req.mergedId, payload, after: op.hlc }, new Date(now));
 }
 
 /** The merged document the hub holds for a patient (tests and review screens). */

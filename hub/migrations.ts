@@ -13,7 +13,7 @@ import { paymentHubMigrations } from './payments/migrations.js';
 
 export type { HubMigration } from './migration-kit.js';
 
-/** Numbers: 1-2, 5-7 core (this file), 3 visits (hub/visits), 4 payments (hub/payments); unique and consecutive. */
+/** Numbers: 1-2, 5-8 core (this file), 3 visits (hub/visits), 4 payments (hub/payments); unique and consecutive. */
 const coreHubMigrations: HubMigration[] = [
   {
     version: 1,
@@ -255,6 +255,35 @@ const coreHubMigrations: HubMigration[] = [
           received_at TIMESTAMPTZ NOT NULL
         );
         INSERT INTO hub_counters (name, value) VALUES ('recv_seq', 0) ON CONFLICT (name) DO NOTHING
+        `,
+      ),
+  },
+  {
+    version: 8,
+    name: 'merge conflicts: merges/undos the hub refused because the records were linked otherwise there (review items)',
+    // hub/apply.ts applyPatientMerged/applyPatientUnmerged: one row per refused op (the hub also publishes its links
+    // as a hub-authored patient.links op). patient_ids: every record involved (JSON array), whose links the review
+    // item shows as the hub holds them now.
+    up: (tx) =>
+      exec(
+        tx,
+        `
+        CREATE TABLE merge_conflicts (
+          id TEXT PRIMARY KEY,
+          op_id TEXT NOT NULL UNIQUE REFERENCES ops(op_id),
+          desk_id TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('patient.merged', 'patient.unmerged')),
+          merged_id TEXT NOT NULL,
+          survivor_id TEXT,
+          message TEXT NOT NULL,
+          patient_ids TEXT NOT NULL,
+          status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+          created_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX merge_conflicts_open ON merge_conflicts(created_at) WHERE status = 'open';
+        ALTER TABLE review_resolutions DROP CONSTRAINT review_resolutions_item_type_check;
+        ALTER TABLE review_resolutions ADD CONSTRAINT review_resolutions_item_type_check
+          CHECK (item_type IN ('identity-conflict', 'possible-duplicate', 'mrn-collision', 'appointment-conflict', 'merge-conflict'))
         `,
       ),
   },

@@ -466,6 +466,22 @@ export class HubService {
        ${resolutionJoin} ${where} ORDER BY c.created_at, c.id`,
       params,
     );
+    // Merges/undos the hub refused because the records were linked otherwise there (hub/apply.ts refuseLinkConflict),
+    // with every involved record's link as the hub holds it now.
+    const mergeConflicts = await q.query<
+      { id: string; desk_id: string; kind: string; merged_id: string; survivor_id: string | null; message: string; patient_ids: string; status: 'open' | 'resolved'; created_at: Date | string; conflict_desk_label: string | null } & ResolutionCols
+    >(
+      `SELECT c.id, c.desk_id, c.kind, c.merged_id, c.survivor_id, c.message, c.patient_ids, c.status, c.created_at, dd.label conflict_desk_label, ${resolutionCols}
+       FROM merge_conflicts c LEFT JOIN desks dd ON dd.desk_id = c.desk_id
+       ${resolutionJoin} ${where} ORDER BY c.created_at, c.id`,
+      params,
+    );
+    const involvedIds = [...new Set(mergeConflicts.rows.flatMap((m) => JSON.parse(m.patient_ids) as string[]))];
+    const linkNow = new Map<string, string | null>();
+    if (involvedIds.length) {
+      const r = await q.query<{ id: string; merged_into: string | null }>('SELECT id, merged_into FROM patients WHERE id = ANY($1::text[])', [involvedIds]);
+      for (const x of r.rows) linkNow.set(x.id, x.merged_into ?? null);
+    }
     const items: ReviewItem[] = [];
     for (const c of conflicts.rows) {
       const a = { opId: c.op_a, deskId: c.desk_a, hlc: c.hlc_a, value: JSON.parse(c.value_a) as unknown, deskLabel: c.label_a ?? '' };
@@ -508,6 +524,22 @@ export class HubService {
         message: v.message,
       });
     }
+    for (const m of mergeConflicts.rows) {
+      items.push({
+        type: 'merge-conflict',
+        id: m.id,
+        status: m.status,
+        createdAt: new Date(m.created_at).toISOString(),
+        resolution: resolutionOf(m),
+        kind: m.kind,
+        deskId: m.desk_id,
+        deskLabel: m.conflict_desk_label ?? '',
+        mergedId: m.merged_id,
+        survivorId: m.survivor_id,
+        message: m.message,
+        links: (JSON.parse(m.patient_ids) as string[]).map((id) => ({ patientId: id, mergedInto: linkNow.get(id) ?? null })),
+      });
+    }
     return items;
   }
 
@@ -521,10 +553,11 @@ export class HubService {
     await this.settle();
     return this.db.write(async (tx) => {
       await this.assertActive(tx, desk.deskId);
-      const found = await tx.query<{ type: ReviewItem['type']; tbl: 'patient_conflicts' | 'merge_items' | 'visit_conflicts' }>(
+      const found = await tx.query<{ type: ReviewItem['type']; tbl: 'patient_conflicts' | 'merge_items' | 'visit_conflicts' | 'merge_conflicts' }>(
         `SELECT 'identity-conflict' AS type, 'patient_conflicts' AS tbl FROM patient_conflicts WHERE id = $1
          UNION ALL SELECT type, 'merge_items' AS tbl FROM merge_items WHERE id = $1
-         UNION ALL SELECT 'appointment-conflict' AS type, 'visit_conflicts' AS tbl FROM visit_conflicts WHERE id = $1`,
+         UNION ALL SELECT 'appointment-conflict' AS type, 'visit_conflicts' AS tbl FROM visit_conflicts WHERE id = $1
+         UNION ALL SELECT 'merge-conflict' AS type, 'merge_conflicts' AS tbl FROM merge_conflicts WHERE id = $1`,
         [id],
       );
       const f = found.rows[0];
@@ -557,5 +590,7 @@ export const RESOLUTIONS_BY_TYPE: Record<ReviewItem['type'], readonly ReviewReso
   'mrn-collision': ['merged', 'corrected'],
   // the hub's state stands (kept), or the supervisor fixed the appointment by hand (corrected)
   'appointment-conflict': ['kept', 'corrected'],
+  // the hub's links stand (kept), or the supervisor merged / undid by hand afterwards (corrected)
+  'merge-conflict': ['kept', 'corrected'],
 };
 

@@ -30,6 +30,8 @@ export interface PatientMergedPayload {
 }
 export interface PatientUnmergedPayload {
   mergedId: string;
+  /** the record it was merged into on this desk (the hub refuses to undo a different merge) */
+  survivorId?: string;
   reason: string;
 }
 
@@ -136,7 +138,7 @@ export function unmergePatient(ctx: HandlerContext, input: PatientUnmergedPayloa
     const survivorId = merged.merged_into;
     const survivor = patientRow(tx.db, survivorId);
     unlink(tx, merged, survivor);
-    const payload: PatientUnmergedPayload = { mergedId: merged.id, reason: input.reason };
+    const payload: PatientUnmergedPayload = { mergedId: merged.id, survivorId, reason: input.reason };
     tx.outbox({ kind: 'patient.unmerged', entityId: merged.id, payload });
     tx.audit({ action: 'patient.unmerged', entityType: 'patient', entityId: merged.id, detail: { mergedId: merged.id, survivorId, reason: input.reason } });
     return { merged: patientRow(tx.db, merged.id)!, survivor: survivor ? patientRow(tx.db, survivorId)! : undefined };
@@ -169,6 +171,30 @@ export function applyMergeUnlink(tx: CommandTx, p: PatientUnmergedPayload): 'unl
   if (!merged.merged_into) return 'already';
   unlink(tx, merged, patientRow(tx.db, merged.merged_into));
   return 'unlinked';
+}
+
+/**
+ * For the sync engine (electron/patients/links-sync.ts): sets a record's link to what the hub holds, whatever this
+ * desk holds (the hub's 'patient.links' after it refused a merge). An existing different link is undone first (history
+ * on both records), then the new one made (history on both). Returns the ids whose rows changed; [] when already so
+ * or when this desk does not hold the record or its survivor.
+ */
+export function setLinkFromHub(tx: CommandTx, patientId: string, mergedInto: string | null): string[] {
+  const row = patientRow(tx.db, patientId);
+  if (!row || row.merged_into === mergedInto || patientId === mergedInto) return [];
+  const target = mergedInto ? patientRow(tx.db, mergedInto) : undefined;
+  if (mergedInto && !target) return [];
+  const changed: string[] = [];
+  if (row.merged_into) {
+    const old = row.merged_into;
+    unlink(tx, row, patientRow(tx.db, old));
+    changed.push(row.id, old);
+  }
+  if (target) {
+    link(tx, patientRow(tx.db, target.id)!, patientRow(tx.db, row.id)!);
+    changed.push(row.id, target.id);
+  }
+  return [...new Set(changed)];
 }
 
 export function mergeHandlers(): DomainHandlers<'patients.merge' | 'patients.unmerge'> {

@@ -2,8 +2,9 @@
 import type { DomainSyncApplier } from './domain-kinds.js';
 import { visitSync } from '../visits/sync.js';
 import { paymentSync } from '../payments/sync.js';
+import { patientLinksSync } from '../patients/links-sync.js';
 
-export const DOMAIN_SYNC: readonly DomainSyncApplier[] = [visitSync, paymentSync];
+export const DOMAIN_SYNC: readonly DomainSyncApplier[] = [visitSync, paymentSync, patientLinksSync];
 
 const byKind = new Map<string, DomainSyncApplier>();
 for (const d of DOMAIN_SYNC) {

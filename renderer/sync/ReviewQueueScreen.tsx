@@ -35,12 +35,40 @@ const TYPE_LABEL: Record<ReviewItem['type'], string> = {
   'possible-duplicate': 'Possible duplicate',
   'mrn-collision': 'Same MRN twice',
   'appointment-conflict': 'Refused appointment change',
+  'merge-conflict': 'Refused merge',
 };
 
 function patientIdsOf(item: ReviewItem): string[] {
   if (item.type === 'identity-conflict') return [item.patientId];
   if (item.type === 'appointment-conflict') return item.patientId ? [item.patientId] : [];
+  if (item.type === 'merge-conflict') return mergeConflictIds(item);
   return [...item.patientIds];
+}
+
+type MergeConflictItem = Extract<ReviewItem, { type: 'merge-conflict' }>;
+
+/** A refused merge's records: the two it asked about first, then the others its links involve. */
+function mergeConflictIds(item: MergeConflictItem): string[] {
+  const first = [item.mergedId, ...(item.survivorId ? [item.survivorId] : [])];
+  return [...new Set([...first, ...item.links.map((l) => l.patientId)])];
+}
+
+/** "MRN 10000017 (Gonzalez, Maria)", or a neutral name while the record is not on this desk. */
+function recordName(rec: Loaded | undefined): string {
+  if (!rec || rec.state !== 'ok') return 'a record not on this desk yet';
+  return `MRN ${rec.patient.mrn} (${rec.patient.name.family}, ${rec.patient.name.given})`;
+}
+
+/** What a refused merge asked for, in words. */
+export function mergeConflictRequest(item: MergeConflictItem, name: (id: string) => string): string {
+  if (item.kind === 'patient.unmerged') return `Undo the merge of ${name(item.mergedId)}${item.survivorId ? ` into ${name(item.survivorId)}` : ''}`;
+  return `Merge ${name(item.mergedId)} into ${name(item.survivorId ?? '')}`;
+}
+
+/** The hub's reason without its technical prefix ("patient.merged: at the hub …" -> "At the hub …"). */
+export function mergeConflictReason(message: string): string {
+  const m = message.replace(/^patient\.(un)?merged:\s*/, '');
+  return m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.');
 }
 
 /** A conflicting value as the clerk would read it. */
@@ -131,7 +159,8 @@ export function ReviewQueueScreen() {
   const okRecs = recs.filter((r): r is { state: 'ok'; patient: Patient } => r?.state === 'ok').map((r) => r.patient);
   const isConflict = item?.type === 'identity-conflict';
   const isAppt = item?.type === 'appointment-conflict';
-  const isPair = item !== null && !isConflict && !isAppt;
+  const isMergeConflict = item?.type === 'merge-conflict';
+  const isPair = item !== null && !isConflict && !isAppt && !isMergeConflict;
   const pair = item && isPair && okRecs.length === 2 ? (okRecs as [Patient, Patient]) : null;
   const alreadyMerged = pair ? pair[0].mergedInto === pair[1].id || pair[1].mergedInto === pair[0].id : false;
 
@@ -174,9 +203,9 @@ export function ReviewQueueScreen() {
     '2': () => openPatient(1),
     M: () => isPair && pair && setDialog(alreadyMerged ? 'close-merged' : 'merge'),
     N: () => isPair && setDialog('not-duplicate'),
-    K: () => (isConflict || isAppt) && setDialog('kept'),
+    K: () => (isConflict || isAppt || isMergeConflict) && setDialog('kept'),
     C: () => isConflict && item && go({ name: 'edit', id: item.patientId }),
-    D: () => item && (isConflict || isAppt || item.type === 'mrn-collision') && setDialog('corrected'),
+    D: () => item && (isConflict || isAppt || isMergeConflict || item.type === 'mrn-collision') && setDialog('corrected'),
   });
 
   const deskName = (id: string, label?: string) => (id === deskId ? `${label || 'This desk'} (this desk)` : label || `Desk ${id.slice(0, 8)}`);
@@ -280,6 +309,41 @@ export function ReviewQueueScreen() {
                   {item.patientId && <RecordCard n={1} rec={recs[0]} />}
                 </>
               )}
+              {item.type === 'merge-conflict' && (
+                <>
+                  <p data-testid="review-merge-message">
+                    {deskName(item.deskId, item.deskLabel)} made a {item.kind === 'patient.unmerged' ? 'merge undo' : 'merge'} while it could not see the hub. The hub had
+                    already linked these records differently, so it refused it and sent its own links to every desk.
+                  </p>
+                  <dl className="sy-facts">
+                    <dt>Refused at</dt>
+                    <dd>{deskName(item.deskId, item.deskLabel)}</dd>
+                    <dt>Asked for</dt>
+                    <dd>{mergeConflictRequest(item, (id) => recordName(patients[id]))}</dd>
+                    <dt>Why</dt>
+                    <dd>{mergeConflictReason(item.message)}</dd>
+                  </dl>
+                  <table className="sy-values" aria-label="Links at the hub now">
+                    <thead>
+                      <tr>
+                        <th scope="col">Record</th>
+                        <th scope="col">At the hub now</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {item.links.map((l) => (
+                        <tr key={l.patientId}>
+                          <th scope="row">{recordName(patients[l.patientId])}</th>
+                          <td>{l.mergedInto ? `Merged into ${recordName(patients[l.mergedInto])}` : 'Not merged'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                  <p>
+                    Every desk now holds these links. Keep (K) if they are right; otherwise merge or undo on the record (1 opens it) and then Mark corrected (D).
+                  </p>
+                </>
+              )}
               {(item.type === 'possible-duplicate' || item.type === 'mrn-collision') && (
                 <>
                   {item.type === 'possible-duplicate' && (
@@ -321,7 +385,7 @@ export function ReviewQueueScreen() {
                     Not the same person
                   </Button>
                 )}
-                {(isConflict || isAppt) && (
+                {(isConflict || isAppt || isMergeConflict) && (
                   <Button variant="primary" shortcut="K" onPress={() => setDialog('kept')}>
                     Keep
                   </Button>
@@ -331,7 +395,7 @@ export function ReviewQueueScreen() {
                     Correct in the record
                   </Button>
                 )}
-                {(isConflict || isAppt || item.type === 'mrn-collision') && (
+                {(isConflict || isAppt || isMergeConflict || item.type === 'mrn-collision') && (
                   <Button shortcut="D" onPress={() => setDialog('corrected')}>
                     Mark corrected
                   </Button>
@@ -353,13 +417,29 @@ export function ReviewQueueScreen() {
         </NoteDialog>
       )}
       {item && dialog === 'kept' && (
-        <NoteDialog isOpen title={isAppt ? 'Keep the appointment as the hub holds it' : 'Keep the record as it is'} label="Note" confirm="Close: keep" onClose={() => setDialog(null)} action={(n) => resolve('kept', n)}>
-          <p>{isAppt ? 'The appointment stays as it is; the note leaves every board.' : 'The record keeps the value it holds now.'} The item is closed with your note.</p>
+        <NoteDialog
+          isOpen
+          title={isAppt ? 'Keep the appointment as the hub holds it' : isMergeConflict ? 'Keep the links as the hub holds them' : 'Keep the record as it is'}
+          label="Note"
+          confirm="Close: keep"
+          onClose={() => setDialog(null)}
+          action={(n) => resolve('kept', n)}
+        >
+          <p>
+            {isAppt ? 'The appointment stays as it is; the note leaves every board.' : isMergeConflict ? 'The records stay linked as the hub holds them.' : 'The record keeps the value it holds now.'} The
+            item is closed with your note.
+          </p>
         </NoteDialog>
       )}
       {item && dialog === 'corrected' && (
         <NoteDialog isOpen title="Mark corrected" label="What was corrected" confirm="Close: corrected" onClose={() => setDialog(null)} action={(n) => resolve('corrected', n)}>
-          <p>{isAppt ? 'Close the item once the appointment has been fixed on the board.' : 'Close the item once the record has been corrected (C opens the edit screen).'}</p>
+          <p>
+            {isAppt
+              ? 'Close the item once the appointment has been fixed on the board.'
+              : isMergeConflict
+                ? 'Close the item once the records have been merged or undone as they should be.'
+                : 'Close the item once the record has been corrected (C opens the edit screen).'}
+          </p>
         </NoteDialog>
       )}
     </div>

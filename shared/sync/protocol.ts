@@ -206,12 +206,39 @@ export const patientMergedPayloadSchema = z.object({
 });
 export type PatientMergedPayload = z.infer<typeof patientMergedPayloadSchema>;
 
-/** patient.unmerged: the merge of `mergedId` is undone. */
+/**
+ * patient.unmerged: the merge of `mergedId` is undone. `survivorId`: the record it was merged into on the desk that
+ * undid it (desks send it since merge conflicts converge; older desks did not): the hub refuses to undo a different
+ * merge than the one the desk saw.
+ */
 export const patientUnmergedPayloadSchema = z.object({
   mergedId: z.string().uuid({ error: 'mergedId must be a UUID' }),
+  survivorId: z.string().uuid({ error: 'survivorId must be a UUID' }).optional(),
   reason: noteText('reason'),
 });
 export type PatientUnmergedPayload = z.infer<typeof patientUnmergedPayloadSchema>;
+
+/** Hub-authored op kind: the hub's merge links after it refused a desk's merge or undo (hub/apply.ts). */
+export const PATIENT_LINKS_KIND = 'patient.links';
+
+/**
+ * patient.links (written by the hub only): the hub's truth for every record a refused merge/unmerge involved, as of
+ * this change. A desk sets each record's merged_into to `mergedInto`, then re-applies its own merge/undo ops the hub
+ * had not yet applied when it wrote this (`seen`: per desk and epoch, the highest seq the hub had applied), so the
+ * desk ends where the hub will.
+ */
+export const patientLinksPayloadSchema = z.object({
+  links: z
+    .array(z.object({ patientId: z.string().uuid(), mergedInto: z.string().uuid().nullable() }))
+    .min(1)
+    .max(200),
+  seen: z.array(z.object({ deskId: z.string(), epoch: z.number().int(), seq: z.number().int() })).max(1000),
+  /** the refused op, the desk that made it, and the merge-conflict review item it raised */
+  causeOpId: z.string(),
+  causeDeskId: z.string(),
+  reviewItemId: z.string(),
+});
+export type PatientLinksPayload = z.infer<typeof patientLinksPayloadSchema>;
 
 // ---- requests and responses ---------------------------------------------------------------------------------------
 
@@ -444,6 +471,25 @@ export const reviewItemSchema = z.discriminatedUnion('type', [
     deskId: z.string(),
     deskLabel: z.string(),
     message: z.string(),
+  }),
+  /** A merge or undo made on a desk that the hub refused because its records were linked otherwise there (two
+   *  offline desks merged conflicting pairs). The hub's links went to every desk; a supervisor checks the result. */
+  z.object({
+    type: z.literal('merge-conflict'),
+    id: z.string(),
+    status: z.enum(['open', 'resolved']),
+    createdAt: z.string(),
+    resolution: reviewResolutionSchema.nullable().optional(),
+    /** patient.merged or patient.unmerged */
+    kind: z.string(),
+    deskId: z.string(),
+    deskLabel: z.string(),
+    /** the refused request: mergedId into survivorId (for an undo: the survivor the desk saw, when it said) */
+    mergedId: z.string(),
+    survivorId: z.string().nullable(),
+    message: z.string(),
+    /** every record involved and what the hub holds for it now */
+    links: z.array(z.object({ patientId: z.string(), mergedInto: z.string().nullable() })),
   }),
 ]);
 export type ReviewItem = z.infer<typeof reviewItemSchema>;

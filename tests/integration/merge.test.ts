@@ -149,7 +149,7 @@ describe('patients.unmerge', () => {
     expect(versions(b.id).at(-1)).toMatchObject({ action: 'unmerged', changes: [{ field: 'mergedInto', before: `MRN ${a.mrn} (Gonzalez, Maria)`, after: '' }] });
     expect(versions(a.id).at(-1)).toMatchObject({ action: 'unmerged', changes: [{ field: 'mergedRecord', before: `MRN ${b.mrn} (Gonzales, Maria)`, after: '' }] });
     const ob = lastOutbox();
-    expect([ob.kind, ob.entity_id, JSON.parse(ob.payload)]).toEqual(['patient.unmerged', b.id, { mergedId: b.id, reason: 'Different people after all: twins' }]);
+    expect([ob.kind, ob.entity_id, JSON.parse(ob.payload)]).toEqual(['patient.unmerged', b.id, { mergedId: b.id, survivorId: a.id, reason: 'Different people after all: twins' }]);
     expect(JSON.parse(audits('patient.unmerged')[0]!.detail)).toEqual({ mergedId: b.id, survivorId: a.id, reason: 'Different people after all: twins' });
     expect((await desk.call('patients.search', { q: 'gonzales, maria' }, 'clerk')).hits.map((h) => h.id)).toContain(b.id);
 
