@@ -8,7 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { minimalPatient } from '../support/patients.js';
 import { converge, enrolledDesk, hubPatients, startTestHub, type SyncDesk, type TestHub } from '../support/hub.js';
-import type { ReviewItem } from '../../shared/sync/protocol.js';
+import { PATIENT_LINKS_KIND, type Change, type ReviewItem } from '../../shared/sync/protocol.js';
+import { HUB_AUTHOR_DESK_ID } from '../../shared/sync/hub-author.js';
+import { newId } from '../../shared/ids.js';
+import { applyPatientLinks } from '../../electron/patients/links-sync.js';
+import { remoteActor } from '../../electron/sync/apply.js';
 
 let hub: TestHub;
 const desks: SyncDesk[] = [];
@@ -75,6 +79,14 @@ describe('two desks merge the same record into different survivors offline (X in
       expect(rejectedOutbox(loser)).toEqual([{ kind: 'patient.merged', entity_id: X, rejected_reason: 'data-error' }]);
       expect(rejectedOutbox(winner)).toEqual([]);
       expect(parkedMerges(a) + parkedMerges(b)).toBe(0);
+      // both desks applied the hub's links (once each; on the winning desk it changed nothing)
+      for (const d of [a, b]) {
+        const rows = d.app.store.db.prepare(`SELECT detail FROM audit_log WHERE action = 'patient.links_synced' AND entity_id = ?`).all(X) as { detail: string }[];
+        expect(rows).toHaveLength(1);
+        const detail = JSON.parse(rows[0]!.detail) as { causeDeskId: string; changed: string[] };
+        expect(detail.causeDeskId).toBe(loser.app.store.deskId);
+        expect(detail.changed.length > 0).toBe(d === loser);
+      }
       // the refused desk's record shows the hub's link, with its history
       const x = (await loser.call('patients.get', { id: X })).patient;
       expect(x.mergedInto).toBe(won);
@@ -191,5 +203,28 @@ describe('the refused desk kept working on the same records before it could sync
     await expectIdentical(a, b);
     expect((await b.call('patients.get', { id: X })).patient.mergedInto).toBe(Y);
     expect((await b.call('patients.get', { id: Z })).patient.mergedInto).toBeNull();
+  });
+});
+
+describe('patient.links is the hub’s alone', () => {
+  it('a desk parks a patient.links change that is not hub-authored, and one that does not parse; nothing changes', async () => {
+    const { a, ids } = await setup(['X', 'Y']);
+    const { X, Y } = ids as Record<'X' | 'Y', string>;
+    const change = (deskId: string, payload: unknown): Change => ({
+      serverSeq: 1, opId: newId(), deskId, epoch: 1, kind: PATIENT_LINKS_KIND, entityId: X, payload, hlc: '000000000000000-0000-hub', schemaVersion: 1,
+    });
+    const payload = { links: [{ patientId: X, mergedInto: Y }], seen: [], causeOpId: newId(), causeDeskId: newId(), reviewItemId: newId() };
+    const before = a.count('patient_versions');
+    const outcomes = a.app.store.remote((tx) => [
+      applyPatientLinks(tx, change(a.app.store.deskId, payload), remoteActor('x')).outcome,
+      applyPatientLinks(tx, change(HUB_AUTHOR_DESK_ID, { ...payload, links: 'all' }), remoteActor('hub')).outcome,
+    ]);
+    expect(outcomes).toEqual([{ parked: 'invalid-payload' }, { parked: 'invalid-payload' }]);
+    expect(a.count('patient_versions')).toBe(before);
+    expect((await a.call('patients.get', { id: X })).patient.mergedInto).toBeNull();
+    // the same links from the hub apply
+    const ok = a.app.store.remote((tx) => applyPatientLinks(tx, change(HUB_AUTHOR_DESK_ID, payload), remoteActor('hub')));
+    expect(ok).toEqual({ outcome: 'applied', changed: [X, Y] });
+    expect((await a.call('patients.get', { id: X })).patient.mergedInto).toBe(Y);
   });
 });
