@@ -532,6 +532,7 @@ export class SyncEngine {
       await this.call('recordSuccess', at);
       res.ok = true;
       this.update({ state: 'online', refusal: note, lastSuccessAt: at, consecutiveFailures: 0, clockSkewMs: this.st.clockSkewMs });
+      this.ensureWaiting(); // (when started) online again: reopen the change-notification wait
     } catch (e) {
       if (e instanceof Stopped || this.stopped) {
         res.error = { code: 'STOPPED', message: 'Sync is stopped.', retryable: false };
