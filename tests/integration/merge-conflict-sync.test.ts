@@ -228,3 +228,32 @@ describe('patient.links is the hub’s alone', () => {
     expect((await a.call('patients.get', { id: X })).patient.mergedInto).toBe(Y);
   });
 });
+
+describe('three desks, three conflicting merges made offline (A: X into Y, B: X into Z, C: Y into W), every push order', () => {
+  const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] as const;
+  for (const order of orders) {
+    it(`pushes in order ${order.map((i) => 'ABC'[i]).join(', ')}: hub and all three desks hold the same links, no chain, nothing parked`, async () => {
+      const { a, b, ids } = await setup(['X', 'Y', 'Z', 'W']);
+      const c = await enrolledDesk(hub, `Conflict C${n}`);
+      desks.push(c);
+      await converge([a, b, c]);
+      const { X, Y, Z, W } = ids as Record<'X' | 'Y' | 'Z' | 'W', string>;
+      await merge(a, X, Y);
+      await merge(b, X, Z);
+      await merge(c, Y, W);
+      const ds = [a, b, c];
+      for (const i of order) await ds[i]!.sync();
+      await converge(ds);
+      const links = await expectIdentical(a, b, c);
+      for (const [, into] of links) if (into) expect(links.get(into)).toBeNull();
+      // the first desk's merge always stands
+      const first = [[X, Y], [X, Z], [Y, W]][order[0]]!;
+      expect(links.get(first[0]!)).toBe(first[1]);
+      expect(parkedMerges(a) + parkedMerges(b) + parkedMerges(c)).toBe(0);
+      const refused = ds.reduce((s, d) => s + rejectedOutbox(d).length, 0);
+      const items = (await mergeConflicts(a)).filter((i) => [X, Y].includes(i.mergedId) && ds.some((d) => d.app.store.deskId === i.deskId));
+      expect(items).toHaveLength(refused);
+      expect(refused).toBeGreaterThanOrEqual(1);
+    });
+  }
+});
