@@ -14,6 +14,7 @@ import { frame, startMllpListener, type MllpListener } from '../../hub/feeds/mll
 import { RawMllpClient, siu, type SiuFixture } from '../unit/hl7-fixtures.js';
 import type { BoardRow } from '../../shared/api/visits.js';
 import { PG_URL } from './support.js';
+import { ChangeNotifier, onChangesCommitted } from '../../hub/notify.js';
 
 let hub: TestHub;
 let desk: SyncDesk;
@@ -254,4 +255,22 @@ describe('SIU over MLLP to the board', () => {
       t.admin.close();
     }
   }, 120_000);
+});
+
+describe('SIU and waiting desks', () => {
+  it('an applied S12 wakes a desk waiting for changes (the in-process event after the feed commit, not the poll)', async () => {
+    const head = await hub.service.headSeq();
+    // poll once an hour: only the feed's event can answer in time
+    const n = new ChangeNotifier({ headSeq: () => hub.service.headSeq(), pollMs: 3_600_000 });
+    const off = onChangesCommitted(hub.db, () => n.changed()); // the database handle this feed writes through
+    try {
+      const waiting = n.wait('desk-waiting', head, 60_000);
+      const ack = await send({ controlId: 'M-WAIT-1', fillerId: 'FA-WAIT-1', mrn: maria.mrn, start: '202601061500' });
+      expect(ack.code).toBe('AA');
+      expect(await waiting).toBeGreaterThan(head);
+    } finally {
+      off();
+      n.close();
+    }
+  });
 });
