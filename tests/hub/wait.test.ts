@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeNotifier, WaitersFull, onChangesCommitted } from '../../hub/notify.js';
 import { recordHubOp } from '../../hub/hub-ops.js';
 import type { SyncOp } from '../../shared/sync/protocol.js';
-import { doc, enrollDesk, formatMrn, OpMaker, startTestHub, type EnrolledDesk, type TestHub } from './support.js';
+import { startHub } from '../../hub/hub.js';
+import { HubClient } from '../../shared/sync/hub-client.js';
+import { PG_URL, doc, enrollDesk, formatMrn, OpMaker, startTestHub, type EnrolledDesk, type TestHub } from './support.js';
 
 let hub: TestHub;
 let a: EnrolledDesk;
@@ -87,6 +89,24 @@ describe('GET /sync/wait', () => {
     // a hub-authored change written straight through the database: nothing calls changesCommitted
     await hub.service.db.write((tx) => recordHubOp(tx, { kind: 'site.configured', entityId: 'site', payload: { siteName: 'Riverside Clinic', timeZone: 'America/Chicago' } }));
     expect((await waiting).headSeq).toBe(h + 1);
+  });
+
+  // PostgreSQL only (PGlite is one process): the hub-postgres pass of the suite runs it
+  it.skipIf(!PG_URL)('two hub processes on one PostgreSQL database: a desk waiting at one is woken by a push applied by the other', async () => {
+    const second = await startHub({ dataDir: hub.dataDir, ...hub.database, host: '127.0.0.1', port: 0, log: false });
+    const viaSecond = new HubClient({ baseUrl: second.url, certPem: second.certPem, credential: a.deskCredential });
+    try {
+      const h = await head();
+      const waiting = b.client.wait(h, 60_000); // at the first hub
+      await new Promise((r) => setTimeout(r, 100));
+      const p = ma.register(doc(), formatMrn(serial++));
+      await viaSecond.push({ deskId: a.deskId, epoch: 1, ops: [p] }); // logged and applied by the second hub
+      expect((await waiting).headSeq).toBeGreaterThan(h);
+      expect((await b.client.pull(h, 100)).changes.map((c) => c.opId)).toContain(p.opId);
+    } finally {
+      viaSecond.close();
+      await second.close();
+    }
   });
 
   it('is bounded overall: beyond the limit a wait is refused (503 HUB_BUSY at the endpoint), the others keep waiting', async () => {
