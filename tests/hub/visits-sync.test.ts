@@ -14,6 +14,7 @@ import { authorAppointmentOp, hubAppointmentByExternalId, hubDirectoryByCode } f
 import { bookedPayload, cancelledPayload, feedStamp, newAppointment, VISIT_OP_KINDS } from '../../shared/sync/visits.js';
 import { newId } from '../../shared/ids.js';
 import { RejectOp } from '../../hub/errors.js';
+import { ChangeNotifier, onChangesCommitted } from '../../hub/notify.js';
 import type { Department, Provider, AppointmentType } from '../../shared/domain/visit.js';
 
 let hub: TestHub;
@@ -140,7 +141,20 @@ describe('visits sync', () => {
       expect(item.message).toMatch(expected);
       // a duplicate's resolution does not fit this item: refused, naming the ones that do
       await expect(A.call('sync.resolveReviewItem', { id: item.id, resolution: 'merged', note: 'x' })).rejects.toThrow(/kept or corrected/);
+      // closing it publishes a hub-authored snapshot: a desk waiting for changes is woken by the server's event
+      // (a notifier that polls once an hour: only the event can answer)
+      await hub.service.settle();
+      const headBefore = await hub.service.headSeq();
+      const notifier = new ChangeNotifier({ headSeq: () => hub.service.headSeq(), pollMs: 3_600_000 });
+      const off = onChangesCommitted(hub.service.db, () => notifier.changed());
+      const woken = notifier.wait('desk-waiting', headBefore, 60_000);
       await A.call('sync.resolveReviewItem', { id: item.id, resolution: 'kept', note: 'The hub state is right' });
+      try {
+        expect(await woken).toBeGreaterThan(headBefore);
+      } finally {
+        off();
+        notifier.close();
+      }
       await converge([A, B]);
       const after = await hubDoc(appt.id);
       expect((JSON.parse(after) as { syncConflict: unknown; status: string })).toMatchObject({ syncConflict: null, status: winner });
