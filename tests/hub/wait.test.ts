@@ -9,6 +9,7 @@ import { ChangeNotifier, WaitersFull, onChangesCommitted } from '../../hub/notif
 import { recordHubOp } from '../../hub/hub-ops.js';
 import type { SyncOp } from '../../shared/sync/protocol.js';
 import { startHub } from '../../hub/hub.js';
+import { buildHubServer } from '../../hub/server.js';
 import { HubClient } from '../../shared/sync/hub-client.js';
 import { PG_URL, doc, enrollDesk, formatMrn, OpMaker, startTestHub, type EnrolledDesk, type TestHub } from './support.js';
 
@@ -119,6 +120,29 @@ describe('GET /sync/wait', () => {
     n.close();
     expect(await Promise.all([w1, w2])).toEqual([h, h]);
     expect(n.size).toBe(0);
+  });
+
+  it('at the overall limit the endpoint answers 503 HUB_BUSY (retry-after) and the open waits stay', async () => {
+    // the same hub service behind a second server whose limit is one open wait (plain HTTP on loopback)
+    const app = await buildHubServer({ service: hub.service, adminToken: hub.adminToken, log: false, wait: { maxWaiters: 1 } });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const addr = app.server.address();
+    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    const ca = new HubClient({ baseUrl: url, credential: a.deskCredential });
+    const cb = new HubClient({ baseUrl: url, credential: b.deskCredential });
+    try {
+      const h = await head();
+      const first = ca.wait(h, 60_000);
+      await new Promise((r) => setTimeout(r, 100));
+      const r = await cb.raw('GET', `/sync/wait?cursor=${h}&timeoutMs=60000`);
+      expect(r).toMatchObject({ status: 503, body: { error: { code: 'HUB_BUSY' } } });
+      await push([ma.register(doc(), formatMrn(serial++))]);
+      expect((await first).headSeq).toBeGreaterThan(h);
+    } finally {
+      ca.close();
+      cb.close();
+      await app.close();
+    }
   });
 
   it('a hub stop answers every open wait, so the server closes without waiting for them', async () => {
