@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientInput } from '../support/patients.js';
+import { createHttpTransport } from '../../electron/sync/engine.js';
+import { HubRequestError } from '../../shared/sync/hub-client.js';
 import { RestartableHub, enrolledDesk, waitFor, type SyncDesk, type TestHub } from '../support/hub.js';
 import type { PatientFormValues } from '../../shared/domain/patient.js';
 
@@ -82,6 +84,43 @@ describe('change notifications', () => {
     expect(requests(deskId, 'wait')).toBe(waits);
     expect(requests(deskId, 'pull')).toBe(pulls);
     expect(eng.status().notifications).toBe(true);
+  });
+
+  it('a hub without /sync/wait (404): one try, then interval rounds at pullIntervalMs; nothing hammers, sync works', async () => {
+    let waits = 0;
+    let rounds = 0;
+    const old = track(
+      await enrolledDesk(hub, 'Old hub desk', {
+        sync: {
+          autoStart: true,
+          engine: { ...SLOW, pullIntervalMs: 200 },
+          transportFactory: (c) => {
+            const t = createHttpTransport(c);
+            return {
+              ...t,
+              pull: (cursor, limit, echoes) => {
+                rounds++; // every round pulls at least one page
+                return t.pull(cursor, limit, echoes);
+              },
+              wait: async () => {
+                waits++;
+                throw new HubRequestError(404, 'NOT_FOUND', 'No such hub endpoint.');
+              },
+            };
+          },
+        },
+      }),
+    );
+    const eng = old.app.sync.engine!;
+    await waitFor(() => eng.status().state === 'online', 15_000, 'online');
+    const r0 = rounds;
+    await waitFor(() => rounds >= r0 + 4, 10_000, 'interval rounds go on (200 ms)');
+    expect(waits).toBe(1);
+    expect(eng.status()).toMatchObject({ state: 'online', notifications: false, refusal: null });
+    // and sync works as before
+    const p = (await old.call('patients.register', { patient: person() })).patient;
+    await waitFor(async () => (await rhub.db.query('SELECT 1 FROM patients WHERE id = $1', [p.id])).rows.length === 1, 10_000, 'the registration at the hub');
+    expect(waits).toBe(1);
   });
 
   it('hub stopped while desks wait, then started again: offline with backoff, back online by themselves, notifications again', async () => {
