@@ -35,9 +35,9 @@
  * request open with its pull cursor (the first one of a run is a probe with timeoutMs 0, answered at once). When the hub answers with a head past the cursor, a round runs at once (push +
  * pull), then the next wait opens; an answer at the timeout (nothing new) just opens the next wait. While waits work
  * the interval rounds stay as a fallback at `notifiedPullIntervalMs` (default 30 s). A wait that fails to connect
- * (hub stopped, network cut) closes the loop and runs a round after backoffMs(failed waits in a row): that round
- * decides offline / backoff exactly as before, and the next round that succeeds opens a wait again. A wait the hub
- * answers with an error (404 from a hub without /sync/wait, 503 at its waiter limit) pauses waiting for
+ * (hub stopped or stopping, network cut) closes the loop and runs a round after backoffMs(failed waits in a row): that
+ * round decides offline / backoff exactly as before, and the next round that succeeds opens a wait again. A wait the
+ * hub refuses (4xx, e.g. 404 from a hub without /sync/wait; 503 HUB_BUSY at its waiter limit) pauses waiting for
  * WAIT_PAUSE_MS; rounds go back to `pullIntervalMs`. Waiting never touches the store except reading the cursor.
  *
  * Round outcome rules:
@@ -434,13 +434,15 @@ export class SyncEngine {
       } catch (e) {
         if (e instanceof Stopped || this.stopped) return;
         this.setWaitWorks(false);
-        if (e instanceof HubRequestError && e.code !== 'NETWORK') {
-          // the hub answered, with an error: no hammering, interval rounds only for a while
+        if (e instanceof HubRequestError && (e.code === 'HUB_BUSY' || (e.status >= 400 && e.status < 500))) {
+          // the hub refused to wait (no /sync/wait: 404; at its waiter limit: 503 HUB_BUSY; credential: 401):
+          // no hammering, interval rounds only for a while (a 401 also refuses the next round)
           this.waitPausedUntil = Date.now() + WAIT_PAUSE_MS;
           log.info('sync: change notifications paused', { code: e.code, status: e.status });
           this.schedule(this.o.pullIntervalMs);
         } else {
-          // cannot reach the hub: a round soon finds out (offline + the usual backoff); a later good round reopens
+          // cannot reach the hub, or it is stopping (its 503 while closing): a round soon finds out (offline + the
+          // usual backoff); a later good round reopens
           this.waitFailures++;
           this.schedule(this.backoffMs(this.waitFailures));
         }
