@@ -326,6 +326,32 @@ export const pullQuerySchema = z.object({
   echoes: z.enum(['slim', 'full'], { error: 'echoes must be slim or full' }).optional(),
 });
 
+/**
+ * GET /sync/wait?cursor=N[&timeoutMs=T] (desk credential): a long poll for "something new in the change feed". The hub
+ * answers at once with `{headSeq}` when its head is past N, else as soon as it moves (a change applied), else after
+ * T ms (default WAIT_DEFAULT_TIMEOUT_MS, 0..WAIT_MAX_TIMEOUT_MS) with the same head. One open wait per desk (a new one
+ * answers the older at once); a hub at its overall limit answers 503 HUB_BUSY (fall back to interval pulls).
+ */
+export const WAIT_DEFAULT_TIMEOUT_MS = 25_000;
+export const WAIT_MAX_TIMEOUT_MS = 60_000;
+export const waitQuerySchema = z.object({
+  cursor: z
+    .string({ error: 'cursor is required' })
+    .regex(/^\d{1,15}$/, { error: 'cursor must be a non-negative integer' })
+    .transform(Number),
+  timeoutMs: z
+    .string()
+    .regex(/^\d{1,6}$/, { error: 'timeoutMs must be a non-negative integer' })
+    .transform(Number)
+    .refine((n) => n <= WAIT_MAX_TIMEOUT_MS, { error: `timeoutMs must be 0..${WAIT_MAX_TIMEOUT_MS}` })
+    .optional(),
+});
+export const waitResponseSchema = z.object({
+  /** Highest serverSeq at the hub when it answered (pull when it is past your cursor). */
+  headSeq: z.number().int(),
+});
+export type WaitResponse = z.infer<typeof waitResponseSchema>;
+
 export const changeSchema = z.object({
   serverSeq: z.number().int(),
   opId: z.string(),
@@ -353,32 +379,6 @@ export const pullResponseSchema = z.object({
   cursor: z.number().int(),
   hasMore: z.boolean(),
   /** Highest serverSeq at the hub right now. */
-/**
- * GET /sync/wait?cursor=N[&timeoutMs=T] (desk credential): a long poll for "something new in the change feed". The hub
- * answers at once with `{headSeq}` when its head is past N, else as soon as it moves (a change applied), else after
- * T ms (default WAIT_DEFAULT_TIMEOUT_MS, 0..WAIT_MAX_TIMEOUT_MS) with the same head. One open wait per desk (a new one
- * answers the older at once); a hub at its overall limit answers 503 HUB_BUSY (fall back to interval pulls).
- */
-export const WAIT_DEFAULT_TIMEOUT_MS = 25_000;
-export const WAIT_MAX_TIMEOUT_MS = 60_000;
-export const waitQuerySchema = z.object({
-  cursor: z
-    .string({ error: 'cursor is required' })
-    .regex(/^\d{1,15}$/, { error: 'cursor must be a non-negative integer' })
-    .transform(Number),
-  timeoutMs: z
-    .string()
-    .regex(/^\d{1,6}$/, { error: 'timeoutMs must be a non-negative integer' })
-    .transform(Number)
-    .refine((n) => n <= WAIT_MAX_TIMEOUT_MS, { error: `timeoutMs must be 0..${WAIT_MAX_TIMEOUT_MS}` })
-    .optional(),
-});
-export const waitResponseSchema = z.object({
-  /** Highest serverSeq at the hub when it answered (pull when it is past your cursor). */
-  headSeq: z.number().int(),
-});
-export type WaitResponse = z.infer<typeof waitResponseSchema>;
-
   headSeq: z.number().int(),
   serverTime: z.string(),
 });
