@@ -92,7 +92,8 @@ export class Materializer {
    * Starts draining the inbox in the background (after a push commits, and when the hub starts), once pushes pause
    * for IDLE_MS — or MORE_COMING_MS after a push whose desk said more batches follow: a desk catching up after an
    * outage sends batch after batch, and each is acknowledged without waiting behind a materialising transaction.
-   * Reads that need the result do not wait for the pause (settle).
+   * Reads that need the result do not wait for the pause (settle): pushes that keep the loop waiting delay nothing a
+   * desk can see, because a pull applies what other desks had acknowledged before it answers.
    */
   kick(moreComing = false): void {
     if (this.closed) return;

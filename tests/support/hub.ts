@@ -156,8 +156,9 @@ export class RestartableHub {
     return Number(r.rows[0]?.n ?? 0);
   }
   async stop(): Promise<void> {
+    // close() stops the server, the materialiser (what it had not applied stays logged for the next start) and the db
     if (this.running) await this.running.close();
-    else await this.current.server.close().then(() => this.current.db.close());
+    else await this.current.close();
     this.running = null;
     this.stopped = true;
   }
@@ -172,7 +173,7 @@ export class RestartableHub {
   async destroy(): Promise<void> {
     if (!this.stopped) {
       if (this.running) await this.running.close();
-      else await this.current.server.close().then(() => this.current.db.close());
+      else await this.current.close();
     }
     this.current.admin.close();
     fs.rmSync(this.current.dataDir, { recursive: true, force: true });
