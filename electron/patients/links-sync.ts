@@ -16,24 +16,11 @@
  * twice, step 1 finds every link already so and step 2 finds each own op already applied.
  */
 import type { DomainSyncApplier, Outcome } from '../sync/domain-kinds.js';
-import type { Actor, CommandTx, RemoteTx } from '../store/store.js';
+import { commandTxForRemote, type Actor, type RemoteTx } from '../store/store.js';
 import { PATIENT_LINKS_KIND, patientLinksPayloadSchema, type Change, type PatientLinksPayload } from '../../shared/sync/protocol.js';
 import { HUB_AUTHOR_DESK_ID } from '../../shared/sync/hub-author.js';
 import { applyMergeLink, applyMergeUnlink, setLinkFromHub } from './merge.js';
 import { patientRow } from './repo.js';
-
-/** The merge module's row writers take a CommandTx; a pulled op writes no outbox row of its own. */
-function commandTxFor(tx: RemoteTx, actor: Actor): CommandTx {
-  return {
-    db: tx.db,
-    now: tx.now,
-    actor,
-    outbox: () => {
-      throw new Error('a pulled change must not write the outbox');
-    },
-    audit: (e) => tx.audit(actor, e),
-  };
-}
 
 interface OwnLinkOp {
   desk_seq: number;
@@ -94,7 +81,7 @@ export function applyPatientLinks(tx: RemoteTx, c: Change, actor: Actor): { outc
   const parsed = patientLinksPayloadSchema.safeParse(c.payload);
   if (!parsed.success) return { outcome: { parked: 'invalid-payload' }, changed: [] };
   const p = parsed.data;
-  const ctx = commandTxFor(tx, actor);
+  const ctx = commandTxForRemote(tx, actor);
   const ids = new Set(p.links.map((l) => l.patientId));
   const changed = new Set<string>();
   // 1. the hub's links (undo links first, then set: no record is ever linked twice at once)

@@ -52,6 +52,22 @@ export interface RemoteTx {
   audit(actor: Actor, e: AuditInput): void;
 }
 
+/**
+ * A CommandTx over a RemoteTx, for domain row writers shared by local commands and pulled changes (e.g. the merge
+ * module): audit entries go to `actor`; writing the outbox throws — a pulled change is not this desk's.
+ */
+export function commandTxForRemote(tx: RemoteTx, actor: Actor): CommandTx {
+  return {
+    db: tx.db,
+    now: tx.now,
+    actor,
+    outbox: () => {
+      throw new Error('a pulled change must not write the outbox');
+    },
+    audit: (e) => tx.audit(actor, e),
+  };
+}
+
 /** Told after a transaction committed (`outboxWrites` > 0: new outbox rows wait to be pushed). */
 export type CommitListener = (info: { outboxWrites: number }) => void;
 export const systemClock: Clock = { now: () => new Date() };

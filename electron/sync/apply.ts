@@ -19,7 +19,7 @@
  */
 import type Database from 'better-sqlite3';
 import { getMeta, setMeta } from '../store/db.js';
-import type { Actor, CommandTx, RemoteTx, Store } from '../store/store.js';
+import { commandTxForRemote, type Actor, type RemoteTx, type Store } from '../store/store.js';
 import { patientInputSchema, type PatientInput } from '../../shared/domain/patient.js';
 import {
   SUPPORTED_SCHEMA_VERSIONS,
@@ -277,7 +277,7 @@ export function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number
       const p = c.payload as Partial<PatientMergedPayload> | null;
       if (!p || typeof p.survivorId !== 'string' || typeof p.mergedId !== 'string') return { parked: 'invalid-payload' };
       const payload: PatientMergedPayload = { survivorId: p.survivorId, mergedId: p.mergedId, reason: typeof p.reason === 'string' ? p.reason : '' };
-      const r = applyMergeLink(commandTxFor(tx, actor), payload);
+      const r = applyMergeLink(commandTxForRemote(tx, actor), payload);
       if (r === 'missing') return { parked: 'unknown-patient' };
       if (r === 'refused') return { parked: 'merge-refused' };
       if (r === 'linked') {
@@ -291,7 +291,7 @@ export function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number
       const p = c.payload as Partial<PatientUnmergedPayload> | null;
       if (!p || typeof p.mergedId !== 'string') return { parked: 'invalid-payload' };
       const before = patientRow(tx.db, p.mergedId)?.merged_into ?? null;
-      const r = applyMergeUnlink(commandTxFor(tx, actor), { mergedId: p.mergedId, reason: typeof p.reason === 'string' ? p.reason : '' });
+      const r = applyMergeUnlink(commandTxForRemote(tx, actor), { mergedId: p.mergedId, reason: typeof p.reason === 'string' ? p.reason : '' });
       if (r === 'missing') return { parked: 'unknown-patient' };
       if (r === 'unlinked') {
         tx.audit(actor, { action: 'patient.synced', entityType: 'patient', entityId: p.mergedId, detail: { fromDesk: c.deskId, opId: c.opId, kind: c.kind } });
@@ -314,19 +314,6 @@ export function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number
 function noteVersion(db: Database.Database, id: string, changed: Map<string, number>): void {
   const v = stmt<[string], { version: number }>(db, 'SELECT version FROM patients WHERE id = ?').get(id);
   if (v) changed.set(id, v.version);
-}
-
-/** The merge module's row writers take a CommandTx; a pulled op writes no outbox row of its own. */
-function commandTxFor(tx: RemoteTx, actor: Actor): CommandTx {
-  return {
-    db: tx.db,
-    now: tx.now,
-    actor,
-    outbox: () => {
-      throw new Error('a pulled change must not write the outbox');
-    },
-    audit: (e) => tx.audit(actor, e),
-  };
 }
 
 /**
