@@ -216,12 +216,6 @@ export class Materializer {
     }
   }
 
-  /** How many logged ops wait to be materialised. */
-  async pending(q: Queryable = this.db): Promise<number> {
-    const r = await q.query<{ n: unknown }>('SELECT COUNT(*) n FROM inbox');
-    return Number(r.rows[0]?.n ?? 0);
-  }
-
   /** Stops the background loop and waits for a batch in flight (the inbox keeps the rest for the next start). */
   async close(): Promise<void> {
     this.closed = true;

@@ -14,7 +14,6 @@ import {
   type EnrollRequest,
   type EnrollResponse,
   type MrnBlockGrant,
-  type PullResponse,
   type PushRequest,
   type PushResponse,
   type RejectReason,
@@ -331,16 +330,10 @@ export class HubService {
   }
 
   /**
-   * One page of the change feed as `deskId` sees it: every applied change, plus this desk's own rejected ops (as
-   * rejected echoes). `slim`: this desk's own changes without payload (echoes=slim).
-   */
-  async pull(cursor: number, limit: number, deskId: string, slim = false): Promise<PullResponse> {
-    return JSON.parse(await this.pullJson(cursor, limit, deskId, slim)) as PullResponse;
-  }
-
-  /**
-   * The page as PullResponse JSON text. Payloads are stored as the JSON text JSON.stringify made of them at push, so
-   * they are spliced in as they are instead of being parsed and serialised again for every change.
+   * One page of the change feed as `deskId` sees it — every applied change, plus this desk's own rejected ops (as
+   * rejected echoes); `slim`: this desk's own changes without payload (echoes=slim) — as PullResponse JSON text.
+   * Payloads are stored as the JSON text JSON.stringify made of them at push, so they are spliced in as they are
+   * instead of being parsed and serialised again for every change.
    *
    * First waits until every op other desks had acknowledged before this call is materialised (settle): a desk that
    * pulls after another desk's push was acknowledged sees it, as if the push had applied it. Its own logged ops are

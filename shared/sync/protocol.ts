@@ -144,17 +144,7 @@ export function outboxRowToOpShell(r: OutboxRow): SyncOp {
 }
 
 export function outboxRowToOp(r: OutboxRow): SyncOp {
-  return {
-    opId: r.op_id,
-    deskId: r.desk_id,
-    epoch: r.desk_epoch,
-    seq: r.desk_seq,
-    kind: r.kind,
-    entityId: r.entity_id,
-    payload: JSON.parse(r.payload) as unknown,
-    hlc: r.hlc,
-    schemaVersion: r.schema_version,
-  };
+  return { ...outboxRowToOpShell(r), payload: JSON.parse(r.payload) as unknown };
 }
 
 // ---- payloads per kind (what the desk emits today: electron/users/handlers.ts, electron/patients/handlers.ts) -----
