@@ -121,15 +121,14 @@ const SINGLE_KINDS: ReadonlySet<string> = new Set(['site.configured', 'user.upse
 /** One by one: the kinds above and every domain's kinds (hub/domains.ts: visits, payments, ...). */
 const isSingle = (kind: string) => SINGLE_KINDS.has(kind) || hubDomainFor(kind) !== undefined;
 
+/** An op taken from the inbox (hub/materialize.ts) to apply. */
 export interface FreshOp {
   op: SyncOp;
-  /** opContentHash(op) */
+  /** opContentHash(op, payloadText) */
   hash: string;
-  /** op.payload as the JSON text logged at push (stored as is); JSON.stringify(op.payload) when absent */
-  payloadText?: string;
+  /** op.payload as the JSON text logged at push: stored as it is */
+  payloadText: string;
 }
-
-const payloadText = (f: FreshOp): string => f.payloadText ?? JSON.stringify(f.op.payload);
 
 /**
  * Applies a push batch's new ops (consecutive seq, one desk, one epoch) in order. Returns the ops recorded as rejected.
@@ -187,10 +186,15 @@ async function grantedBlocks(tx: Queryable, deskId: string): Promise<{ start: nu
 
 const OP_COLUMNS = 'op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, schema_version, content_hash, status, received_at';
 
-async function recordRejected(tx: Queryable, f: FreshOp, rej: RejectOp, now: string): Promise<RejectedOp> {
+/**
+ * Records `f` as rejected: its op row, the reason, and its rejected echo. Also for an op whose payloadText is not JSON
+ * at all (hub/materialize.ts): its text is then stored as a JSON string, so a pull page around it stays JSON.
+ */
+export async function recordRejected(tx: Queryable, f: FreshOp, rej: RejectOp, now: string, payloadIsJson = true): Promise<RejectedOp> {
   const op = f.op;
+  const text = f.payloadText;
   await tx.query(`INSERT INTO ops (${OP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'rejected', $11)`, [
-    op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, payloadText(f), op.hlc, op.schemaVersion, f.hash, now,
+    op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, payloadIsJson ? text : JSON.stringify(text), op.hlc, op.schemaVersion, f.hash, now,
   ]);
   await tx.query('INSERT INTO rejected_ops (op_id, reason, message, rejected_at) VALUES ($1, $2, $3, $4)', [op.opId, rej.reason, rej.message, now]);
   // its rejected echo (only its own desk pulls it)
@@ -213,7 +217,7 @@ async function applySingle(tx: Queryable, f: FreshOp, now: string): Promise<Reje
            UPDATE hub_counters SET value = value + 1 WHERE name = 'server_seq' RETURNING value
          )
          INSERT INTO changes (server_seq, op_id) SELECT s.value, o.op_id FROM s, o`,
-        [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, payloadText(f), op.hlc, op.schemaVersion, f.hash, now],
+        [op.opId, op.deskId, op.epoch, op.seq, op.kind, op.entityId, f.payloadText, op.hlc, op.schemaVersion, f.hash, now],
       );
       await applySingleOp(tx, op, now);
     });
@@ -637,7 +641,7 @@ async function writeRun(tx: Queryable, run: Run): Promise<void> {
       [
         run.deskId, o[0]!.f.op.epoch, now,
         col(o, (r) => r.f.op.opId), col(o, (r) => r.f.op.seq), col(o, (r) => r.f.op.kind), col(o, (r) => r.f.op.entityId),
-        col(o, (r) => payloadText(r.f)), col(o, (r) => r.f.op.hlc), col(o, (r) => r.f.op.schemaVersion), col(o, (r) => r.f.hash), col(o, (r) => r.status),
+        col(o, (r) => r.f.payloadText), col(o, (r) => r.f.op.hlc), col(o, (r) => r.f.op.schemaVersion), col(o, (r) => r.f.hash), col(o, (r) => r.status),
       ],
     );
     // server_seq numbers for every op, in seq order, from the one counter row (its row lock orders commits); a

@@ -16,7 +16,9 @@
  */
 import type { SyncOp } from '../shared/sync/protocol.js';
 import type { HubDb, Queryable } from './db.js';
-import { applyFreshOps, type FreshOp } from './apply.js';
+import { applyFreshOps, recordRejected, type FreshOp } from './apply.js';
+import { RejectOp } from './errors.js';
+import { opContentHash } from './op-hash.js';
 import { changesCommitted } from './notify.js';
 
 /** Ops per materialising transaction: large enough for set-wise runs, small enough not to hold pushes back long. */
@@ -29,10 +31,13 @@ export const MORE_COMING_MS = 2000;
 
 const RS = '\u001e';
 
-const INBOX_COLUMNS = 'recv_seq, op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, schema_version, content_hash, received_at';
+const INBOX_COLUMNS = 'recv_seq, op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, schema_version, received_at';
 
-/** Logs a push's new ops (consecutive seq of one desk and epoch) in the inbox, in one statement. */
-export async function logFreshOps(tx: Queryable, ops: SyncOp[], hashes: Map<string, string>, payloadTexts: Map<string, string>, now: string): Promise<void> {
+/**
+ * Logs a push's new ops (consecutive seq of one desk and epoch) in the inbox, in one statement. Their content hashes
+ * (hub/op-hash.ts) are computed when they are materialised, off the acknowledgement's path.
+ */
+export async function logFreshOps(tx: Queryable, ops: SyncOp[], payloadTexts: Map<string, string>, now: string): Promise<void> {
   const col = <R>(f: (o: SyncOp) => R) => ops.map(f);
   // The payload texts travel as ONE UTF-8 buffer joined by U+001E (record separator), split in SQL: JSON text never
   // holds a raw control character (JSON escapes U+0000..U+001F), and one binary parameter costs the driver far less
@@ -41,15 +46,25 @@ export async function logFreshOps(tx: Queryable, ops: SyncOp[], hashes: Map<stri
   await tx.query(
     `WITH s AS (UPDATE hub_counters SET value = value + $1::bigint WHERE name = 'recv_seq' RETURNING value)
      INSERT INTO inbox (${INBOX_COLUMNS})
-     SELECT s.value - $1::bigint + u.n, u.op_id, $2::text, $3::int, u.seq, u.kind, u.entity_id, u.payload, u.hlc, u.sv, u.h, $4::timestamptz
-     FROM s, unnest($5::text[], $6::bigint[], $7::text[], $8::text[], string_to_array(convert_from($9::bytea, 'UTF8'), chr(30)), $10::text[], $11::int[], $12::text[])
-       WITH ORDINALITY AS u(op_id, seq, kind, entity_id, payload, hlc, sv, h, n)`,
+     SELECT s.value - $1::bigint + u.n, u.op_id, $2::text, $3::int, u.seq, u.kind, u.entity_id, u.payload, u.hlc, u.sv, $4::timestamptz
+     FROM s, unnest($5::text[], $6::bigint[], $7::text[], $8::text[], string_to_array(convert_from($9::bytea, 'UTF8'), chr(30)), $10::text[], $11::int[])
+       WITH ORDINALITY AS u(op_id, seq, kind, entity_id, payload, hlc, sv, n)`,
     [
       ops.length, ops[0]!.deskId, ops[0]!.epoch, now,
       col((o) => o.opId), col((o) => o.seq), col((o) => o.kind), col((o) => o.entityId), payloads,
-      col((o) => o.hlc), col((o) => o.schemaVersion), col((o) => hashes.get(o.opId)!),
+      col((o) => o.hlc), col((o) => o.schemaVersion),
     ],
   );
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
 }
 
 interface InboxRow {
@@ -63,7 +78,6 @@ interface InboxRow {
   payload: string;
   hlc: string;
   schema_version: unknown;
-  content_hash: string;
 }
 
 export interface MaterializerOptions {
@@ -103,6 +117,21 @@ export class Materializer {
       this.start();
     }, moreComing ? MORE_COMING_MS : IDLE_MS);
     this.idleTimer.unref?.();
+  }
+
+  /**
+   * Holds the background loop back, as a push in flight does, until the returned release is called (tests that look
+   * at ops that are only logged; maintenance). Reads still settle what they need (settle), so nothing a desk sees waits.
+   */
+  hold(): () => void {
+    this.pushes++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.pushes--;
+      this.kick();
+    };
   }
 
   /** A push is about to take the write lock: the background loop stops after its current batch and waits for quiet. */
@@ -170,26 +199,27 @@ export class Materializer {
       let key = '';
       for (const row of r.rows) {
         const k = `${row.desk_id}|${Number(row.epoch)}`;
-        if (k !== key && run.length) {
+        // a payload sent as text (application/json-seq, protocol 2) is first parsed here: one that is not JSON is rejected, in its turn
+        const payload = parseJson(row.payload);
+        if ((k !== key || payload === NOT_JSON) && run.length) {
           await applyFreshOps(tx, run, now);
           run = [];
         }
         key = k;
-        run.push({
-          op: {
-            opId: row.op_id,
-            deskId: row.desk_id,
-            epoch: Number(row.epoch),
-            seq: Number(row.seq),
-            kind: row.kind,
-            entityId: row.entity_id,
-            payload: JSON.parse(row.payload) as unknown,
-            hlc: row.hlc,
-            schemaVersion: Number(row.schema_version),
-          },
-          hash: row.content_hash,
-          payloadText: row.payload,
-        });
+        const op: SyncOp = {
+          opId: row.op_id,
+          deskId: row.desk_id,
+          epoch: Number(row.epoch),
+          seq: Number(row.seq),
+          kind: row.kind,
+          entityId: row.entity_id,
+          payload: payload === NOT_JSON ? null : payload,
+          hlc: row.hlc,
+          schemaVersion: Number(row.schema_version),
+        };
+        const f: FreshOp = { op, hash: opContentHash(op, row.payload), payloadText: row.payload };
+        if (payload === NOT_JSON) await recordRejected(tx, f, new RejectOp('invalid-payload', `${row.kind} payload is not JSON text`), now, false);
+        else run.push(f);
       }
       if (run.length) await applyFreshOps(tx, run, now);
       await tx.query('DELETE FROM inbox WHERE recv_seq <= $1', [Number(r.rows[r.rows.length - 1]!.recv_seq)]);

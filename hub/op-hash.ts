@@ -22,7 +22,16 @@ export function legacyOpContentHash(op: SyncOp): string {
   return crypto.createHash('sha256').update(body, 'utf8').digest('hex');
 }
 
-/** Is `op` (with its payload text `hash` was made from) the op stored under `storedHash`? */
-export function sameOp(storedHash: string, hash: string, op: SyncOp): boolean {
-  return storedHash === hash || storedHash === legacyOpContentHash(op);
+/**
+ * Is `op` (with the payload text `hash` was made from) the op stored under `storedHash`? `sentText`: the payload came
+ * as that text (an application/json-seq push), op.payload is not set — parsed here only for the legacy hash.
+ */
+export function sameOp(storedHash: string, hash: string, op: SyncOp, sentText?: string): boolean {
+  if (storedHash === hash) return true;
+  if (sentText === undefined) return storedHash === legacyOpContentHash(op);
+  try {
+    return storedHash === legacyOpContentHash({ ...op, payload: JSON.parse(sentText) as unknown });
+  } catch {
+    return false; // not JSON: not the op the hub logged
+  }
 }

@@ -3,7 +3,8 @@
  *
  *   GET  /health                         no auth          {ok, hubId, protocolVersion, serverTime}
  *   POST /enroll                         enrollment code  EnrollRequest -> EnrollResponse
- *   POST /sync/push                      desk credential  PushRequest -> PushResponse
+ *   POST /sync/push                      desk credential  PushRequest (application/json, or application/json-seq from
+ *                                                        protocol 2: hub/push-seq.ts) -> PushResponse
  *   GET  /sync/pull?cursor=N&limit=M[&echoes=slim]  desk credential  PullResponse (echoes=slim: own changes without payload)
  *   GET  /sync/wait?cursor=N[&timeoutMs=T]  desk credential  {headSeq} once the head is past N, or after T ms (long poll)
  *   GET  /sync/status                    desk credential  StatusResponse
@@ -29,13 +30,16 @@ import {
   enrollmentCodeRequestSchema,
   mrnBlockRequestSchema,
   pullQuerySchema,
+  pushHeaderSchema,
   pushRequestSchema,
+  PUSH_SEQ_CONTENT_TYPE,
   resolveReviewItemRequestSchema,
   WAIT_DEFAULT_TIMEOUT_MS,
   waitQuerySchema,
   type HubErrorCode,
 } from '../shared/sync/protocol.js';
 import { HubError } from './errors.js';
+import { readPushSeq } from './push-seq.js';
 import { secretEquals } from './secrets.js';
 import type { DeskIdentity, HubService } from './service.js';
 import { ChangeNotifier, WaitersFull, changesCommitted, onChangesCommitted } from './notify.js';
@@ -55,6 +59,10 @@ export interface HubServerOptions {
 declare module 'fastify' {
   interface FastifyRequest {
     desk?: DeskIdentity;
+  }
+  interface FastifyInstance {
+    /** How many desks hold a GET /sync/wait open right now. */
+    openWaits(): number;
   }
 }
 
@@ -119,7 +127,7 @@ export async function buildHubServer(opts: HubServerOptions): Promise<FastifyIns
     let e: HubError;
     if (err instanceof HubError) e = err;
     else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') e = new HubError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes; send fewer ops per push (at most ${MAX_PUSH_OPS}).`);
-    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') e = new HubError(415 as number, 'VALIDATION', 'Send the request body as application/json.');
+    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') e = new HubError(415 as number, 'VALIDATION', 'Send the request body as application/json (a push also as application/json-seq).');
     else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') e = new HubError(400, 'BAD_JSON', 'The request body is empty; send a JSON object.');
     else if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && /JSON|prototype|constructor/i.test(err.message))) {
       e = new HubError(400, 'BAD_JSON', 'The request body is not valid JSON.');
@@ -136,9 +144,12 @@ export async function buildHubServer(opts: HubServerOptions): Promise<FastifyIns
       .send({ error: { code: e.code, message: e.message, ...e.extra } });
   });
 
+  // A push may come as application/json-seq (protocol 2): read as bytes here, split by hub/push-seq.ts.
+  app.addContentTypeParser(PUSH_SEQ_CONTENT_TYPE, { parseAs: 'buffer' }, (_req, b, done) => done(null, b));
+
   // Any JSON body must be an object (not an array, string or number) wherever a body is read.
   const body = (req: FastifyRequest): unknown => {
-    if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw new HubError(400, 'VALIDATION', 'The request body must be a JSON object.');
+    if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body) || Buffer.isBuffer(req.body)) throw new HubError(400, 'VALIDATION', 'The request body must be a JSON object.');
     return req.body;
   };
 
@@ -156,13 +167,19 @@ export async function buildHubServer(opts: HubServerOptions): Promise<FastifyIns
   app.post('/enroll', async (req, reply) => send(reply, await service.enroll(parse(enrollRequestSchema, body(req), 'enrollment request'))));
 
   app.post('/sync/push', { preHandler: deskAuth }, async (req, reply) => {
-    const raw = body(req) as { ops?: unknown };
+    const seq = Buffer.isBuffer(req.body) ? readPushSeq(req.body) : null;
+    const raw = (seq ? seq.header : body(req)) as { ops?: unknown };
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new HubError(400, 'VALIDATION', 'The push must be a JSON object.');
     // Refuse an oversized batch before validating 500+ ops one by one.
     if (Array.isArray(raw.ops) && raw.ops.length > MAX_PUSH_OPS) {
       throw new HubError(400, 'VALIDATION', `A push carries at most ${MAX_PUSH_OPS} ops; this one has ${raw.ops.length}. Send the rest in the next batch.`, { fields: { ops: `at most ${MAX_PUSH_OPS}` } });
     }
-    const b = parse(pushRequestSchema, raw, 'push');
-    return send(reply, await service.push(req.desk!, b));
+    if (!seq) return send(reply, await service.push(req.desk!, parse(pushRequestSchema, raw, 'push')));
+    const h = parse(pushHeaderSchema, raw, 'push');
+    if (seq.payloadTexts.length !== h.ops.length) {
+      throw new HubError(400, 'VALIDATION', `This push lists ${h.ops.length} ops but carries ${seq.payloadTexts.length} payload records; send one payload per op, in op order.`);
+    }
+    return send(reply, await service.push(req.desk!, { ...h, ops: h.ops.map((o) => ({ ...o, payload: null })) }, seq.payloadTexts));
   });
 
   app.get('/sync/pull', { preHandler: deskAuth }, async (req, reply) => {
@@ -181,6 +198,7 @@ export async function buildHubServer(opts: HubServerOptions): Promise<FastifyIns
     onError: (e) => app.log.warn(e, 'wait-head-read-failed'),
   });
   const unsubscribe = onChangesCommitted(service.db, () => notifier.changed());
+  app.decorate('openWaits', () => notifier.size);
   app.addHook('preClose', async () => {
     unsubscribe();
     notifier.close();

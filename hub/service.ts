@@ -48,6 +48,30 @@ export interface HubServiceOptions {
 }
 
 const num = (v: unknown) => Number(v);
+
+/** An op the hub holds at a seq a push sends again: materialised (ops, with its hash) or still in the inbox. */
+interface LoggedOp {
+  seq: unknown;
+  op_id: string;
+  content_hash: string | null;
+  status: string;
+  reason: RejectReason | null;
+  message: string | null;
+  kind: string | null;
+  entity_id: string | null;
+  hlc: string | null;
+  schema_version: unknown;
+  payload: string | null;
+}
+
+/**
+ * Is `op` (payload as `text`; `sent` as text, i.e. an application/json-seq push) the very op the hub holds in `r`?
+ * Materialised: by content hash (hub/op-hash.ts); still in the inbox: by its logged fields and payload text.
+ */
+function sameAsLogged(r: LoggedOp, op: SyncOp, text: string, sent: boolean): boolean {
+  if (r.content_hash !== null) return sameOp(r.content_hash, opContentHash(op, text), op, sent ? text : undefined);
+  return r.kind === op.kind && r.entity_id === op.entityId && r.hlc === op.hlc && num(r.schema_version) === op.schemaVersion && r.payload === text;
+}
 type ResolveReviewItemRequestParsed = z.output<typeof resolveReviewItemRequestSchema>;
 
 export { opContentHash } from './op-hash.js';
@@ -234,16 +258,19 @@ export class HubService {
 
   // ---- push ---------------------------------------------------------------------------------------------------------
 
-  async push(desk: DeskIdentity, body: PushRequest): Promise<PushResponse> {
+  /**
+   * `payloadTexts`: the ops' payloads as the JSON texts the desk sent (an application/json-seq push; `op.payload` is
+   * then not read), logged as they are. Without it, each payload value is serialised once here.
+   */
+  async push(desk: DeskIdentity, body: PushRequest, payloadTexts?: string[]): Promise<PushResponse> {
     if (body.deskId !== desk.deskId) throw new HubError(403, 'FORBIDDEN', 'A desk may push only its own ops: deskId is not the desk this credential belongs to.');
     for (const op of body.ops) {
       if (!SUPPORTED_SCHEMA_VERSIONS.includes(op.schemaVersion)) {
         throw new HubError(409, 'SCHEMA_UNSUPPORTED', `Op seq ${op.seq} has payload schema version ${op.schemaVersion}, newer than this hub understands. Update the hub; the desk keeps the op and retries.`);
       }
     }
-    // each payload serialised once: for its content hash and for the inbox
-    const texts = new Map(body.ops.map((op) => [op.opId, JSON.stringify(op.payload)]));
-    const hashes = new Map(body.ops.map((op) => [op.opId, opContentHash(op, texts.get(op.opId))]));
+    // each payload's text (as sent, or serialised once) for the inbox
+    const texts = new Map(body.ops.map((op, i) => [op.opId, payloadTexts?.[i] ?? JSON.stringify(op.payload)]));
     this.materializer.pushStarted();
     return this.db.write(async (tx) => {
       const now = this.nowIso();
@@ -269,11 +296,13 @@ export class HubService {
       const old = body.ops.filter((o) => o.seq <= last);
       if (old.length > 0) {
         // in ops (materialised) or still in the inbox (logged, not yet materialised)
-        const rows = await tx.query<{ seq: unknown; op_id: string; content_hash: string; status: string; reason: RejectReason | null; message: string | null }>(
-          `SELECT o.seq, o.op_id, o.content_hash, o.status, r.reason, r.message FROM ops o LEFT JOIN rejected_ops r ON r.op_id = o.op_id
+        // (an op still in the inbox has no hash yet: its logged fields and payload text are compared instead)
+        const rows = await tx.query<LoggedOp>(
+          `SELECT o.seq, o.op_id, o.content_hash, o.status, r.reason, r.message, NULL AS kind, NULL AS entity_id, NULL AS hlc, NULL AS schema_version, NULL AS payload
+           FROM ops o LEFT JOIN rejected_ops r ON r.op_id = o.op_id
            WHERE o.desk_id = $1 AND o.epoch = $2 AND o.seq >= $3 AND o.seq <= $4
            UNION ALL
-           SELECT i.seq, i.op_id, i.content_hash, 'received', NULL, NULL FROM inbox i
+           SELECT i.seq, i.op_id, NULL, 'received', NULL, NULL, i.kind, i.entity_id, i.hlc, i.schema_version, i.payload FROM inbox i
            WHERE i.desk_id = $1 AND i.epoch = $2 AND i.seq >= $3 AND i.seq <= $4`,
           [desk.deskId, body.epoch, old[0]!.seq, old[old.length - 1]!.seq],
         );
@@ -281,7 +310,7 @@ export class HubService {
         for (const op of old) {
           const r = bySeq.get(op.seq);
           if (!r) throw new HubError(409, 'OP_MISMATCH', `Seq ${op.seq} is before the first seq (${startSeq}) of epoch ${body.epoch} at the hub.`);
-          if (r.op_id !== op.opId || !sameOp(r.content_hash, hashes.get(op.opId)!, op)) {
+          if (r.op_id !== op.opId || !sameAsLogged(r, op, texts.get(op.opId)!, payloadTexts !== undefined)) {
             throw new HubError(409, 'OP_MISMATCH', `The hub already holds a different op at seq ${op.seq} of epoch ${body.epoch}. A desk restored from a backup must start a new epoch.`);
           }
           if (r.status === 'rejected') rejected.push({ opId: op.opId, seq: op.seq, reason: r.reason ?? 'data-error', message: r.message ?? '' });
@@ -303,7 +332,7 @@ export class HubService {
       // New ops are logged in the inbox (one multi-row insert) and acknowledged; the materialiser (hub/materialize.ts)
       // applies them in receive order right after this commit. An op it rejects reaches its desk as a rejected echo.
       if (fresh.length > 0) {
-        await logFreshOps(tx, fresh, hashes, texts, now);
+        await logFreshOps(tx, fresh, texts, now);
         last = fresh[fresh.length - 1]!.seq;
       }
       await tx.query('UPDATE desk_cursors SET last_seq = $3, updated_at = $4 WHERE desk_id = $1 AND epoch = $2', [desk.deskId, body.epoch, last, now]);
@@ -345,18 +374,25 @@ export class HubService {
     if (cursor > head) {
       throw new HubError(409, 'CURSOR_AHEAD', `This desk has read up to change ${cursor}, but the hub holds only ${head}. Was the hub restored from a backup? Contact support; do not reset the desk.`, { headSeq: head });
     }
+    // The page is `limit` changes of the feed taken by server_seq first (the changes primary key), then joined to
+    // their ops: a plan that stays one index range plus `limit` lookups however long the feed grows and whatever
+    // the planner knows (an embedded PGlite hub never runs ANALYZE; a join-then-limit query there hashed the whole
+    // ops table for every page). Other desks' rejected ops among them are skipped (never shown to this desk), so a
+    // page may hold fewer than `limit` changes; `hasMore` and the cursor follow the feed, not what is shown.
     const r = await this.db.query<{
       server_seq: unknown; op_id: string; desk_id: string; epoch: unknown; kind: string; entity_id: string; payload: string | null; hlc: string; schema_version: unknown;
-      reason: string | null; message: string | null;
+      shown: boolean; reason: string | null; message: string | null;
     }>(
-      `SELECT c.server_seq, o.op_id, o.desk_id, o.epoch, o.kind, o.entity_id, CASE WHEN o.desk_id = $3 AND $4 THEN NULL ELSE o.payload END AS payload, o.hlc, o.schema_version,
-              r.reason, r.message
-       FROM changes c JOIN ops o ON o.op_id = c.op_id LEFT JOIN rejected_ops r ON o.status = 'rejected' AND r.op_id = o.op_id
-       WHERE c.server_seq > $1 AND (o.status = 'applied' OR o.desk_id = $3) ORDER BY c.server_seq LIMIT $2`,
+      `WITH page AS MATERIALIZED (SELECT server_seq, op_id FROM changes WHERE server_seq > $1 ORDER BY server_seq LIMIT $2)
+       SELECT p.server_seq, o.op_id, o.desk_id, o.epoch, o.kind, o.entity_id, CASE WHEN o.desk_id = $3 AND $4 THEN NULL ELSE o.payload END AS payload, o.hlc, o.schema_version,
+              (o.status = 'applied' OR o.desk_id = $3) AS shown, r.reason, r.message
+       FROM page p JOIN ops o ON o.op_id = p.op_id LEFT JOIN rejected_ops r ON o.status = 'rejected' AND r.op_id = o.op_id
+       ORDER BY p.server_seq`,
       [cursor, limit + 1, deskId, slim],
     );
-    const page = r.rows.slice(0, limit);
     const hasMore = r.rows.length > limit;
+    const taken = r.rows.slice(0, limit);
+    const page = taken.filter((c) => c.shown);
     const str = JSON.stringify;
     const parts = page.map(
       (c) =>
@@ -364,9 +400,9 @@ export class HubService {
         `"payload":${c.payload ?? 'null'},"hlc":${str(c.hlc)},"schemaVersion":${num(c.schema_version)}${c.payload === null ? ',"payloadOmitted":true' : ''}` +
         `${c.reason !== null ? `,"rejected":{"reason":${str(c.reason)},"message":${str(c.message ?? '')}}` : ''}}`,
     );
-    // Past the end, the cursor moves to the head read before the query: what lies between is other desks' rejected
-    // ops, never shown to this desk (everything up to head was committed before the query began).
-    const next = page.length ? num(page[page.length - 1]!.server_seq) : cursor;
+    // Past the end, the cursor moves to the head read before the query: everything up to it was committed before
+    // the query began, and what was read is all there is.
+    const next = taken.length ? num(taken[taken.length - 1]!.server_seq) : cursor;
     const cursorOut = hasMore ? next : Math.max(next, head);
     return `{"changes":[${parts.join(',')}],"cursor":${cursorOut},"hasMore":${hasMore},"headSeq":${Math.max(head, cursorOut)},"serverTime":${str(this.nowIso())}}`;
   }

@@ -91,9 +91,10 @@ export function seedDemoVisits(app: DeskApp, admin: Actor, clerk: Actor, opts: {
       store.clock = at(outAt);
       cmd.checkOut(store, clerk, a.id);
     }
-    // two walk-ins that arrived a little while ago
+    // two walk-ins that arrived a little while ago — today, even when the demo starts just after midnight
+    const dayStartMs = zonedInstant(day, 0, 0, tz).getTime();
     for (let w = 0; w < 2 && count + w < patients.length; w++) {
-      store.clock = at(nowMs - (12 - w * 7) * 60_000);
+      store.clock = at(Math.max(dayStartMs, nowMs - (12 - w * 7) * 60_000));
       cmd.walkIn(store, clerk, { patientId: patients[count + w]!.id, departmentId: deps[0]!.id, providerId: provs[2]!.id, typeId: types[1]!.id });
       made++;
     }

@@ -12,6 +12,7 @@ import { stmt } from '../store/stmt-cache.js';
 import { getMeta } from '../store/db.js';
 import { readSettings } from '../users/repo.js';
 import { deskSyncFor } from '../sync/desk-sync.js';
+import { pendingOps } from '../sync/local.js';
 import { computeEod, type EodDetailLine } from '../../shared/drawer/eod.js';
 import type { EodReport } from '../../shared/drawer/eod-schema.js';
 import { decodeHlc } from '../../shared/hlc.js';
@@ -147,7 +148,7 @@ export function completenessOf(store: Store, businessDate: string, sessions: Eod
   const ds = deskSyncFor(store);
   const enrolled = ds?.enrolled ?? false;
   const counts = ds?.local.counts();
-  const pending = counts?.pending ?? stmt<[], { n: number }>(db, 'SELECT COUNT(*) n FROM outbox WHERE acked_at IS NULL').get()!.n;
+  const pending = counts?.pending ?? pendingOps(db);
   const lastSyncAt = counts?.lastSyncAt ?? getMeta(db, 'sync.last_sync_at') ?? null;
   const marks = stmt<[], { desk_id: string; desk_label: string; last_hlc: string; received_at: string }>(db, 'SELECT desk_id, desk_label, last_hlc, received_at FROM payment_sync_desks').all();
   const desks = new Map<string, EodReport['completeness']['desks'][number]>();

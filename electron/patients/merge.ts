@@ -169,6 +169,9 @@ export function applyMergeUnlink(tx: CommandTx, p: PatientUnmergedPayload): 'unl
   const merged = patientRow(tx.db, p.mergedId);
   if (!merged) return 'missing';
   if (!merged.merged_into) return 'already';
+  // the undo of another link than the one this desk holds: this desk's link is its own later merge (the hub takes it
+  // after this undo, or refuses it and publishes its links): not the merge that was undone
+  if (p.survivorId && merged.merged_into !== p.survivorId) return 'already';
   unlink(tx, merged, patientRow(tx.db, merged.merged_into));
   return 'unlinked';
 }

@@ -7,7 +7,7 @@ export type { Migration } from './migration.js';
 /**
  * Numbered, forward-only migrations. Never edit a released migration: add the next number.
  * PRAGMA user_version holds the number of the last applied migration.
- * Numbers: 1-2 core (this file), 3.. each domain's own list (electron/visits/migrations.ts,
+ * Numbers: 1-2 and 6 core (this file), 3-5 each domain's own list (electron/visits/migrations.ts,
  * electron/payments/migrations.ts); all numbers must be unique and consecutive (checked below).
  */
 const coreMigrations: Migration[] = [
@@ -193,6 +193,26 @@ const coreMigrations: Migration[] = [
           change TEXT NOT NULL,
           parked_at TEXT NOT NULL
         ) STRICT;
+      `);
+    },
+  },
+  {
+    version: 6,
+    name: 'sync: acknowledgements as one watermark instead of a stamp on every outbox row',
+    // Acknowledgements are a prefix of the outbox in desk_seq order (epochs are consecutive desk_seq ranges; a push
+    // starts at the first unacknowledged op; a new epoch takes over only the unacknowledged suffix of the old one),
+    // so one number says which ops the hub holds: meta sync.acked_seq (electron/sync/local.ts). Stamping acked_at
+    // rewrote every ~1 KB outbox row a second time (and its index entry) as a desk caught up after an outage.
+    // From an older store the watermark is conservative: up to the first unacknowledged row (anything after it is sent
+    // again, and the hub acknowledges it again without applying it twice).
+    up: (db) => {
+      db.exec(`
+        INSERT INTO meta (key, value)
+        SELECT 'sync.acked_seq', CAST(COALESCE((SELECT MIN(desk_seq) - 1 FROM outbox WHERE acked_at IS NULL), (SELECT MAX(desk_seq) FROM outbox), 0) AS TEXT)
+        WHERE true
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+        DROP INDEX outbox_unacked;
+        ALTER TABLE outbox DROP COLUMN acked_at;
       `);
     },
   },

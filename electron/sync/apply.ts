@@ -268,7 +268,14 @@ export function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number
       if (!p.success) return { parked: 'invalid-payload' };
       if (!writeWins(entityStamp(tx.db, 'site', 'site'), stamp)) return 'applied';
       const r = stmt(tx.db, 'UPDATE site SET name = ?, time_zone = ?, updated_at = ? WHERE id = 1').run(p.data.siteName, p.data.timeZone, tx.now);
-      if (r.changes !== 1) return { parked: 'site-not-set-up' };
+      if (r.changes !== 1) {
+        // a desk joining the clinic (setup.join): the clinic's settings set it up, under the desk name given at join
+        const deskLabel = getMeta(tx.db, META.joinDeskLabel);
+        if (deskLabel === undefined) return { parked: 'site-not-set-up' };
+        tx.db.prepare('INSERT INTO site (id, name, time_zone, desk_label, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?)').run(p.data.siteName, p.data.timeZone, deskLabel, tx.now, tx.now);
+        tx.db.prepare('DELETE FROM meta WHERE key = ?').run(META.joinDeskLabel);
+        tx.audit(actor, { action: 'setup.joined', entityType: 'site', entityId: 'site', detail: { deskLabel, fromDesk: c.deskId, opId: c.opId } });
+      }
       putEntityStamp(tx.db, 'site', 'site', stamp);
       tx.audit(actor, { action: 'site.synced', entityType: 'site', entityId: 'site', detail: { fromDesk: c.deskId, opId: c.opId } });
       return 'applied';
@@ -291,7 +298,15 @@ export function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number
       const p = c.payload as Partial<PatientUnmergedPayload> | null;
       if (!p || typeof p.mergedId !== 'string') return { parked: 'invalid-payload' };
       const before = patientRow(tx.db, p.mergedId)?.merged_into ?? null;
-      const r = applyMergeUnlink(commandTxForRemote(tx, actor), { mergedId: p.mergedId, reason: typeof p.reason === 'string' ? p.reason : '' });
+      const survivorId = typeof p.survivorId === 'string' ? p.survivorId : undefined;
+      const r = applyMergeUnlink(commandTxForRemote(tx, actor), { mergedId: p.mergedId, survivorId, reason: typeof p.reason === 'string' ? p.reason : '' });
+      // the merge this undoes, if this desk parked it (its own conflicting merge was in the way), is settled: at the
+      // hub it was made and undone
+      if (survivorId) {
+        stmt(tx.db, `DELETE FROM sync_parked WHERE reason = 'merge-refused' AND kind = 'patient.merged' AND entity_id = ? AND server_seq < ? AND json_extract(change, '$.payload.survivorId') = ?`).run(
+          p.mergedId, c.serverSeq, survivorId,
+        );
+      }
       if (r === 'missing') return { parked: 'unknown-patient' };
       if (r === 'unlinked') {
         tx.audit(actor, { action: 'patient.synced', entityType: 'patient', entityId: p.mergedId, detail: { fromDesk: c.deskId, opId: c.opId, kind: c.kind } });

@@ -19,7 +19,7 @@ import type { ReviewItem } from '../../shared/sync/protocol.js';
 import type { SyncStatus } from '../../shared/api/contract.js';
 import type { EventName, EventPayload } from '../../shared/api/contract.js';
 import { getMeta, setMeta } from '../store/db.js';
-import type { Actor, Store } from '../store/store.js';
+import { SYSTEM_ACTOR, type Actor, type Store } from '../store/store.js';
 import { readSettings } from '../users/repo.js';
 import { storeGrantedBlock } from '../patients/mrn.js';
 import { SyncEngine, createHttpTransport, type EngineStatus, type HubConnection, type HubTransport, type ReviewResolution, type SyncEngineOptions, type SyncRoundResult } from './engine.js';
@@ -72,6 +72,7 @@ export function notEnrolledStatus(): SyncStatus {
     nextAttemptAt: null,
     clockSkewMs: null,
     openReviewItems: 0,
+    catchingUp: null,
   };
 }
 
@@ -82,6 +83,7 @@ export class DeskSync {
   private readonly unsubscribe: () => void;
   private emitTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private joining = false;
 
   constructor(
     readonly store: Store,
@@ -217,6 +219,7 @@ export class DeskSync {
       nextAttemptAt: es?.nextAttemptAt ?? null,
       clockSkewMs: es?.clockSkewMs ?? null,
       openReviewItems: es?.openReviewItems ?? 0,
+      catchingUp: es?.catchingUp ?? null,
     };
   }
 
@@ -229,7 +232,49 @@ export class DeskSync {
 
   // ---- enrollment -------------------------------------------------------------------------------------------------
 
-  async enroll(actor: Actor, input: { hubUrl: string; code: string; fingerprint: string }): Promise<SyncStatus> {
+  /**
+   * First-run setup of another desk of a clinic (setup.join): enroll with the hub under `deskLabel`, then one sync
+   * round takes what the hub holds. The site settings set the desk up (apply.ts, site.configured on a desk that is
+   * joining); staff sign in with the accounts pulled with them. Nothing is pushed: a joining desk has no data of its
+   * own. If the round cannot finish, the desk stays enrolled and its sync worker keeps pulling until it is set up.
+   */
+  async join(input: { deskLabel: string; hubUrl: string; code: string; fingerprint: string }): Promise<{ siteName: string; users: number; patients: number }> {
+    if (readSettings(this.store.db)) throw new ApiError('ALREADY_SET_UP', 'This desk is already set up.');
+    if (this.joining) throw new ApiError('CONFLICT', 'This desk is joining the clinic already. Wait for it to finish.');
+    this.joining = true;
+    try {
+      await this.enroll(SYSTEM_ACTOR, input, input.deskLabel);
+      const r = await this.syncOnce();
+      const site = readSettings(this.store.db);
+      if (!site) {
+        if (!r.ok) {
+          throw new ApiError(
+            'HUB_UNAVAILABLE',
+            `This desk is connected to the hub, but taking the clinic’s records stopped (${r.error?.message ?? 'no answer'}). It keeps trying by itself; this screen moves on when the clinic’s settings arrive.`,
+            { data: { enrolled: true } },
+          );
+        }
+        throw new ApiError(
+          'CONFLICT',
+          'This desk is connected to the hub, but the hub holds no clinic yet (no desk has been set up with it). Choose New clinic to set the clinic up on this desk.',
+          { data: { enrolled: true } },
+        );
+      }
+      const n = (sql: string) => (this.store.db.prepare<[], { n: number }>(sql).get()?.n ?? 0);
+      return { siteName: site.siteName, users: n('SELECT COUNT(*) n FROM users WHERE active = 1'), patients: n('SELECT COUNT(*) n FROM patients WHERE merged_into IS NULL') };
+    } finally {
+      this.joining = false;
+    }
+  }
+
+  /** setup.join in progress, and how far its pull is. */
+  joinProgress(): { joining: boolean; done: number; of: number } {
+    const c = this.runner?.status()?.catchingUp ?? null;
+    return { joining: this.joining, done: c?.done ?? 0, of: c?.of ?? 0 };
+  }
+
+  /** `joinAs`: the desk name of a desk joining a clinic (setup.join); otherwise the site settings' desk name. */
+  async enroll(actor: Actor, input: { hubUrl: string; code: string; fingerprint: string }, joinAs?: string): Promise<SyncStatus> {
     const hubUrl = new URL(input.hubUrl).origin;
     const typed = normalizeFingerprint(input.fingerprint);
     const insecure = hubUrl.startsWith('http:');
@@ -265,7 +310,7 @@ export class DeskSync {
       fingerprint = cert.fingerprint;
     }
 
-    const deskLabel = readSettings(this.store.db)?.deskLabel || 'Desk';
+    const deskLabel = joinAs ?? (readSettings(this.store.db)?.deskLabel || 'Desk');
     const client = new HubClient({ baseUrl: hubUrl, certPem, fingerprint, timeoutMs: 20_000 });
     let res;
     try {
@@ -296,6 +341,7 @@ export class DeskSync {
       setMeta(tx.db, META.certFingerprint, fingerprint ?? '');
       setMeta(tx.db, META.credentialRef, this.credentials.ref);
       setMeta(tx.db, META.enrolledAt, tx.now);
+      if (joinAs !== undefined) setMeta(tx.db, META.joinDeskLabel, joinAs);
       if (!sameHub) {
         setMeta(tx.db, META.cursor, '0');
         tx.db.prepare('DELETE FROM meta WHERE key = ?').run(META.mrnRequestId);
@@ -309,7 +355,16 @@ export class DeskSync {
         action: 'sync.enrolled',
         entityType: 'desk',
         entityId: this.store.deskId,
-        detail: { hubId: res.hubId, hubUrl, fingerprint: fingerprint ?? '', mrnBlockStart: res.mrnBlock.start, mrnBlockEnd: res.mrnBlock.end, localBlocksDropped: dropped, credential: this.credentials.ref },
+        detail: {
+          hubId: res.hubId,
+          hubUrl,
+          fingerprint: fingerprint ?? '',
+          mrnBlockStart: res.mrnBlock.start,
+          mrnBlockEnd: res.mrnBlock.end,
+          localBlocksDropped: dropped,
+          credential: this.credentials.ref,
+          ...(joinAs !== undefined ? { joining: true, deskLabel: joinAs } : {}),
+        },
       });
     });
     log.info('sync: desk enrolled', { hubId: res.hubId });

@@ -70,6 +70,7 @@ import {
   type StatusResponse,
   type WaitResponse,
   WAIT_DEFAULT_TIMEOUT_MS,
+  PUSH_SEQ_PROTOCOL,
 } from '../../shared/sync/protocol.js';
 import type { PushBatch, SyncLocalApi } from './local.js';
 import { log } from '../log.js';
@@ -144,6 +145,8 @@ export interface EngineStatus {
   /** a change-notification wait (GET /sync/wait) is open and the hub answered the last one: rounds run on its
    *  answers, interval rounds are only the fallback */
   notifications: boolean;
+  /** a round pulling more than one page: changes applied so far of those the hub held when the round began */
+  catchingUp: { done: number; of: number } | null;
 }
 
 export interface SyncRoundResult {
@@ -259,6 +262,7 @@ export class SyncEngine {
     openReviewItems: 0,
     consecutiveFailures: 0,
     notifications: false,
+    catchingUp: null,
   };
   private running = false;
   private stopped = false;
@@ -267,6 +271,8 @@ export class SyncEngine {
   private chain: Promise<unknown> = Promise.resolve();
   private inFlight = 0;
   private handshakeDone = false;
+  /** the hub's protocol version (its status, at the handshake): pushes go as application/json-seq from version 2 on */
+  private hubProtocol = 1;
   private lastReviewFetch = -Infinity;
   private waitLoop: Promise<void> | null = null;
   private waitWorks = false;
@@ -506,6 +512,7 @@ export class SyncEngine {
     const t0 = this.clock.now().getTime();
     const st = await this.net(this.transport.status());
     this.noteServerTime(t0, st.serverTime);
+    this.hubProtocol = st.protocolVersion;
     const d = await this.call('reconcileEpochs', st.epochs, conflictEpoch);
     if (d.changed) {
       res.newEpoch = d.epoch;
@@ -570,7 +577,15 @@ export class SyncEngine {
         // more batches follow: the hub then materialises after the last one
         const more = batch.more;
         r = await this.net(
-          this.transport.push({ deskId, epoch: batch.epoch, epochStartSeq: batch.epochStartSeq, ops: batch.ops, payloadTexts: batch.payloadTexts, ...(more ? { more } : {}) }),
+          this.transport.push({
+            deskId,
+            epoch: batch.epoch,
+            epochStartSeq: batch.epochStartSeq,
+            ops: batch.ops,
+            payloadTexts: batch.payloadTexts,
+            jsonSeq: this.hubProtocol >= PUSH_SEQ_PROTOCOL,
+            ...(more ? { more } : {}),
+          }),
         );
       } catch (e) {
         if (!(e instanceof HubRequestError)) throw e;
@@ -599,7 +614,17 @@ export class SyncEngine {
   }
 
   private async pullAll(res: SyncRoundResult): Promise<void> {
-    let cursor = await this.call('cursor');
+    const from = await this.call('cursor');
+    try {
+      await this.pullPages(res, from);
+    } finally {
+      if (this.st.catchingUp) this.update({ catchingUp: null });
+    }
+  }
+
+  /** Pages from `from` on; a round of more than one page reports its progress in the status (catchingUp). */
+  private async pullPages(res: SyncRoundResult, from: number): Promise<void> {
+    let cursor = from;
     // Own changes come without payloads (echoes=slim): they are this desk's outbox already. If one is NOT in the
     // outbox (the desk was restored from an older backup), applyPage stops just before it; the rest of the round
     // pulls whole pages.
@@ -623,6 +648,7 @@ export class SyncEngine {
       stopAt ??= page.headSeq;
       if (!page.hasMore || page.cursor <= cursor || page.cursor >= stopAt) return;
       cursor = page.cursor;
+      this.update({ catchingUp: { done: cursor - from, of: stopAt - from } });
     }
   }
 

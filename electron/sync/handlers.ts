@@ -7,10 +7,18 @@ import type { DomainHandlers } from '../api/types.js';
 import { requireUser } from '../api/types.js';
 import { deskSyncFor, notEnrolledStatus } from './desk-sync.js';
 
-type SyncMethods = 'sync.status' | 'sync.enroll' | 'sync.now' | 'sync.reviewItems' | 'sync.resolveReviewItem';
+type SyncMethods = 'setup.join' | 'setup.joinProgress' | 'sync.status' | 'sync.enroll' | 'sync.now' | 'sync.reviewItems' | 'sync.resolveReviewItem';
 
 export function syncHandlers(): DomainHandlers<SyncMethods> {
   return {
+    'setup.join': async (input, ctx) => {
+      const sync = deskSyncFor(ctx.store);
+      if (!sync) throw new ApiError('INTERNAL', 'Sync is not available in this desk process.');
+      return sync.join(input);
+    },
+
+    'setup.joinProgress': (_i, ctx) => deskSyncFor(ctx.store)?.joinProgress() ?? { joining: false, done: 0, of: 0 },
+
     'sync.status': (_i, ctx) => deskSyncFor(ctx.store)?.status() ?? notEnrolledStatus(),
 
     'sync.enroll': async (input, ctx) => {

@@ -6,12 +6,15 @@
  * Sync bookkeeping kept in `meta` (never the credential itself, see credentials.ts):
  *   sync.hub_url, sync.hub_id, sync.cert_pem, sync.cert_fingerprint, sync.credential_ref, sync.enrolled_at
  *   sync.cursor          last hub serverSeq applied (stored in the same transaction as the page)
+ *   sync.acked_seq       desk_seq up to which the hub acknowledged this desk's outbox (acknowledgements are a prefix
+ *                        of the outbox: see ackedSeq)
  *   sync.last_sync_at    last round that completed (push + pull) without error
  *   sync.stamps_seq      outbox desk_seq up to which local writes were copied into the field/entity stamps
  *   sync.mrn_request_id  idempotency key of an MRN block request still to be stored
  */
 import type Database from 'better-sqlite3';
 import { getMeta, setMeta } from '../store/db.js';
+import { stmt } from '../store/stmt-cache.js';
 import { SYSTEM_ACTOR, type Store } from '../store/store.js';
 import { newId } from '../../shared/ids.js';
 import { outboxRowToOpShell, type MrnBlockGrant, type OutboxRow, type PullResponse, type RejectedOp, type SyncOp } from '../../shared/sync/protocol.js';
@@ -72,6 +75,20 @@ export type SyncLocalMethod = keyof SyncLocalApi;
 /** Ask the hub for another MRN block when the desk holds fewer numbers than this. */
 export const MRN_LOW_WATER = 1000;
 
+/**
+ * The desk_seq up to which the hub acknowledged this desk's outbox. Acknowledgements are a prefix of the outbox in
+ * desk_seq order: epochs are consecutive desk_seq ranges, a push starts at the first op past the watermark, and a new
+ * epoch takes over only the unacknowledged suffix of the old one (reconcileEpochs). Rejected ops are acknowledged too.
+ */
+export function ackedSeq(db: Database.Database): number {
+  return Number(getMeta(db, META.ackedSeq) ?? '0');
+}
+
+/** Ops the hub has not acknowledged yet ("changes waiting"). */
+export function pendingOps(db: Database.Database): number {
+  return stmt<[number], { n: number }>(db, 'SELECT COUNT(*) n FROM outbox WHERE desk_seq > ?').get(ackedSeq(db))!.n;
+}
+
 export function isEnrolled(db: Database.Database): boolean {
   return !!getMeta(db, META.hubUrl) && !!getMeta(db, META.credentialRef);
 }
@@ -97,14 +114,14 @@ export class DeskSyncLocal implements SyncLocalApi {
   constructor(readonly store: Store) {
     const db = store.db;
     this.s = {
-      firstUnacked: db.prepare<[], { desk_seq: number; desk_epoch: number }>('SELECT desk_seq, desk_epoch FROM outbox WHERE acked_at IS NULL ORDER BY desk_seq LIMIT 1'),
+      firstUnacked: db.prepare<[number], { desk_seq: number; desk_epoch: number }>('SELECT desk_seq, desk_epoch FROM outbox WHERE desk_seq > ? ORDER BY desk_seq LIMIT 1'),
       rowsFrom: db.prepare<[number, number, number], OutboxRow>(
         'SELECT desk_seq, op_id, desk_id, desk_epoch, kind, entity_id, payload, hlc, schema_version FROM outbox WHERE desk_epoch = ? AND desk_seq >= ? ORDER BY desk_seq LIMIT ?',
       ),
       epochRange: db.prepare<[number], { lo: number | null; hi: number | null }>('SELECT MIN(desk_seq) lo, MAX(desk_seq) hi FROM outbox WHERE desk_epoch = ?'),
-      ack: db.prepare('UPDATE outbox SET acked_at = ? WHERE desk_epoch = ? AND desk_seq <= ? AND acked_at IS NULL'),
+      // backwards from the hub's seq along the primary key: stops at the epoch's last op (no scan of the whole outbox)
+      lastOfEpochUpTo: db.prepare<[number, number], { hi: number }>('SELECT desk_seq hi FROM outbox WHERE desk_seq <= ? AND desk_epoch = ? ORDER BY desk_seq DESC LIMIT 1'),
       reject: db.prepare('UPDATE outbox SET rejected_reason = ?, rejected_message = ? WHERE op_id = ? AND rejected_reason IS NULL'),
-      pending: db.prepare<[], { n: number }>('SELECT COUNT(*) n FROM outbox WHERE acked_at IS NULL'),
       rejected: db.prepare<[], { n: number }>('SELECT COUNT(*) n FROM outbox WHERE rejected_reason IS NOT NULL'),
     };
   }
@@ -114,7 +131,7 @@ export class DeskSyncLocal implements SyncLocalApi {
   }
 
   nextBatch(limit: number): PushBatch | null {
-    const first = this.s.firstUnacked.get();
+    const first = this.s.firstUnacked.get(ackedSeq(this.db));
     if (!first) return null;
     return this.opsFrom(first.desk_epoch, first.desk_seq, limit);
   }
@@ -144,30 +161,49 @@ export class DeskSyncLocal implements SyncLocalApi {
   }
 
   /**
-   * Marks ops acknowledged. Committed without waiting for the disk (synchronous=NORMAL for this one transaction; the
-   * next ordinary write makes it durable): an acknowledgement lost to a power cut only means the ops are sent again,
-   * and the hub acknowledges them again without applying them twice.
+   * Marks the ops of `epoch` up to `hubSeq` acknowledged: moves the watermark (sync.acked_seq) to the last of them
+   * this desk holds, never back (a hub restored from a backup acknowledges older ops again). Committed without waiting
+   * for the disk (synchronous=NORMAL for this one transaction; the next ordinary write makes it durable): an
+   * acknowledgement lost to a power cut only means the ops are sent again, and the hub acknowledges them again
+   * without applying them twice.
    */
-  ack(epoch: number, ackedSeq: number, rejected: RejectedOp[]): { acked: number } {
-    const at = this.store.clock.now().toISOString();
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      return this.db.transaction(() => {
-        const r = this.s.ack.run(at, epoch, ackedSeq);
+  ack(epoch: number, hubSeq: number, rejected: RejectedOp[]): { acked: number } {
+    return this.withoutFsync(() =>
+      this.db.transaction(() => {
+        const was = ackedSeq(this.db);
+        const hi = this.s.lastOfEpochUpTo.get(hubSeq, epoch)?.hi ?? null;
+        let acked = 0;
+        if (hi !== null && hi > was) {
+          acked = stmt<[number, number], { n: number }>(this.db, 'SELECT COUNT(*) n FROM outbox WHERE desk_seq > ? AND desk_seq <= ?').get(was, hi)!.n;
+          setMeta(this.db, META.ackedSeq, String(hi));
+        }
         for (const x of rejected) this.s.reject.run(x.reason, x.message.slice(0, 500), x.opId);
-        return { acked: r.changes };
-      }).immediate();
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+        return { acked };
+      }).immediate(),
+    );
   }
 
   cursor(): number {
     return Number(getMeta(this.db, META.cursor) ?? '0');
   }
 
+  /**
+   * Applies a pulled page with its cursor in one transaction, committed without waiting for the disk (like ack): a
+   * page lost to a power cut takes its cursor with it, so it is simply pulled and applied again; the next ordinary
+   * write (synchronous=FULL) makes it durable along with itself. A desk catching up a long feed no longer waits for
+   * one fsync per page.
+   */
   applyPage(page: PullResponse): PageResult {
-    return applyPage(this.store, page);
+    return this.withoutFsync(() => applyPage(this.store, page));
+  }
+
+  private withoutFsync<T>(fn: () => T): T {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   /**
@@ -182,7 +218,8 @@ export class DeskSyncLocal implements SyncLocalApi {
       // The hub refused a push of the current epoch as a different op at a seq it holds (OP_MISMATCH): another copy
       // of this desk (the original of a restored backup) used this epoch first. If the hub accepted none of this
       // epoch's ops from us (none acknowledged), they move to a new epoch. Otherwise it is a real protocol error.
-      const forced = conflictEpoch === cur && !this.db.prepare('SELECT 1 FROM outbox WHERE desk_epoch = ? AND acked_at IS NOT NULL LIMIT 1').get(cur);
+      const acked = ackedSeq(this.db);
+      const forced = conflictEpoch === cur && !this.db.prepare('SELECT 1 FROM outbox WHERE desk_epoch = ? AND desk_seq <= ? LIMIT 1').get(cur, acked);
       const maxHub = hubEpochs.reduce((m, e) => Math.max(m, e.epoch), 0);
       const hubCur = hubEpochs.find((e) => e.epoch === cur);
       const local = this.s.epochRange.get(cur);
@@ -195,7 +232,7 @@ export class DeskSyncLocal implements SyncLocalApi {
       if (!unusable) return { changed: false, epoch: cur, moved: 0 };
       const next = Math.max(cur, maxHub) + 1;
       // Unacknowledged ops are a suffix of the epoch (acks are a prefix), so they stay consecutive in the new one.
-      const moved = this.db.prepare('UPDATE outbox SET desk_epoch = ? WHERE desk_epoch = ? AND acked_at IS NULL').run(next, cur).changes;
+      const moved = this.db.prepare('UPDATE outbox SET desk_epoch = ? WHERE desk_epoch = ? AND desk_seq > ?').run(next, cur, acked).changes;
       setMeta(this.db, 'desk_epoch', String(next));
       this.store.refreshIdentity();
       return { changed: true, epoch: next, moved };
@@ -228,7 +265,7 @@ export class DeskSyncLocal implements SyncLocalApi {
   }
 
   counts(): LocalCounts {
-    return { pending: this.s.pending.get()!.n, rejected: this.s.rejected.get()!.n, lastSyncAt: getMeta(this.db, META.lastSyncAt) ?? null };
+    return { pending: pendingOps(this.db), rejected: this.s.rejected.get()!.n, lastSyncAt: getMeta(this.db, META.lastSyncAt) ?? null };
   }
 
   /** Copies local writes into the field stamps now (apply does it anyway before every page). */

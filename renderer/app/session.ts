@@ -27,8 +27,9 @@ interface SessionState {
   loadError: string | null;
 
   boot(): Promise<void>;
-  /** after setup.initialize */
-  setupDone(): Promise<void>;
+  /** after setup.initialize or setup.join; `notice`: what the sign-in screen says (default: sign in as the
+   *  administrator just created) */
+  setupDone(notice?: string): Promise<void>;
   /** after a successful session.signIn */
   signedIn(info: SessionInfo): Promise<void>;
   /** lock now: keep drafts, unmount the layout, purge PHI, then tell the main process (unless it locked us) */
@@ -68,9 +69,9 @@ export const useSession = create<SessionState>((set, get) => ({
     }
   },
 
-  async setupDone() {
+  async setupDone(notice = 'Setup is done. Sign in as the administrator you just created.') {
     const status = await api.call('app.status', {});
-    set({ status, phase: 'signin', notice: 'Setup is done. Sign in as the administrator you just created.' });
+    set({ status, phase: 'signin', notice });
   },
 
   async signedIn(info) {

@@ -25,7 +25,7 @@ import { PAYMENT_TYPE_LABELS, type PaymentListItem } from '../../shared/domain/p
 import { cardSafeText, requiredCardSafeText } from '../../shared/payments/card-guard.js';
 import { DenominationGrid, countsFormSchema, emptyCounts, toCounts } from './DenominationGrid.js';
 import { FindReceiptDialog, MovementDialog, PaymentActionsDialog } from './dialogs.js';
-import { ApproverFields } from '../payments/ApproverFields.js';
+import { ApproverFields, approverCredentials, noApprover, requiredApproverFieldsSchema } from '../payments/ApproverFields.js';
 import { BRAND_LABELS, METHOD_LABELS } from '../payments/CollectPaymentDialog.js';
 import { centsOf, money, parseMoney, signedMoney } from '../payments/money.js';
 import '../payments/payments.css';
@@ -389,18 +389,18 @@ function CloseDrawer({ session, settings, onCancel, onClosed }: { session: Drawe
 
 const signOffSchema = z.object({
   reason: requiredCardSafeText(500, 'Reason'),
-  approver: z.object({ username: z.string().trim().min(1, { error: 'Supervisor user name is required' }), password: z.string().min(1, { error: 'Supervisor password is required' }) }),
+  approver: requiredApproverFieldsSchema,
 });
 
 function CloseResult({ out }: { out: CloseOut }) {
   const r: DrawerClose = out.result;
   const [signedBy, setSignedBy] = useState<string | null>(out.session.signOff?.approvedBy.userName ?? null);
   const [banner, setBanner] = useState<string | null>(null);
-  const form = useZodForm(signOffSchema, { reason: '', approver: { username: '', password: '' } });
+  const form = useZodForm(signOffSchema, { reason: '', approver: noApprover() });
   const submit = form.handleSubmit(async (v) => {
     setBanner(null);
     try {
-      const s = await api.call('drawer.signOffVariance', { sessionId: out.session.id, reason: v.reason.trim(), approver: { username: v.approver.username.trim(), password: v.approver.password } });
+      const s = await api.call('drawer.signOffVariance', { sessionId: out.session.id, reason: v.reason.trim(), approver: approverCredentials(v.approver) });
       setSignedBy(s.signOff.approvedBy.userName);
       form.setValue('approver.password', '');
     } catch (e) {

@@ -15,7 +15,7 @@ import type { DrawerMovement, PaymentSettings } from '../../shared/domain/drawer
 import { PAYMENT_TYPE_LABELS, type PaymentListItem, type Receipt } from '../../shared/domain/payment.js';
 import { requiredCardSafeText } from '../../shared/payments/card-guard.js';
 import { centsOf, money, moneyText } from '../payments/money.js';
-import { ApproverFields, approverInput, needsApproval } from '../payments/ApproverFields.js';
+import { ApproverFields, approverFieldsSchema, approverInput, approverMissing, needsApproval, noApprover } from '../payments/ApproverFields.js';
 import { RefundDone, RefundForm } from '../payments/RefundForm.js';
 import { BRAND_LABELS, METHOD_LABELS, printReceipt } from '../payments/CollectPaymentDialog.js';
 import { timeOf } from './format.js';
@@ -54,7 +54,7 @@ export function MovementDialog({ kind, onClose, onDone }: { kind: 'paid_in' | 'p
 
 const voidSchema = z.object({
   reason: requiredCardSafeText(200, 'Reason'),
-  approver: z.object({ username: z.string(), password: z.string() }),
+  approver: approverFieldsSchema,
 });
 
 export function PaymentActionsDialog({
@@ -81,15 +81,12 @@ export function PaymentActionsDialog({
   const [refunded, setRefunded] = useState<Receipt | null>(null);
   const [approval, setApproval] = useState(p.amountCents > settings.voidApprovalAboveCents);
   const [banner, setBanner] = useState<string | null>(null);
-  const form = useZodForm(voidSchema, { reason: '', approver: { username: '', password: '' } });
+  const form = useZodForm(voidSchema, { reason: '', approver: noApprover() });
   const canVoid = p.kind === 'payment' && !p.voided && p.reversedCents === 0 && p.sessionId === openSessionId;
   const canRefund = p.kind === 'payment' && !p.voided && p.refundableCents > 0;
   const submit = form.handleSubmit(async (v) => {
     setBanner(null);
-    if (approval && !v.approver.username.trim()) {
-      form.setError('approver.username', { message: 'Supervisor user name is required' }, { shouldFocus: true });
-      return;
-    }
+    if (approverMissing(form.setError, approval, v.approver)) return;
     try {
       const r = await api.call('payments.void', { paymentId: p.id, reason: v.reason.trim(), approver: approval ? approverInput(v.approver) : undefined });
       onVoided(r.receipt);

@@ -17,7 +17,7 @@ import { paymentMethodSchema, type PaymentListItem, type Receipt } from '../../s
 import { PAYMENT_METHODS, type PaymentSettings } from '../../shared/domain/drawer.js';
 import { requiredCardSafeText } from '../../shared/payments/card-guard.js';
 import { centsToPlain } from '../../shared/payments/money.js';
-import { ApproverFields, approverFieldsSchema, approverInput, needsApproval } from './ApproverFields.js';
+import { ApproverFields, approverFieldsSchema, approverInput, approverMissing, needsApproval, noApprover } from './ApproverFields.js';
 import { PrintReceiptActions } from './CollectPaymentDialog.js';
 import { centsOf, money, moneyText } from './money.js';
 import { METHOD_LABELS, TenderDetailsFields, refineTenderDetails, tenderDetailsInput, tenderDetailsShape } from './TenderDetails.js';
@@ -56,7 +56,7 @@ export function RefundForm({ payment: p, settings, onRefunded }: { payment: Paym
     card: { terminalRef: '', brand: p.card?.brand ?? '', lastFour: p.card?.lastFour ?? '', authCode: '' },
     otherRef: '',
     reason: '',
-    approver: { username: '', password: '' },
+    approver: noApprover(),
   });
   const [forced, setForced] = useState(false);
   const [banner, setBanner] = useState<string | null>(null);
@@ -67,10 +67,7 @@ export function RefundForm({ payment: p, settings, onRefunded }: { payment: Paym
 
   const submit = form.handleSubmit(async (v) => {
     setBanner(null);
-    if (approval && !v.approver.username.trim()) {
-      form.setError('approver.username', { message: 'Supervisor user name is required' }, { shouldFocus: true });
-      return;
-    }
+    if (approverMissing(form.setError, approval, v.approver)) return;
     try {
       const r = await api.call('payments.refund', toRefundInput(v, p.id, approval));
       form.setValue('approver.password', '');

@@ -8,7 +8,8 @@ import { api } from '../api/client.js';
 import { contract } from '../../shared/api/contract.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
-import { AppForm, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import type { Control, FieldValues, Path } from 'react-hook-form';
+import { AppForm, FormTextField, useFormSubmit, useZodForm } from '../ui/form.js';
 import { agoText, useSync } from './store.js';
 import { waitingText } from './SyncStatus.js';
 
@@ -59,39 +60,41 @@ export function HubEnrollSection() {
   );
 }
 
+/**
+ * Hub address, enrollment code and fingerprint: the fields of enrolling a desk (here, and on a desk joining a clinic
+ * at its first run).
+ */
+export function HubAddressFields<T extends FieldValues & { hubUrl: string; code: string; fingerprint?: string }>({ control }: { control: Control<T, unknown, unknown> }) {
+  return (
+    <>
+      <FormTextField control={control} name={'hubUrl' as Path<T>} label="Hub address" isRequired description="Like https://192.168.1.20:8443 (shown by the hub)" />
+      <FormTextField control={control} name={'code' as Path<T>} label="Enrollment code" isRequired description="One-time code from the hub administrator, like K7QM-3XWD" />
+      <FormTextField control={control} name={'fingerprint' as Path<T>} label="Hub fingerprint" description="SHA-256 shown by the hub at its start (AB:CD:…); checked before trusting it" />
+    </>
+  );
+}
+
 function EnrollForm({ onDone }: { onDone: () => void }) {
   const form = useZodForm(enrollSchema, { hubUrl: 'https://', code: '', fingerprint: '' });
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = form.handleSubmit(
+  const { submit, busy, error } = useFormSubmit(
+    form,
     async (v) => {
-      setBusy(true);
-      setError(null);
       setDone(null);
-      try {
-        const s = await api.call('sync.enroll', v);
-        useSync.getState().set(s);
-        form.reset({ hubUrl: v.hubUrl, code: '', fingerprint: '' });
-        setDone(`This desk is enrolled with ${s.hubUrl}. State: ${STATE_TEXT[s.state]}.`);
-        onDone();
-      } catch (e) {
-        const r = applyServerErrors(form, e);
-        setError(r.message);
-      } finally {
-        setBusy(false);
-      }
+      const s = await api.call('sync.enroll', v);
+      useSync.getState().set(s);
+      form.reset({ hubUrl: v.hubUrl, code: '', fingerprint: '' });
+      setDone(`This desk is enrolled with ${s.hubUrl}. State: ${STATE_TEXT[s.state]}.`);
+      onDone();
     },
-    () => setError('Some fields need attention. The desk was not enrolled.'),
+    'Some fields need attention. The desk was not enrolled.',
   );
   return (
     <AppForm onSubmit={submit} label="Enroll this desk with the hub">
       {error && <Banner tone="error">{` ${error}`}</Banner>}
       {done && <Banner tone="success">{` ${done}`}</Banner>}
       <div className="ad-grid" style={{ ['--cols' as string]: 3 }}>
-        <FormTextField control={form.control} name="hubUrl" label="Hub address" isRequired description="Like https://192.168.1.20:8443 (shown by the hub)" />
-        <FormTextField control={form.control} name="code" label="Enrollment code" isRequired description="One-time code from the hub administrator, like K7QM-3XWD" />
-        <FormTextField control={form.control} name="fingerprint" label="Hub fingerprint" description="SHA-256 shown by the hub at its start (AB:CD:…); checked before trusting it" />
+        <HubAddressFields control={form.control} />
       </div>
       <div className="ad-form-actions">
         <Button type="submit" variant="primary" isPending={busy} shortcut="Ctrl+Enter">

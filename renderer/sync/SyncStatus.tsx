@@ -10,7 +10,7 @@ import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
 import { shortcut } from '../app/shortcuts.js';
 import { useSession } from '../app/session.js';
-import { agoText, skewText, useSync, useSyncFeed } from './store.js';
+import { agoText, catchingUpText, skewText, useSync, useSyncFeed } from './store.js';
 import type { SyncStatus as Status } from '../../shared/api/contract.js';
 import './sync.css';
 
@@ -73,6 +73,14 @@ export function SyncStatus() {
             ·
           </span>
           <span data-testid="sync-last">last sync {agoText(status.lastSyncAt, now)}</span>
+          {status.catchingUp && (
+            <>
+              <span className="sy-sep" aria-hidden="true">
+                ·
+              </span>
+              <span data-testid="sync-catching-up">catching up: {catchingUpText(status.catchingUp)}</span>
+            </>
+          )}
         </>
       )}
       {status.enrolled && (

@@ -84,6 +84,11 @@ export function useSyncFeed(): void {
   }, []);
 }
 
+/** "12,000 of 100,000 changes": a long pull (after an outage, or a desk joining the clinic) */
+export function catchingUpText(c: { done: number; of: number }): string {
+  return `${c.done.toLocaleString('en-US')} of ${c.of.toLocaleString('en-US')} changes`;
+}
+
 /** "just now", "2 min ago", "3 h ago", "on 03/14 at 09:05" — relative to `now`. */
 export function agoText(iso: string | null, now: number): string {
   if (!iso) return 'never';

@@ -5,7 +5,7 @@
  * (aria-invalid + aria-describedby via react-aria). Server errors are mapped with applyServerErrors().
  * Typed input is never cleared on an error: nothing here resets a form except an explicit form.reset().
  */
-import { useEffect, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import {
   useForm,
   useController,
@@ -83,6 +83,37 @@ export function applyServerErrors<T extends FieldValues>(
     }
   }
   return { unmatched, applied, message: error.message };
+}
+
+/**
+ * A form's submit: validates (zod), runs `action` with the parsed values while `busy`; a failure puts the server's
+ * field errors at their fields and its message in `error` (every typed value kept). `invalid`: the message when the
+ * form's own checks fail. `onError` sees the failure too (e.g. to react to one error code).
+ */
+export function useFormSubmit<TIn extends FieldValues, TOut>(
+  form: UseFormReturn<TIn, unknown, TOut>,
+  action: (values: TOut) => Promise<void>,
+  invalid: string,
+  onError?: (e: unknown) => void,
+): { submit: (e?: FormEvent) => Promise<void>; busy: boolean; error: string | null } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = form.handleSubmit(
+    async (v) => {
+      setBusy(true);
+      setError(null);
+      try {
+        await action(v);
+      } catch (e) {
+        setError(applyServerErrors(form, e).message);
+        onError?.(e);
+      } finally {
+        setBusy(false);
+      }
+    },
+    () => setError(invalid),
+  );
+  return { submit, busy, error };
 }
 
 function hasPath(obj: unknown, path: string): boolean {

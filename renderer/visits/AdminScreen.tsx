@@ -95,25 +95,25 @@ export function VisitsAdminScreen() {
       </PageHeader>
       {done && <Banner tone="success">{done}</Banner>}
       <p className="ad-desc">←/→ switch lists · Tab into the table, ↑ ↓ move, Enter edits (deactivate there) · N adds one.</p>
-      <Tabs className="va-tabs" selectedKey={tab} onSelectionChange={(k: Key) => setTab(k as TabId)}>
-        <TabList aria-label="Clinic setup lists" className="va-tablist">
-          <Tab id="departments" className="va-tab">
+      <Tabs className="ad-tabs" selectedKey={tab} onSelectionChange={(k: Key) => setTab(k as TabId)}>
+        <TabList aria-label="Clinic setup lists" className="ad-tablist">
+          <Tab id="departments" className="ad-tab">
             Departments ({dir.departments.length})
           </Tab>
-          <Tab id="providers" className="va-tab">
+          <Tab id="providers" className="ad-tab">
             Providers ({dir.providers.length})
           </Tab>
-          <Tab id="types" className="va-tab">
+          <Tab id="types" className="ad-tab">
             Appointment types ({dir.types.length})
           </Tab>
         </TabList>
-        <TabPanel id="departments">
+        <TabPanel id="departments" className="ad-tabpanel">
           <DataTable label="Departments" columns={depCols} rows={dir.departments} onRowAction={(_id, item) => setEditing({ tab: 'departments', item })} empty="No departments yet: N adds one." />
         </TabPanel>
-        <TabPanel id="providers">
+        <TabPanel id="providers" className="ad-tabpanel">
           <DataTable label="Providers" columns={provCols} rows={dir.providers} onRowAction={(_id, item) => setEditing({ tab: 'providers', item })} empty="No providers yet: N adds one." />
         </TabPanel>
-        <TabPanel id="types">
+        <TabPanel id="types" className="ad-tabpanel">
           <DataTable label="Appointment types" columns={typeCols} rows={dir.types} onRowAction={(_id, item) => setEditing({ tab: 'types', item })} empty="No appointment types yet: N adds one." />
         </TabPanel>
       </Tabs>

@@ -109,6 +109,12 @@ function MultiSelect({ label, all, options, value, onChange }: { label: string; 
   );
 }
 
+/** A key that types into the board's filter: one printable character without Ctrl/Alt/Meta, not Space (Space acts on
+ *  the list). */
+function isFilterChar(e: { key: string; ctrlKey: boolean; altKey: boolean; metaKey: boolean }, composing: boolean): boolean {
+  return !composing && !e.ctrlKey && !e.altKey && !e.metaKey && e.key.length === 1 && e.key !== ' ';
+}
+
 export function BoardScreen() {
   const rows = useBoard((s) => s.rows);
   const status = useBoard((s) => s.status);
@@ -164,14 +170,33 @@ export function BoardScreen() {
     if (!highlighted) useBoard.getState().setHighlighted(query.trim() ? (visible[0]?.id ?? null) : defaultHighlight(visible));
   }, [visible, highlighted, status, query]);
 
-  // focus the list when the board opens (and after a dialog closes)
+  // focus the list when the board opens (and after a dialog closes); not when the clerk is already typing a filter
   const focusedOnce = useRef(false);
   useEffect(() => {
     if (status === 'done' && !focusedOnce.current && highlightedId) {
       focusedOnce.current = true;
-      focusGrid();
+      if (document.activeElement !== filterRef.current) focusGrid();
     }
   }, [status, highlightedId]);
+
+  // type-to-filter: a letter typed on the list, or before the list has the focus, goes on in the filter box
+  const typeIntoFilter = (ch: string) => {
+    useBoard.getState().setQuery(useBoard.getState().query + ch);
+    filterRef.current?.focus();
+  };
+
+  // typed before the list has the focus (the board is still loading, or the focus fell to the page): the keys go to
+  // the filter, so a clerk who presses Alt+B and types a name at once loses no letter
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.defaultPrevented || !isFilterChar(e, e.isComposing)) return;
+      if (document.activeElement && document.activeElement !== document.body) return;
+      e.preventDefault();
+      typeIntoFilter(e.key);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   useEffect(() => {
     if (!dialogOpen && focusedOnce.current && !(document.activeElement instanceof HTMLInputElement)) focusGrid();
   }, [dialogOpen]);
@@ -263,14 +288,12 @@ export function BoardScreen() {
     'Alt+F': focusFilter,
   });
 
-  // type-to-filter: printable keys typed on the list go to the filter box
   const onGridKeyDownCapture = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.ctrlKey || e.altKey || e.metaKey || e.nativeEvent.isComposing) return;
-    if (e.key.length === 1 && e.key !== ' ') {
+    if (isFilterChar(e, false)) {
       e.preventDefault();
       e.stopPropagation();
-      useBoard.getState().setQuery(useBoard.getState().query + e.key);
-      filterRef.current?.focus();
+      typeIntoFilter(e.key);
     } else if (e.key === 'Backspace' && query) {
       e.preventDefault();
       e.stopPropagation();

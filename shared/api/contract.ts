@@ -31,6 +31,13 @@ import { paymentMethods, paymentEvents } from './payments.js';
 import { printMethods } from './print.js';
 
 const empty = z.object({}).strict();
+
+/** Hub address, one-time enrollment code and the fingerprint the hub shows: enrolling a desk (sync.enroll, setup.join). */
+const hubEnrollFields = {
+  hubUrl: z.string().max(200).url({ error: 'Hub address like https://hub.local:8443' }).refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(u), { error: 'The hub address must be https (plain http only on this computer)' }),
+  code: z.string().trim().min(8, { error: 'The code has 8 characters' }).max(20).regex(/^[A-Za-z0-9\- ]+$/, { error: 'Letters and digits only' }),
+  fingerprint: z.string().trim().max(200).regex(/^[A-Fa-f0-9: ]*$/, { error: 'The fingerprint is hex digits (with or without colons)' }).default(''),
+};
 const ok = z.object({ ok: z.literal(true) });
 
 /** What the clerk sees about sync: the truth, always. */
@@ -52,6 +59,8 @@ export const syncStatusSchema = z.object({
   clockSkewMs: z.number().int().nullable(),
   /** open review items known from the last contact (supervisors see the queue) */
   openReviewItems: z.number().int(),
+  /** a long pull in progress (after an outage, or a desk joining the clinic): changes applied of those it is taking */
+  catchingUp: z.object({ done: z.number().int(), of: z.number().int() }).nullable(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
@@ -92,6 +101,20 @@ export const contract = {
       })
       .strict(),
     output: ok,
+  }),
+
+  'setup.joinProgress': method({
+    access: 'public',
+    summary: 'While setup.join runs: whether this desk is joining, and how many of the clinic’s changes it has taken so far.',
+    input: empty,
+    output: z.object({ joining: z.boolean(), done: z.number().int(), of: z.number().int() }),
+  }),
+  'setup.join': method({
+    access: 'public',
+    summary:
+      'First-run setup of another desk of a clinic that has a hub: enroll with the hub (address, one-time code, fingerprint) and take the site settings, staff accounts and records from it. Staff then sign in with their clinic accounts.',
+    input: z.object({ deskLabel: requiredText(40, 'Desk name'), ...hubEnrollFields }).strict(),
+    output: z.object({ siteName: z.string(), users: z.number().int(), patients: z.number().int() }),
   }),
 
   // ---- session ----------------------------------------------------------------------------------
@@ -217,13 +240,7 @@ export const contract = {
   'sync.enroll': method({
     access: 'administrator',
     summary: 'Enroll this desk with the clinic hub: hub address, one-time code and the fingerprint the hub shows.',
-    input: z
-      .object({
-        hubUrl: z.string().max(200).url({ error: 'Hub address like https://hub.local:8443' }).refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(u), { error: 'The hub address must be https (plain http only on this computer)' }),
-        code: z.string().trim().min(8, { error: 'The code has 8 characters' }).max(20).regex(/^[A-Za-z0-9\- ]+$/, { error: 'Letters and digits only' }),
-        fingerprint: z.string().trim().max(200).regex(/^[A-Fa-f0-9: ]*$/, { error: 'The fingerprint is hex digits (with or without colons)' }).default(''),
-      })
-      .strict(),
+    input: z.object(hubEnrollFields).strict(),
     output: syncStatusSchema,
   }),
   'sync.now': method({ access: 'session', summary: 'Sync now instead of waiting for the next round.', input: empty, output: syncStatusSchema }),

@@ -32,6 +32,8 @@ import {
   type PullResponse,
   type OutgoingPush,
   pushBodyJson,
+  pushBodySeq,
+  PUSH_SEQ_CONTENT_TYPE,
   type PushResponse,
   type ReviewItem,
   type ResolveReviewItemRequest,
@@ -39,6 +41,9 @@ import {
   type StatusResponse,
 } from './protocol.js';
 import type { z } from 'zod';
+
+/** A request body as it goes: JSON text, or text of another content type. */
+export type RawBody = string | { text: string; contentType: string };
 
 export class HubRequestError extends Error {
   constructor(
@@ -123,13 +128,14 @@ export class HubClient {
   }
 
   /** Raw request: resolves with status and parsed JSON body (never throws on HTTP status). */
-  raw(method: 'GET' | 'POST', path: string, body?: unknown, auth: 'desk' | 'admin' | 'none' = 'desk', rawBody?: string, timeoutMs = this.timeoutMs): Promise<{ status: number; body: unknown }> {
+  /** `rawBody`: the body as it goes (JSON text, or `{ text, contentType }` for another content type) instead of `body`. */
+  raw(method: 'GET' | 'POST', path: string, body?: unknown, auth: 'desk' | 'admin' | 'none' = 'desk', rawBody?: RawBody, timeoutMs = this.timeoutMs): Promise<{ status: number; body: unknown }> {
     const url = new URL(path, this.base);
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = auth === 'desk' ? this.opts.credential : auth === 'admin' ? this.opts.adminToken : undefined;
     if (token) headers.authorization = `Bearer ${token}`;
-    const payload = rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
-    if (payload !== undefined) headers['content-type'] = 'application/json';
+    const payload = typeof rawBody === 'object' ? rawBody.text : (rawBody ?? (body === undefined ? undefined : JSON.stringify(body)));
+    if (payload !== undefined) headers['content-type'] = typeof rawBody === 'object' ? rawBody.contentType : 'application/json';
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = mod.request(url, { method, headers, agent: this.agent, timeout: timeoutMs }, (res) => {
@@ -157,7 +163,7 @@ export class HubClient {
     });
   }
 
-  private async call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, body?: unknown, auth: 'desk' | 'admin' | 'none' = 'desk', rawBody?: string, timeoutMs?: number): Promise<T> {
+  private async call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, body?: unknown, auth: 'desk' | 'admin' | 'none' = 'desk', rawBody?: RawBody, timeoutMs?: number): Promise<T> {
     const r = await this.raw(method, path, body, auth, rawBody, timeoutMs);
     if (r.status >= 200 && r.status < 300) {
       const p = schema.safeParse(r.body);
@@ -176,7 +182,8 @@ export class HubClient {
     return this.call(enrollResponseSchema, 'POST', '/enroll', req, 'none');
   }
   push(req: OutgoingPush): Promise<PushResponse> {
-    return this.call(pushResponseSchema, 'POST', '/sync/push', undefined, 'desk', pushBodyJson(req));
+    const body = req.jsonSeq ? { text: pushBodySeq(req), contentType: PUSH_SEQ_CONTENT_TYPE } : pushBodyJson(req);
+    return this.call(pushResponseSchema, 'POST', '/sync/push', undefined, 'desk', body);
   }
   /** `echoes: 'slim'`: this desk's own changes come without payload (payloadOmitted); see pullQuerySchema. */
   pull(cursor: number, limit?: number, echoes?: 'slim' | 'full'): Promise<PullResponse> {

@@ -1,5 +1,5 @@
 /**
- * Desk <-> hub sync protocol, version 1 (design.md section 4; issue 3). One zod schema per request and response,
+ * Desk <-> hub sync protocol, version 2 (design.md section 4; issue 3). One zod schema per request and response,
  * shared by the hub (hub/) and the desk's sync worker. Field names are camelCase on the wire; `outboxRowToOp` maps
  * a desk outbox row (electron/store/migrations.ts, table `outbox`) to the wire shape.
  *
@@ -22,6 +22,12 @@
  *   - a transient failure aborts the whole batch (nothing written) and answers 503 HUB_BUSY.
  *   A new epoch (desk restored from a backup or reinstalled) starts a new series; its first seq is `epochStartSeq`
  *   (default 1), fixed the first time the hub sees that epoch.
+ *   Body: application/json (pushRequestSchema: each op with its `payload` value), or from protocol 2 on
+ *   application/json-seq (RFC 7464; pushBodySeq): the push without payloads (pushHeaderSchema) as the first JSON
+ *   text, then each op's payload as its own JSON text, in op order — the text the desk's outbox row stores. The hub
+ *   logs those texts as they are (no parse into objects and serialise again on either side); one that is not JSON is
+ *   rejected when applied (invalid-payload, a rejected echo), like any other bad payload. A desk sends json-seq only
+ *   to a hub whose status says protocolVersion >= 2.
  *
  * Pull (GET /sync/pull?cursor=N&limit=M) — every accepted (not rejected) op of EVERY desk, including the caller's own,
  * in hub order (serverSeq). Own ops are included on purpose: a desk restored from a backup gets back the ops it
@@ -33,7 +39,10 @@ import { z } from 'zod';
 import { isUuidV7 } from '../ids.js';
 import { CONTROL_CHARS } from '../text.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+/** The first protocol version whose hub takes a push as application/json-seq (pushBodySeq). */
+export const PUSH_SEQ_PROTOCOL = 2;
+export const PUSH_SEQ_CONTENT_TYPE = 'application/json-seq';
 /** Payload schema versions this code understands (outbox `schema_version`). */
 export const SUPPORTED_SCHEMA_VERSIONS: readonly number[] = [1];
 export const MAX_PUSH_OPS = 500;
@@ -92,19 +101,25 @@ export function hlcWall(hlc: string): number {
 
 // ---- ops ----------------------------------------------------------------------------------------------------------
 
-/** One outbox entry on the wire. `payload` is any JSON value here; the hub validates it per kind when applying. */
-export const opSchema = z.object({
+const opEnvelopeShape = {
   opId: opIdSchema,
   deskId: deskIdSchema,
   epoch: epochSchema,
   seq: seqSchema,
   kind: kindSchema,
   entityId: entityIdSchema,
-  payload: z.unknown(),
   hlc: hlcSchema,
   schemaVersion: z.number({ error: 'schemaVersion must be a number' }).int().min(1).max(1000),
-}).refine((o) => o.payload !== undefined, { path: ['payload'], error: 'payload is required' });
+};
+
+/** One outbox entry on the wire. `payload` is any JSON value here; the hub validates it per kind when applying. */
+export const opSchema = z
+  .object({ ...opEnvelopeShape, payload: z.unknown() })
+  .refine((o) => o.payload !== undefined, { path: ['payload'], error: 'payload is required' });
 export type SyncOp = z.infer<typeof opSchema>;
+
+/** An op without its payload: in the first JSON text of an application/json-seq push (its payload follows). */
+export const opEnvelopeSchema = z.object(opEnvelopeShape);
 
 /** An outbox row as the desk stores it (electron/store/migrations.ts). */
 export interface OutboxRow {
@@ -121,9 +136,32 @@ export interface OutboxRow {
 
 /**
  * A push as the desk sends it: `payloadTexts[i]` (when given) is ops[i]'s payload as the JSON text its outbox row
- * stores, spliced into the body as is (ops[i].payload is then not read) — no parse and re-serialise per op.
+ * stores (ops[i].payload is then not read): spliced into an application/json body as the `payload` value
+ * (pushBodyJson), or each its own record of an application/json-seq body when `jsonSeq` (pushBodySeq, protocol 2).
  */
-export type OutgoingPush = PushRequest & { payloadTexts?: string[] };
+export type OutgoingPush = PushRequest & { payloadTexts?: string[]; jsonSeq?: boolean };
+
+const RS = '\u001e';
+
+function opEnvelopeJson(op: SyncOp): string {
+  const str = JSON.stringify;
+  return `"opId":${str(op.opId)},"deskId":${str(op.deskId)},"epoch":${str(op.epoch)},"seq":${str(op.seq)},"kind":${str(op.kind)},"entityId":${str(op.entityId)},"hlc":${str(op.hlc)},"schemaVersion":${str(op.schemaVersion)}`;
+}
+
+function pushHeadJson(req: PushRequest): string {
+  const head = { deskId: req.deskId, epoch: req.epoch, ...(req.epochStartSeq !== undefined ? { epochStartSeq: req.epochStartSeq } : {}), ...(req.more !== undefined ? { more: req.more } : {}) };
+  return JSON.stringify(head).slice(0, -1);
+}
+
+/**
+ * The application/json-seq body of a push (RFC 7464: each JSON text after a record separator U+001E and before a
+ * line feed): the push without payloads (pushHeaderSchema), then each op's payload text as stored. JSON text never
+ * holds a raw U+001E (JSON escapes U+0000..U+001F), so the records split without parsing the payloads.
+ */
+export function pushBodySeq(req: OutgoingPush): string {
+  const texts = req.ops.map((op, i) => req.payloadTexts?.[i] ?? JSON.stringify(op.payload));
+  return `${RS}${pushHeadJson(req)},"ops":[${req.ops.map((op) => `{${opEnvelopeJson(op)}}`).join(',')}]}\n${RS}${texts.join(`\n${RS}`)}${texts.length ? '\n' : ''}`;
+}
 
 /** The JSON body of a push (pushRequestSchema), splicing stored payload texts. */
 export function pushBodyJson(req: OutgoingPush): string {
@@ -132,10 +170,9 @@ export function pushBodyJson(req: OutgoingPush): string {
   const ops = req.ops.map((op, i) => {
     const t = texts?.[i];
     if (t === undefined) return str(op);
-    return `{"opId":${str(op.opId)},"deskId":${str(op.deskId)},"epoch":${str(op.epoch)},"seq":${str(op.seq)},"kind":${str(op.kind)},"entityId":${str(op.entityId)},"payload":${t},"hlc":${str(op.hlc)},"schemaVersion":${str(op.schemaVersion)}}`;
+    return `{${opEnvelopeJson(op)},"payload":${t}}`;
   });
-  const head = { deskId: req.deskId, epoch: req.epoch, ...(req.epochStartSeq !== undefined ? { epochStartSeq: req.epochStartSeq } : {}), ...(req.more !== undefined ? { more: req.more } : {}) };
-  return `${str(head).slice(0, -1)},"ops":[${ops.join(',')}]}`;
+  return `${pushHeadJson(req)},"ops":[${ops.join(',')}]}`;
 }
 
 /** The op without its payload parsed (payload null): for a push with payloadTexts. */
@@ -256,30 +293,36 @@ export const enrollResponseSchema = z.object({
 });
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 
-export const pushRequestSchema = z
-  .object({
-    deskId: deskIdSchema,
-    epoch: epochSchema,
-    /** desk_seq of this epoch's first op; only read the first time the hub sees the epoch. Default 1. */
-    epochStartSeq: seqSchema.optional(),
-    ops: z.array(opSchema, { error: 'ops must be an array' }).max(MAX_PUSH_OPS, { error: `A push carries at most ${MAX_PUSH_OPS} ops; send the rest in the next batch` }),
-    /**
-     * A hint: the desk sends another batch right after this one (catching up after an outage). The hub acknowledges
-     * each batch once logged and materialises after the last one (or after a short wait if none comes).
-     */
-    more: z.boolean({ error: 'more must be true or false' }).optional(),
-  })
-  .superRefine((b, ctx) => {
-    b.ops.forEach((op, i) => {
-      if (op.deskId !== b.deskId) ctx.addIssue({ code: 'custom', path: ['ops', i, 'deskId'], message: 'op.deskId differs from the batch deskId' });
-      if (op.epoch !== b.epoch) ctx.addIssue({ code: 'custom', path: ['ops', i, 'epoch'], message: 'op.epoch differs from the batch epoch (push one epoch per batch)' });
-      const prev = b.ops[i - 1];
-      if (prev && op.seq !== prev.seq + 1) ctx.addIssue({ code: 'custom', path: ['ops', i, 'seq'], message: 'ops must be in consecutive seq order' });
-    });
-    const ids = new Set(b.ops.map((o) => o.opId));
-    if (ids.size !== b.ops.length) ctx.addIssue({ code: 'custom', path: ['ops'], message: 'the same opId appears twice in the batch' });
-  });
+const pushShape = <O extends z.ZodType<{ opId: string; deskId: string; epoch: number; seq: number }>>(op: O) => ({
+  deskId: deskIdSchema,
+  epoch: epochSchema,
+  /** desk_seq of this epoch's first op; only read the first time the hub sees the epoch. Default 1. */
+  epochStartSeq: seqSchema.optional(),
+  ops: z.array(op, { error: 'ops must be an array' }).max(MAX_PUSH_OPS, { error: `A push carries at most ${MAX_PUSH_OPS} ops; send the rest in the next batch` }),
+  /**
+   * A hint: the desk sends another batch right after this one (catching up after an outage). The hub acknowledges
+   * each batch once logged and materialises after the last one (or after a short wait if none comes).
+   */
+  more: z.boolean({ error: 'more must be true or false' }).optional(),
+});
+
+/** The first JSON text of an application/json-seq push: the push with its ops' envelopes; the payloads follow. */
+export const pushHeaderSchema = z.object(pushShape(opEnvelopeSchema)).superRefine(checkPushOps);
+export type PushHeader = z.infer<typeof pushHeaderSchema>;
+
+export const pushRequestSchema = z.object(pushShape(opSchema)).superRefine(checkPushOps);
 export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+function checkPushOps(b: { deskId: string; epoch: number; ops: { opId: string; deskId: string; epoch: number; seq: number }[] }, ctx: z.RefinementCtx): void {
+  b.ops.forEach((op, i) => {
+    if (op.deskId !== b.deskId) ctx.addIssue({ code: 'custom', path: ['ops', i, 'deskId'], message: 'op.deskId differs from the batch deskId' });
+    if (op.epoch !== b.epoch) ctx.addIssue({ code: 'custom', path: ['ops', i, 'epoch'], message: 'op.epoch differs from the batch epoch (push one epoch per batch)' });
+    const prev = b.ops[i - 1];
+    if (prev && op.seq !== prev.seq + 1) ctx.addIssue({ code: 'custom', path: ['ops', i, 'seq'], message: 'ops must be in consecutive seq order' });
+  });
+  const ids = new Set(b.ops.map((o) => o.opId));
+  if (ids.size !== b.ops.length) ctx.addIssue({ code: 'custom', path: ['ops'], message: 'the same opId appears twice in the batch' });
+}
 
 export const REJECT_REASONS = ['unknown-kind', 'invalid-payload', 'entity-mismatch', 'unknown-entity', 'foreign-entity', 'foreign-mrn', 'data-error'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -296,11 +339,14 @@ export const pushResponseSchema = z.object({
 });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
 
+/** `cursor` of a pull or wait query string: a change-feed position (serverSeq), 0 for the start. */
+const cursorParamSchema = z
+  .string({ error: 'cursor is required' })
+  .regex(/^\d{1,15}$/, { error: 'cursor must be a non-negative integer' })
+  .transform(Number);
+
 export const pullQuerySchema = z.object({
-  cursor: z
-    .string({ error: 'cursor is required' })
-    .regex(/^\d{1,15}$/, { error: 'cursor must be a non-negative integer' })
-    .transform(Number),
+  cursor: cursorParamSchema,
   limit: z
     .string()
     .regex(/^\d{1,5}$/, { error: 'limit must be a positive integer' })
@@ -325,10 +371,7 @@ export const pullQuerySchema = z.object({
 export const WAIT_DEFAULT_TIMEOUT_MS = 25_000;
 export const WAIT_MAX_TIMEOUT_MS = 60_000;
 export const waitQuerySchema = z.object({
-  cursor: z
-    .string({ error: 'cursor is required' })
-    .regex(/^\d{1,15}$/, { error: 'cursor must be a non-negative integer' })
-    .transform(Number),
+  cursor: cursorParamSchema,
   timeoutMs: z
     .string()
     .regex(/^\d{1,6}$/, { error: 'timeoutMs must be a non-negative integer' })

@@ -105,7 +105,7 @@ async function pouchBaseline(docs: { _id: string; kind: string; entityId: string
   }
 }
 
-/** BENCH_SYNC_PROFILE=<file>: a CPU profile of the catch-up round alone (desk and PGlite hub share this process). */
+/** BENCH_SYNC_PROFILE=<file> / BENCH_PULL_PROFILE=<file>: a CPU profile of the catch-up round / the fresh desk's pull alone (desk and PGlite hub share this process). */
 async function startProfile(): Promise<{ stop: (file: string) => Promise<void> }> {
   const { Session } = await import('node:inspector/promises');
   const session = new Session();
@@ -327,9 +327,11 @@ async function pullFreshDesk(emit: Emit, progress: Progress, changes: number, da
     }));
     try {
       progress(`pull-fresh-desk: a fresh desk pulls ${changes} changes`);
+      const prof = process.env.BENCH_PULL_PROFILE ? await startProfile() : null;
       const t0 = performance.now();
       const r = await fresh.sync.syncOnce();
       const seconds = (performance.now() - t0) / 1000;
+      if (prof) await prof.stop(process.env.BENCH_PULL_PROFILE!);
       if (!r.ok) throw new Error(`pull round failed: ${r.error?.code} ${r.error?.message}`);
       const patients = (fresh.store.db.prepare('SELECT COUNT(*) n FROM patients').get() as { n: number }).n;
       emit({
@@ -360,6 +362,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const num = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
   const emit: Emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
   const progress: Progress = (m) => process.stderr.write(`[bench] ${m}\n`);
-  await benchOutageCatchUp(emit, progress, num('BENCH_SYNC_OPS', 10_000));
-  await benchPullFreshDesk(emit, progress, num('BENCH_PULL_CHANGES', 100_000));
+  // 0 skips that figure (e.g. BENCH_SYNC_OPS=0 to profile the pull alone)
+  if (num('BENCH_SYNC_OPS', 10_000) > 0) await benchOutageCatchUp(emit, progress, num('BENCH_SYNC_OPS', 10_000));
+  if (num('BENCH_PULL_CHANGES', 100_000) > 0) await benchPullFreshDesk(emit, progress, num('BENCH_PULL_CHANGES', 100_000));
 }

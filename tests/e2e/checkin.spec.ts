@@ -166,8 +166,17 @@ test('identity not verified needs a reason: Ctrl+Enter without one is refused at
   dir = await setupDirectory(desk);
   const dee = await returningPatient(desk, 'Dee', 'Okonkwo');
   const appt = await bookToday(desk, dee, dir, dir.followUp, 15);
+  // typed at once after Alt+B (the board may still be loading): no letter is lost
   await page.keyboard.press('Alt+B');
   await page.keyboard.type('okonk');
+  const filter = page.getByRole('searchbox', { name: /^Filter/ });
+  await expect(filter).toHaveValue('okonk');
+  await expect(row(page, /Okonkwo, Dee/)).toBeVisible();
+  // a key typed while nothing has the focus (the page itself) still reaches the filter
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.type('w');
+  await expect(filter).toHaveValue('okonkw');
+  await expect(filter).toBeFocused();
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: /Check in: Okonkwo, Dee/ });
   await expect(dialog).toBeVisible();

@@ -196,6 +196,10 @@ test('refund later, by keyboard: R finds the receipt, part refunded to the card 
   await expect(dlg.getByRole('group', { name: 'Supervisor approval' })).toContainText('Refunds above $25.00 need a supervisor’s approval.');
   await page.keyboard.press('Tab');
   expect(await focusedName(page)).toBe('Supervisor user name');
+  // Enter without a supervisor: said on the field, which gets the focus; nothing sent
+  await page.keyboard.press('Enter');
+  await expect(dlg.getByText('Supervisor user name is required')).toBeVisible();
+  expect(await focusedName(page)).toBe('Supervisor user name');
   await page.keyboard.type(clerk.username); // a clerk cannot approve
   await page.keyboard.press('Tab');
   await page.keyboard.type(clerk.password);

@@ -1,8 +1,8 @@
 /**
  * Fault suite, level (b): the desks' real HTTPS client (certificate pinned) talks to the hub through a real TCP proxy
  * on 127.0.0.1 (tests/support/fault-proxy.ts) that refuses connections, hangs them, cuts requests and answers
- * partway, delays bytes, and lets the hub handle a request and then drops its answer. Three desks write and sync at
- * the same time in real time; then the proxy heals, the desks sync to quiescence and the same checks as level (a)
+ * partway, delays bytes, and lets the hub handle a request and then drops its answer. Three desks write (registrations,
+ * edits, and MERGE_RATE of supervisors' merges and undos of merges) and sync at the same time in real time; then the proxy heals, the desks sync to quiescence and the same checks as level (a)
  * run. FAULT_PROXY_SCHEDULES (default 12). Fault choices are seeded; timing is real, so runs are not bit-for-bit
  * repeatable.
  */
@@ -11,13 +11,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Cluster, Rng, resetHub } from '../support/fault-cluster.js';
 import { FaultProxy, type ConnFault } from '../support/fault-proxy.js';
-import { BASE_SEED, useFaultEnv } from './schedules.js';
+import { BASE_SEED, MERGE_RATE, useFaultEnv } from './schedules.js';
 
 const PROXY_SCHEDULES = Number(process.env.FAULT_PROXY_SCHEDULES ?? 12);
 const env = useFaultEnv({ https: true });
 
 describe('real TCP proxy in front of the HTTPS hub', () => {
   let proxy: FaultProxy;
+  const links = { merges: 0, unmerges: 0 };
   beforeAll(async () => {
     proxy = new FaultProxy({ target: { host: '127.0.0.1', port: env.hub.port }, tls: true, idleCloseMs: 5 });
     await proxy.listen();
@@ -60,7 +61,7 @@ describe('real TCP proxy in front of the HTTPS hub', () => {
             }
           })();
           for (let k = 0; k < writesPerDesk; k++) {
-            await cluster.randomWrite(d.index, false);
+            await cluster.randomWrite(d.index, false, MERGE_RATE);
             await new Promise((r) => setTimeout(r, wr.int(0, 20)));
           }
           writing = false;
@@ -70,6 +71,8 @@ describe('real TCP proxy in front of the HTTPS hub', () => {
       proxy.setChooser(() => ({ kind: 'pass', keepAlive: true }));
       proxy.cutAll();
       const bad = [...(await cluster.quiesce()), ...(await cluster.check())];
+      links.merges += cluster.history.acknowledged.filter((o) => o.f === 'merge').length;
+      links.unmerges += cluster.history.acknowledged.filter((o) => o.f === 'unmerge').length;
       if (bad.length > 0) bad.push(`history: ${cluster.history.save(String(seed))}`, `proxy: ${JSON.stringify(proxy.stats)}`);
       expect(bad, `proxy seed ${seed}`).toEqual([]);
     } finally {
@@ -79,8 +82,9 @@ describe('real TCP proxy in front of the HTTPS hub', () => {
   });
 
   test('the proxy really refused, cut, and lost answers after the hub handled them', () => {
-    process.stderr.write(`[fault] proxy: ${JSON.stringify({ ...proxy.stats, lostResponses: proxy.lostResponses })}\n`);
+    process.stderr.write(`[fault] proxy: ${JSON.stringify({ ...proxy.stats, lostResponses: proxy.lostResponses, ...links })}\n`);
     if (PROXY_SCHEDULES < 5) return;
+    if (MERGE_RATE > 0) expect(links.merges).toBeGreaterThan(0); // merges went through the same trouble
     // fault choices are seeded but how many connections a run opens depends on timing: assert that every kind of
     // trouble happened, not how often
     expect(proxy.lostResponses).toBeGreaterThan(0);

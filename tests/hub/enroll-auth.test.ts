@@ -1,20 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestHub } from './use-hub.js';
 import { newId } from '../../shared/ids.js';
 import { HubClient, HubRequestError, fetchHubCertificate } from '../../shared/sync/hub-client.js';
 import { ensureTls, normalizeEnrollmentCode } from '../../hub/secrets.js';
 import { startHub } from '../../hub/hub.js';
 import { hubMigrations, migrateHub } from '../../hub/migrations.js';
-import { createCode, doc, enrollDesk, formatMrn, OpMaker, startTestHub, tempDir, type TestHub } from './support.js';
+import { createCode, doc, enrollDesk, formatMrn, OpMaker, tempDir, type TestHub } from './support.js';
 
-let hub: TestHub;
-beforeAll(async () => {
-  hub = await startTestHub();
-}, 120_000);
-afterAll(async () => {
-  await hub?.destroy();
-});
+let hub!: TestHub;
+useTestHub((h) => (hub = h));
 
 describe('HTTPS and the pinned certificate', () => {
   it('serves HTTPS with the self-signed certificate whose SHA-256 fingerprint desks pin; key file is 0600', async () => {

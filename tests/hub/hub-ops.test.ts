@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestHub } from './use-hub.js';
 import { recordHubOp } from '../../hub/hub-ops.js';
 import { HUB_AUTHOR_DESK_ID } from '../../shared/sync/hub-author.js';
 import { compareHlc } from '../../shared/sync/protocol.js';
-import { doc, enrollDesk, formatMrn, OpMaker, startTestHub, type TestHub } from './support.js';
+import { doc, enrollDesk, formatMrn, OpMaker, type TestHub } from './support.js';
 
-let hub: TestHub;
-beforeAll(async () => {
-  hub = await startTestHub();
-}, 120_000);
-afterAll(async () => {
-  await hub?.destroy();
-});
+let hub!: TestHub;
+useTestHub((h) => (hub = h));
 
 describe('hub-authored ops', () => {
   it('enter the change feed in server order under the reserved desk id, with consecutive seq and an HLC after the cause', async () => {

@@ -5,7 +5,8 @@
  * with HUB_TEST_DATABASE_URL).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RestartableHub } from '../support/hub.js';
+import { RestartableHub, waitFor } from '../support/hub.js';
+import { opContentHash } from '../../hub/op-hash.js';
 import { doc, enrollDesk, formatMrn, OpMaker, startTestHub, type TestHub } from './support.js';
 
 const count = async (db: TestHub['db'], sql: string, params: unknown[] = []) => Number((await db.query<{ n: unknown }>(sql, params)).rows[0]!.n);
@@ -29,12 +30,19 @@ describe('log first, materialise after', () => {
       m.register(doc({ name: { given: 'Bo', family: 'Logged' }, birthDate: '1961-01-01' }), formatMrn(a.mrnBlock.start + 1)),
     ];
     const ids = ops.map((o) => o.opId);
-    // `more`: another batch follows, so the hub holds its materialiser back (for up to 2 s) — the ops are only logged
+    // the materialiser is held back (as while pushes keep coming), however slow this machine is: the ops are only logged
+    restartable.current.service.materializer.hold();
     const r = await a.client.push({ deskId: a.deskId, epoch: 1, ops, more: true });
     expect(r).toMatchObject({ ackedSeq: 2, rejected: [] });
     const raw = restartable.current.service.db; // the hub's own handle: does not wait for the materialiser
     expect(await count(raw, 'SELECT COUNT(*) n FROM inbox WHERE op_id = ANY($1::text[])', [ids])).toBe(2);
     expect(await count(raw, 'SELECT COUNT(*) n FROM ops WHERE op_id = ANY($1::text[])', [ids])).toBe(0);
+    // resent while only logged (the ack was lost): compared with the logged fields and text, acknowledged again
+    expect(await a.client.push({ deskId: a.deskId, epoch: 1, ops, more: true })).toMatchObject({ ackedSeq: 2, rejected: [] });
+    expect(await a.client.push({ deskId: a.deskId, epoch: 1, ops, more: true, jsonSeq: true, payloadTexts: ops.map((o) => JSON.stringify(o.payload)) })).toMatchObject({ ackedSeq: 2 });
+    const changed = [{ ...ops[0]!, hlc: ops[1]!.hlc }, { ...ops[0]!, payload: { ...(ops[0]!.payload as object), mrn: formatMrn(a.mrnBlock.start + 2) } }];
+    for (const c of changed) await expect(a.client.push({ deskId: a.deskId, epoch: 1, ops: [c], more: true })).rejects.toMatchObject({ status: 409, code: 'OP_MISMATCH' });
+    expect(await count(raw, 'SELECT COUNT(*) n FROM inbox WHERE op_id = ANY($1::text[])', [ids])).toBe(2);
 
     await restartable.stop();
     await restartable.restart();
@@ -46,6 +54,9 @@ describe('log first, materialise after', () => {
     expect(await count(db, 'SELECT COUNT(*) n FROM ops WHERE op_id = ANY($1::text[])', [ids])).toBe(2);
     expect(await count(db, 'SELECT COUNT(*) n FROM inbox')).toBe(0);
     expect(await count(db, `SELECT COUNT(*) n FROM patients WHERE doc LIKE '%Logged%'`)).toBe(2);
+    // the materialiser stored each op's content hash (over the logged payload text)
+    const hashes = await db.query<{ op_id: string; content_hash: string }>('SELECT op_id, content_hash FROM ops WHERE op_id = ANY($1::text[]) ORDER BY seq', [ids]);
+    expect(hashes.rows.map((h) => h.content_hash)).toEqual(ops.map((o) => opContentHash(o)));
 
     // a lost acknowledgement: the desk sends the same batch again — acknowledged again, applied once
     const again = await a.client.push({ deskId: a.deskId, epoch: 1, ops });
@@ -55,6 +66,19 @@ describe('log first, materialise after', () => {
     expect(await count(db, 'SELECT COUNT(*) n FROM changes c JOIN ops o USING (op_id) WHERE o.op_id = ANY($1::text[])', [ids])).toBe(2);
   });
 
+  it('a held materialiser applies nothing in the background until released, then drains the inbox by itself', async () => {
+    hub = await startTestHub();
+    const a = await enrollDesk(hub, 'Desk A');
+    const m = new OpMaker(a.deskId);
+    const release = hub.service.materializer.hold();
+    await a.client.push({ deskId: a.deskId, epoch: 1, ops: [m.register(doc({ name: { given: 'Held', family: 'Back' } }), formatMrn(a.mrnBlock.start))] });
+    await new Promise((res) => setTimeout(res, 300)); // several idle periods (IDLE_MS): the loop saw the hold
+    expect(await count(hub.service.db, 'SELECT COUNT(*) n FROM inbox')).toBe(1);
+    release();
+    await waitFor(async () => (await count(hub!.service.db, 'SELECT COUNT(*) n FROM inbox')) === 0, 15_000, 'the inbox drained after the release');
+    expect(await count(hub.service.db, `SELECT COUNT(*) n FROM patients WHERE doc LIKE '%Held%'`)).toBe(1);
+  });
+
   it('another desk’s pull right after an acknowledgement sees the ops (the pull applies what was logged first)', async () => {
     hub = await startTestHub();
     const a = await enrollDesk(hub, 'Desk A');
@@ -62,6 +86,7 @@ describe('log first, materialise after', () => {
     const m = new OpMaker(a.deskId);
     const reg = m.register(doc({ name: { given: 'Cy', family: 'Seen' } }), formatMrn(a.mrnBlock.start));
     const edit = m.update(reg.entityId, 1, { email: 'cy@example.org' });
+    hub.service.materializer.hold(); // only the pull's settle can apply them
     await a.client.push({ deskId: a.deskId, epoch: 1, ops: [reg, edit], more: true });
     expect(await count(hub.service.db, 'SELECT COUNT(*) n FROM inbox')).toBe(2);
     const page = await b.client.pull(0, 1000);
@@ -89,5 +114,19 @@ describe('log first, materialise after', () => {
     // the resend reports it as rejected (the hub knows by now)
     const again = await a.client.push({ deskId: a.deskId, epoch: 1, ops: [good, bad] });
     expect(again.rejected.map((x) => [x.opId, x.reason])).toEqual([[bad.opId, 'invalid-payload']]);
+  });
+  it('the inbox holds no foreign key (migration 9): a revoked desk still logs nothing, and a push that races its revocation neither', async () => {
+    hub = await startTestHub();
+    const fks = await hub.service.db.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'inbox'::regclass AND contype = 'f'`);
+    expect(fks.rows).toEqual([]);
+    const a = await enrollDesk(hub, 'Desk A');
+    const m = new OpMaker(a.deskId);
+    const op = m.register(doc(), formatMrn(a.mrnBlock.start));
+    // authenticated before the revocation committed, logged after it: the write lock's re-check refuses it
+    const identity = await hub.service.authenticate(`Bearer ${a.deskCredential}`);
+    await hub.service.revokeDesk(a.deskId);
+    await expect(hub.service.push(identity, { deskId: a.deskId, epoch: 1, ops: [op] })).rejects.toMatchObject({ status: 401, code: 'DESK_REVOKED' });
+    await expect(a.client.push({ deskId: a.deskId, epoch: 1, ops: [op], jsonSeq: true, payloadTexts: [JSON.stringify(op.payload)] })).rejects.toMatchObject({ status: 401 });
+    expect(await count(hub.service.db, 'SELECT COUNT(*) n FROM inbox WHERE desk_id = $1', [a.deskId])).toBe(0);
   });
 });

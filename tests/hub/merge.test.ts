@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestHub } from './use-hub.js';
 import { newId } from '../../shared/ids.js';
 import { IDENTITY_FIELDS, PATIENT_FIELDS } from '../../electron/patients/changes.js';
 import { HUB_SPACE_START } from '../../electron/patients/mrn.js';
 import { toDupCandidate } from '../../electron/patients/repo.js';
 import { HUB_MRN_FIRST, HUB_MRN_LAST, type SyncOp } from '../../shared/sync/protocol.js';
 import { IDENTITY_SYNC_FIELDS, PATIENT_SYNC_FIELDS, dupCandidateOf } from '../../shared/sync/patient-merge.js';
-import { doc, enrollDesk, formatMrn, OpMaker, rejectedEchoes, startTestHub, type EnrolledDesk, type TestHub } from './support.js';
+import { doc, enrollDesk, formatMrn, OpMaker, rejectedEchoes, type EnrolledDesk, type TestHub } from './support.js';
 
-let hub: TestHub;
-beforeAll(async () => {
-  hub = await startTestHub();
-}, 120_000);
-afterAll(async () => {
-  await hub?.destroy();
-});
+let hub!: TestHub;
+useTestHub((h) => (hub = h));
 
 let serial = 200_000;
 const mrn = () => formatMrn(serial++);

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestHub } from './use-hub.js';
 import { newId } from '../../shared/ids.js';
 import { outboxRowToOp, type Change, type OutboxRow, type SyncOp } from '../../shared/sync/protocol.js';
 import { TestDesk } from '../support/desk.js';
 import { patientInput } from '../support/patients.js';
-import { doc, enrollDesk, formatMrn, OpMaker, startTestHub, type EnrolledDesk, type TestHub } from './support.js';
+import { doc, enrollDesk, formatMrn, OpMaker, type EnrolledDesk, type TestHub } from './support.js';
 
-let hub: TestHub;
-beforeAll(async () => {
-  hub = await startTestHub();
-}, 120_000);
-afterAll(async () => {
-  await hub?.destroy();
-});
+let hub!: TestHub;
+useTestHub((h) => (hub = h));
 
 let mrnSerial = 1000;
 const mrn = () => formatMrn(mrnSerial++);
@@ -104,6 +100,24 @@ describe('push', () => {
     expect(page.changes.some((c) => c.rejected)).toBe(false);
     expect(page.cursor).toBe(page.headSeq);
     expect(page.hasMore).toBe(false);
+    // In small pages: a page is `limit` changes of the feed, so one holding only rejected ops of the first desk
+    // comes back with fewer (or no) changes, hasMore and a cursor past them; paging on gives the same changes.
+    const pages: { n: number; hasMore: boolean }[] = [];
+    const seen: string[] = [];
+    for (let cursor = 0; ; ) {
+      const p = await other.client.pull(cursor, 2);
+      pages.push({ n: p.changes.length, hasMore: p.hasMore });
+      seen.push(...p.changes.map((c) => c.opId));
+      expect(p.changes.length).toBeLessThanOrEqual(2);
+      expect(p.cursor).toBeGreaterThan(cursor);
+      if (!p.hasMore) {
+        expect(p.cursor).toBe(p.headSeq);
+        break;
+      }
+      cursor = p.cursor;
+    }
+    expect(seen).toEqual(page.changes.map((c) => c.opId));
+    expect(pages.some((p) => p.hasMore && p.n < 2)).toBe(true);
   });
 
   it('a resent seq with different content (or a reused op id) is a protocol error; nothing written', async () => {

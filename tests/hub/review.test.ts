@@ -4,21 +4,17 @@
  * 'patient.merged' / 'patient.unmerged' (repeat = no-op, unknown ids and chains rejected without wedging the queue,
  * a real desk's merge outbox accepted).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestHub } from './use-hub.js';
 import { newId } from '../../shared/ids.js';
 import { hubErrorSchema, outboxRowToOp, type OutboxRow, type ReviewItem, type SyncOp } from '../../shared/sync/protocol.js';
 import { HubRequestError } from '../../shared/sync/hub-client.js';
 import { TestDesk } from '../support/desk.js';
 import { minimalPatient } from '../support/patients.js';
-import { doc, enrollDesk, formatMrn, OpMaker, rejectedEchoes, startTestHub, type EnrolledDesk, type TestHub } from './support.js';
+import { doc, enrollDesk, formatMrn, OpMaker, rejectedEchoes, type EnrolledDesk, type TestHub } from './support.js';
 
-let hub: TestHub;
-beforeAll(async () => {
-  hub = await startTestHub();
-}, 120_000);
-afterAll(async () => {
-  await hub?.destroy();
-});
+let hub!: TestHub;
+useTestHub((h) => (hub = h));
 
 let serial = 300_000;
 const mrn = () => formatMrn(serial++);

@@ -11,6 +11,7 @@ import type { SyncOp } from '../../shared/sync/protocol.js';
 import { startHub } from '../../hub/hub.js';
 import { buildHubServer } from '../../hub/server.js';
 import { HubClient } from '../../shared/sync/hub-client.js';
+import { waitFor } from '../support/hub.js';
 import { PG_URL, doc, enrollDesk, formatMrn, OpMaker, startTestHub, type EnrolledDesk, type TestHub } from './support.js';
 
 let hub: TestHub;
@@ -76,7 +77,7 @@ describe('GET /sync/wait', () => {
   it('keeps one wait per desk: a newer wait answers the older one at once with nothing new', async () => {
     const h = await head();
     const first = b.client.wait(h, 60_000);
-    await new Promise((r) => setTimeout(r, 100)); // the first is registered at the hub
+    await waitFor(() => hub.server.openWaits() === 1, 15_000, 'the first wait open at the hub');
     const second = b.client.wait(h, 60_000);
     expect(await first).toEqual({ headSeq: h });
     await push([ma.register(doc(), formatMrn(serial++))]);
@@ -86,7 +87,7 @@ describe('GET /sync/wait', () => {
   it('is woken by the internal poll for a commit no in-process event announced (another hub process)', async () => {
     const h = await head();
     const waiting = b.client.wait(h, 60_000);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => hub.server.openWaits() === 1, 15_000, 'the wait open at the hub');
     // a hub-authored change written straight through the database: nothing calls changesCommitted
     await hub.service.db.write((tx) => recordHubOp(tx, { kind: 'site.configured', entityId: 'site', payload: { siteName: 'Riverside Clinic', timeZone: 'America/Chicago' } }));
     expect((await waiting).headSeq).toBe(h + 1);
@@ -99,7 +100,7 @@ describe('GET /sync/wait', () => {
     try {
       const h = await head();
       const waiting = b.client.wait(h, 60_000); // at the first hub
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => hub.server.openWaits() === 1, 15_000, 'the wait open at the first hub');
       const p = ma.register(doc(), formatMrn(serial++));
       await viaSecond.push({ deskId: a.deskId, epoch: 1, ops: [p] }); // logged and applied by the second hub
       expect((await waiting).headSeq).toBeGreaterThan(h);
@@ -133,7 +134,7 @@ describe('GET /sync/wait', () => {
     try {
       const h = await head();
       const first = ca.wait(h, 60_000);
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => app.openWaits() === 1, 15_000, 'the first wait open');
       const r = await cb.raw('GET', `/sync/wait?cursor=${h}&timeoutMs=60000`);
       expect(r).toMatchObject({ status: 503, body: { error: { code: 'HUB_BUSY' } } });
       await push([ma.register(doc(), formatMrn(serial++))]);
@@ -152,7 +153,7 @@ describe('GET /sync/wait', () => {
       const other = await enrollDesk(h2, 'Stop desk 2');
       const cur = (await d.client.pull(0, 1)).headSeq;
       const waits = [d.client.wait(cur, 60_000), other.client.wait(cur, 60_000)];
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor(() => h2.server.openWaits() === 2, 15_000, 'both waits open');
       // (if close sat out the 60 s waits, this test would hit its 30 s timeout)
       await h2.server.close();
       // answered (not cut off) with the head it had

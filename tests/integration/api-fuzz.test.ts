@@ -31,6 +31,8 @@ const validPatient = {
 const VALID: Record<MethodName, Record<string, unknown>> = {
   'app.status': {},
   'setup.initialize': { siteName: 'Riverside', timeZone: 'America/Chicago', deskLabel: 'Desk 2', admin: { username: 'root2', displayName: 'Root', password: 'x'.repeat(12) } },
+  'setup.joinProgress': {},
+  'setup.join': { deskLabel: 'Desk 3', hubUrl: 'https://hub.example:8443', code: 'ABCD-EFGH', fingerprint: '' },
   'session.current': {},
   'session.signIn': { username: 'nobody', password: 'whatever' },
   'session.signOut': {},

@@ -9,7 +9,7 @@
  * non-copay payment on the same appointment. The CSV export carries the same figures.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TestDesk } from '../support/desk.js';
+import { TestDesk, middayClock } from '../support/desk.js';
 import { bookSoon, checkInInput, dayOf, patientFor, visitDirectory } from '../support/visits.js';
 import { addUsers, CLERK, FLOAT, signIn, SUPER } from '../support/payments.js';
 import { COPAY_REASON_TEXT } from '../../electron/drawer/eod.js';
@@ -18,10 +18,12 @@ import type { MethodInput } from '../../shared/api/contract.js';
 const C = 'clerk:1';
 const S = 'super:1';
 let d: TestDesk;
+// appointments a few minutes apart must share one business day whatever the hour the test runs
+const clock = middayClock();
 let dir: Awaited<ReturnType<typeof visitDirectory>>;
 
 beforeEach(async () => {
-  d = new TestDesk();
+  d = new TestDesk(undefined, { clock });
   await d.setup();
   await addUsers(d);
   await signIn(d, C, CLERK);
@@ -35,7 +37,7 @@ const identity = { dobReadBack: true, photoIdSeen: true, notVerifiedReason: '' }
 describe('EOD copays with real check-ins', () => {
   it('due, collected (full / part), rate, reasons — from visits.checkIn decisions and linked payments', async () => {
     await d.call('drawer.open', { float: FLOAT }, C);
-    const now = Date.now();
+    const now = clock.nowMs();
     // eight patients, eight appointments a few minutes apart (Follow-up: $25.00 copay by default; Lab: none)
     const names = ['Adams', 'Baker', 'Clark', 'Davis', 'Evans', 'Foster', 'Garcia', 'Hughes', 'Irwin'];
     const patients: Awaited<ReturnType<typeof patientFor>>[] = [];

@@ -257,3 +257,27 @@ describe('three desks, three conflicting merges made offline (A: X into Y, B: X 
     });
   }
 });
+
+describe('a merge and its undo on one desk, a conflicting merge of the same record made offline on another', () => {
+  // Found by the fault suite's merges: B's pull of A's undo (patient.unmerged) named no survivor, so B undid its OWN
+  // merge X into Z while the hub (which took B's merge after A's undo) kept it, and A's merge, parked on B as
+  // 'merge-refused', was never settled. The undo now names its survivor (electron/patients/merge.ts applyMergeUnlink)
+  // and settles the parked merge it undoes (electron/sync/apply.ts).
+  it('A merges X into Y and undoes it, B merged X into Z offline: hub and desks hold X into Z, nothing parked', async () => {
+    const { a, b, ids } = await setup(['X', 'Y', 'Z']);
+    const { X, Y, Z } = ids as Record<'X' | 'Y' | 'Z', string>;
+    await merge(a, X, Y);
+    await a.call('patients.unmerge', { mergedId: X, reason: 'Not the same person' });
+    await a.sync();
+    await merge(b, X, Z);
+    // B pushes its merge (the hub holds X unlinked again: it takes it), then pulls A's merge (parked: B holds X into
+    // Z) and A's undo of X into Y, which must leave B's own X into Z alone
+    await b.sync();
+    await converge([a, b]);
+    const links = await expectIdentical(a, b);
+    expect([links.get(X), links.get(Y), links.get(Z)]).toEqual([Z, null, null]);
+    expect(rejectedOutbox(a)).toEqual([]);
+    expect(rejectedOutbox(b)).toEqual([]);
+    expect(a.count('sync_parked') + b.count('sync_parked')).toBe(0);
+  });
+});

@@ -32,6 +32,22 @@ describe('demo visits', () => {
     expect(board.rows.every((r) => r.patientName && r.providerName && r.departmentName && r.typeName)).toBe(true);
   });
 
+  it('seeded three minutes after midnight, the two walk-ins are still on today’s board', async () => {
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago' }).format(new Date());
+    const t0 = Date.now();
+    const start = zonedInstant(day, 0, 3, 'America/Chicago').getTime();
+    const early = new TestDesk(undefined, { clock: { now: () => new Date(start + (Date.now() - t0)) } });
+    try {
+      await seedDemo(early.app, { patients: 80 });
+      await early.call('session.signIn', { username: DEMO_USERS[2].username, password: DEMO_USERS[2].password });
+      const board = await early.call('visits.board', {});
+      expect(board.businessDate).toBe(day);
+      expect(board.rows.filter((r) => r.walkIn)).toHaveLength(2);
+    } finally {
+      early.destroy();
+    }
+  }, 120_000);
+
   it('zonedInstant turns a site wall-clock time into the right UTC instant (DST and standard time)', () => {
     expect(zonedInstant('2026-01-15', 8, 0, 'America/Chicago').toISOString()).toBe('2026-01-15T14:00:00.000Z');
     expect(zonedInstant('2026-07-15', 8, 30, 'America/Chicago').toISOString()).toBe('2026-07-15T13:30:00.000Z');

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDeskApp, type DeskApp } from '../../electron/app.js';
+import type { Clock } from '../../electron/store/store.js';
 import type { MethodName, MethodInput, MethodOutput } from '../../shared/api/contract.js';
 import type { ApiResult } from '../../shared/api/errors.js';
 
@@ -15,9 +16,9 @@ export const ADMIN = { username: 'admin', displayName: 'Ada Admin', password: 'c
 export class TestDesk {
   readonly dir: string;
   readonly app: DeskApp;
-  constructor(dir = tempDir()) {
+  constructor(dir = tempDir(), opts: { clock?: Clock } = {}) {
     this.dir = dir;
-    this.app = createDeskApp(dir);
+    this.app = createDeskApp(dir, { clock: opts.clock });
   }
   /** Raw call: returns the envelope (for error assertions). */
   raw(method: string, input: unknown, sessionKey = 'test:1'): Promise<ApiResult<unknown>> {
@@ -43,4 +44,18 @@ export class TestDesk {
     this.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A clock that runs with real time but reads as today's business day at 12:00 in `tz` (plus the time elapsed since it
+ * was made): a test that books "a few minutes from now" and expects one business day holds at any hour it runs
+ * (at 23:55 in Chicago, "now + 10 minutes" is tomorrow).
+ */
+export function middayClock(tz = 'America/Chicago'): Clock & { nowMs(): number } {
+  const t0 = Date.now();
+  const hm = new Intl.DateTimeFormat('en-US', { timeZone: tz, hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' }).formatToParts(new Date(t0));
+  const part = (k: string) => Number(hm.find((p) => p.type === k)!.value);
+  const base = t0 + ((12 - part('hour')) * 3600 - part('minute') * 60 - part('second')) * 1000;
+  const nowMs = () => base + (Date.now() - t0);
+  return { now: () => new Date(nowMs()), nowMs };
 }

@@ -92,6 +92,8 @@ export interface ClusterOptions {
 export class Cluster {
   readonly desks: ClusterDesk[] = [];
   readonly history = new History();
+  /** after check(): merges/undos the hub refused as link conflicts (rejected outbox rows, all desks) */
+  linkRefusals = 0;
   private gen!: PatientGenerator;
   private userN = 0;
   constructor(
@@ -242,8 +244,54 @@ export class Cluster {
     await this.command(i, 'user.update', 'users.update', { id: u.id, displayName: `Clerk ${this.rng.int(100, 999)}-${++this.userN}`, role: u.role, active: u.active === 1 }, () => u.id, u.id);
   }
 
-  /** One random clerk action at desk `i`. */
-  async randomWrite(i: number, userOps = true): Promise<void> {
+  /**
+   * A supervisor merges two live records this desk holds (the session is the desk's administrator, which has the
+   * supervisor's rights): the duplicate is one no other record is merged into (else the desk refuses it as a chain),
+   * the survivor another live record. Both are picked among the oldest records (ids are UUIDv7: by registration
+   * time), the ones every desk holds, so that desks merge the same records differently while partitioned; the hub
+   * then refuses the later merge (a link conflict, settled by the hub's 'patient.links'): checkHistory knows that
+   * outcome. Half the time a supervisor at another desk works the same duplicate at the same moment (before any
+   * sync) and merges it into another survivor: a conflict the hub must settle whatever the network does.
+   */
+  async merge(i: number, rival = true): Promise<void> {
+    const db = this.desks[i]!.app.store.db;
+    const live = db.prepare<[], { id: string }>('SELECT id FROM patients WHERE merged_into IS NULL ORDER BY id').all();
+    const free = db
+      .prepare<[], { id: string }>('SELECT id FROM patients p WHERE merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM patients q WHERE q.merged_into = p.id) ORDER BY id')
+      .all();
+    if (live.length < 2 || free.length === 0) return this.register(i);
+    // a duplicate another desk holds unlinked too, when there is one: the one a rival supervisor can merge as well
+    const holders = (id: string) => this.desks.filter((d) => d.index !== i && d.app.store.db.prepare<[string], { n: number }>('SELECT COUNT(*) n FROM patients WHERE id = ? AND merged_into IS NULL').get(id)!.n > 0);
+    const shared = free.filter((r) => holders(r.id).length > 0);
+    const mergedId = this.rng.pick((shared.length > 0 ? shared : free).slice(0, 3)).id;
+    const survivors = live.filter((r) => r.id !== mergedId);
+    const survivorId = this.rng.pick(survivors.slice(0, 4)).id;
+    await this.command(i, 'merge', 'patients.merge', { survivorId, mergedId, reason: 'Same person (fault suite)' }, () => mergedId, mergedId);
+    const rivals = holders(mergedId);
+    if (!rival || rivals.length === 0 || !this.rng.chance(0.5)) return;
+    const j = this.rng.pick(rivals).index;
+    const dbj = this.desks[j]!.app.store.db;
+    const others = dbj.prepare<[string, string], { id: string }>('SELECT id FROM patients WHERE merged_into IS NULL AND id NOT IN (?, ?) ORDER BY id LIMIT 4').all(mergedId, survivorId);
+    if (others.length === 0) return;
+    const otherSurvivor = this.rng.pick(others).id;
+    await this.command(j, 'merge', 'patients.merge', { survivorId: otherSurvivor, mergedId, reason: 'Same person (fault suite, other desk)' }, () => mergedId, mergedId);
+  }
+
+  /** A supervisor undoes a merge this desk holds (a merge made here or pulled from another desk). */
+  async unmerge(i: number): Promise<void> {
+    const db = this.desks[i]!.app.store.db;
+    const merged = db.prepare<[], { id: string }>('SELECT id FROM patients WHERE merged_into IS NOT NULL ORDER BY id').all();
+    if (merged.length === 0) return this.merge(i, false);
+    const mergedId = this.rng.pick(merged).id;
+    await this.command(i, 'unmerge', 'patients.unmerge', { mergedId, reason: 'Not the same person (fault suite)' }, () => mergedId, mergedId);
+  }
+
+  /**
+   * One random clerk action at desk `i`. `linkRate`: the share of actions that are a supervisor's merge or undo
+   * (60 % merges, 40 % undos); 0 draws nothing extra, so a schedule without merges is the one it always was.
+   */
+  async randomWrite(i: number, userOps = true, linkRate = 0): Promise<void> {
+    if (linkRate > 0 && this.rng.chance(linkRate)) return this.rng.chance(0.6) ? this.merge(i) : this.unmerge(i);
     const x = this.rng.float();
     if (x < 0.45) return this.register(i);
     if (x < 0.9 || !userOps) return this.edit(i);
@@ -282,8 +330,12 @@ export class Cluster {
     const hd = await hubDump(hub.db);
     for (const d of this.desks) {
       bad.push(...diffDumps('hub', hd, `desk ${d.index}`, deskDump(d.app.store.db)));
-      const c = d.local.counts();
-      if (c.rejected > 0) bad.push(`desk ${d.index}: ${c.rejected} ops rejected by the hub`);
+      // merges/undos the hub refused as link conflicts are legitimate (checkHistory holds them to the whole refusal)
+      const rejected = d.app.store.db
+        .prepare<[], { n: number }>(`SELECT COUNT(*) n FROM outbox WHERE rejected_reason IS NOT NULL AND NOT (kind IN ('patient.merged', 'patient.unmerged') AND rejected_reason = 'data-error')`)
+        .get()!.n;
+      if (rejected > 0) bad.push(`desk ${d.index}: ${rejected} ops rejected by the hub`);
+      this.linkRefusals += d.app.store.db.prepare<[], { n: number }>(`SELECT COUNT(*) n FROM outbox WHERE rejected_reason IS NOT NULL`).get()!.n - rejected;
       if (d.local.cursor() !== head) bad.push(`desk ${d.index}: cursor ${d.local.cursor()}, hub head ${head}`);
       const parked = (d.app.store.db.prepare('SELECT COUNT(*) n FROM sync_parked').get() as { n: number }).n;
       if (parked > 0) bad.push(`desk ${d.index}: ${parked} pulled changes parked`);

@@ -13,7 +13,14 @@
  *     patients from these desks;
  *   - field values: for every patient and field, the hub's value is that of the write with the greatest (HLC, op id)
  *     among all acknowledged writes of that field (an oracle computed from the history, independent of the hub's merge
- *     code): no acknowledged edit is silently overwritten by an older one.
+ *     code): no acknowledged edit is silently overwritten by an older one;
+ *   - merges and undos (supervisor `patients.merge` / `patients.unmerge`, made on desks that may be partitioned): an
+ *     acknowledged one is at the hub exactly once, either applied or REFUSED for a state reason (two desks linked
+ *     the records differently offline: hub/apply.ts refuseLinkConflict). A refusal is legitimate only as a whole: the
+ *     op is 'rejected' with reason 'data-error', the desk's outbox row is marked with the same reason, and the hub
+ *     raised its merge-conflict review item and published its links (a hub-authored 'patient.links' op caused by it)
+ *     so the desks converge on the hub's links (the dump comparison holds them to that);
+ *   - no chain at the hub: a record that others are merged into is not itself merged.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +31,10 @@ import { compareHlc } from '../../shared/sync/protocol.js';
 import { PATIENT_SYNC_FIELDS, canonicalJson, getField, registrationWrites } from '../../shared/sync/patient-merge.js';
 import type { PatientInput } from '../../shared/domain/patient.js';
 
-export type OpType = 'register' | 'edit' | 'user.create' | 'user.update';
+export type OpType = 'register' | 'edit' | 'user.create' | 'user.update' | 'merge' | 'unmerge';
+
+/** Client operations on merge links: the hub may refuse them for a state reason (see checkHistory). */
+export const LINK_OPS: ReadonlySet<OpType> = new Set<OpType>(['merge', 'unmerge']);
 
 export interface ClientOp {
   id: number;
@@ -86,11 +96,19 @@ export interface DeskOutboxRow {
   entity_id: string;
   payload: string;
   hlc: string;
-  acked_at: string | null;
+  /** at or below the desk's acknowledgement watermark (meta sync.acked_seq) */
+  acked: 0 | 1;
+  /** set when the hub reported this op rejected */
+  rejected_reason: string | null;
 }
 
 export function readOutbox(db: Database.Database): DeskOutboxRow[] {
-  return db.prepare<[], DeskOutboxRow>('SELECT op_id, desk_id, desk_seq, kind, entity_id, payload, hlc, acked_at FROM outbox ORDER BY desk_seq').all();
+  return db
+    .prepare<[], DeskOutboxRow>(
+      `SELECT op_id, desk_id, desk_seq, kind, entity_id, payload, hlc, rejected_reason, desk_seq <= COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sync.acked_seq'), 0) AS acked
+       FROM outbox ORDER BY desk_seq`,
+    )
+    .all();
 }
 
 /** Outbox op ids a command wrote: rows after `afterSeq` for `entityId`. */
@@ -112,6 +130,9 @@ interface HubOpRow {
   entity_id: string;
   status: string;
   changes: number;
+  reason: string | null;
+  conflicts: number;
+  links: number;
 }
 
 export interface CheckInput {
@@ -126,7 +147,10 @@ export async function checkHistory({ history, hub, desks }: CheckInput): Promise
   const deskIds = desks.map((d) => d.deskId);
   const hubOps = (
     await hub.query<HubOpRow>(
-      `SELECT o.op_id, o.desk_id, o.kind, o.entity_id, o.status, (SELECT COUNT(*) FROM changes c WHERE c.op_id = o.op_id)::int AS changes
+      `SELECT o.op_id, o.desk_id, o.kind, o.entity_id, o.status, (SELECT COUNT(*) FROM changes c WHERE c.op_id = o.op_id)::int AS changes,
+         (SELECT r.reason FROM rejected_ops r WHERE r.op_id = o.op_id) AS reason,
+         (SELECT COUNT(*) FROM merge_conflicts m WHERE m.op_id = o.op_id)::int AS conflicts,
+         (SELECT COUNT(*) FROM ops l WHERE l.kind = 'patient.links' AND strpos(l.payload, '"causeOpId":"' || o.op_id || '"') > 0)::int AS links
        FROM ops o WHERE o.desk_id = ANY($1)`,
       [deskIds],
     )
@@ -141,7 +165,7 @@ export async function checkHistory({ history, hub, desks }: CheckInput): Promise
     for (const r of d.outbox) {
       if (outboxById.has(r.op_id)) bad.push(`op ${r.op_id} in two outboxes`);
       outboxById.set(r.op_id, { ...r, desk: i });
-      if (r.acked_at === null) bad.push(`desk ${i}: op ${r.op_id} (seq ${r.desk_seq}) never acknowledged by the hub`);
+      if (!r.acked) bad.push(`desk ${i}: op ${r.op_id} (seq ${r.desk_seq}) never acknowledged by the hub`);
     }
   });
 
@@ -157,7 +181,15 @@ export async function checkHistory({ history, hub, desks }: CheckInput): Promise
         bad.push(`LOST: acknowledged op ${op.id} (${op.f} ${op.entityId} at desk ${op.desk}) op ${id} is not at the hub`);
         continue;
       }
-      if (h.status !== 'applied') bad.push(`acknowledged op ${op.id} op ${id} was ${h.status} by the hub`);
+      if (h.status === 'rejected' && LINK_OPS.has(op.f)) {
+        // a merge/undo the hub refused because two desks linked the records differently: legitimate, as a whole
+        const row = outboxById.get(id);
+        if (h.reason !== 'data-error') bad.push(`${op.f} op ${id} (client op ${op.id}) rejected by the hub for ${h.reason}, not a link conflict`);
+        if (row && row.rejected_reason !== h.reason) bad.push(`${op.f} op ${id} rejected by the hub (${h.reason}) but desk ${op.desk}'s outbox row says ${row.rejected_reason}`);
+        if (h.conflicts !== 1) bad.push(`refused ${op.f} op ${id} has ${h.conflicts} merge-conflict review items (want 1)`);
+        if (h.links !== 1) bad.push(`refused ${op.f} op ${id} caused ${h.links} hub 'patient.links' ops (want 1)`);
+      } else if (h.status !== 'applied') bad.push(`acknowledged op ${op.id} (${op.f}) op ${id} was ${h.status} by the hub`);
+      else if (outboxById.get(id)?.rejected_reason) bad.push(`op ${id} applied at the hub but marked rejected on desk ${op.desk}`);
       if (h.changes !== 1) bad.push(`op ${id} is ${h.changes} times in the hub change feed`);
       if (h.desk_id !== desks[op.desk]!.deskId) bad.push(`op ${id} attributed to desk ${h.desk_id}`);
       if (h.entity_id !== op.entityId) bad.push(`op ${id} for entity ${h.entity_id}, clerk saved ${op.entityId}`);
@@ -205,5 +237,13 @@ export async function checkHistory({ history, hub, desks }: CheckInput): Promise
       if (got !== w.value) bad.push(`patient ${p.id} field ${f}: hub has ${got}, the latest acknowledged write (op ${w.opId}) set ${w.value}`);
     }
   }
+  // no chain at the hub (a survivor is never itself merged)
+  const chains = (
+    await hub.query<{ id: string; merged_into: string }>(
+      `SELECT p.id, p.merged_into FROM patients p JOIN patients s ON s.id = p.merged_into WHERE s.merged_into IS NOT NULL AND p.registered_desk = ANY($1)`,
+      [deskIds],
+    )
+  ).rows;
+  for (const c of chains) bad.push(`chain at the hub: ${c.id} merged into ${c.merged_into}, which is itself merged`);
   return bad.slice(0, 40);
 }

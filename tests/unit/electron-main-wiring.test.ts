@@ -112,7 +112,10 @@ vi.mock('electron', async () => {
 async function startMain(): Promise<void> {
   vi.resetModules();
   await import('../../electron/main.js');
-  for (let i = 0; i < 20 && rec.windows.length === 0 && rec.errorBoxes.length === 0 && rec.quits === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  // main.ts opens the store when the app is ready: wait until it shows a window, an error box or quits (a loaded CI
+  // machine may take seconds to open and migrate the store)
+  const end = Date.now() + 15_000;
+  while (rec.windows.length === 0 && rec.errorBoxes.length === 0 && rec.quits === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
 }
 
 const made: string[] = [];

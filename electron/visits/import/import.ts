@@ -17,7 +17,7 @@ import type { Appointment, AppointmentType, Department, Provider } from '../../.
 import { bookedPayload, newAppointment, VISIT_OP_KINDS } from '../../../shared/sync/visits.js';
 import { reduceAppointment } from '../../../shared/visits/reduce.js';
 import { parseAppointmentCsv, type CsvRow, type CsvRowError } from '../../../shared/visits/feeds/csv.js';
-import { decideMatch, pendingPatientOf, type FeedPerson, type IndexPatient, type MatchDecision } from '../../../shared/visits/feeds/match.js';
+import { decideMatch, feedDemographics, feedDupCandidate, pendingPatientOf, type FeedPerson, type IndexPatient, type MatchDecision } from '../../../shared/visits/feeds/match.js';
 import type { ImportPreview, ImportRow } from '../../../shared/api/visits-import.js';
 import type { Actor, Store } from '../../store/store.js';
 import { listDirectory, putAppointment, siteInfo } from '../repo.js';
@@ -44,6 +44,14 @@ function survivor(db: Database.Database, row: PatientRow | undefined): PatientRo
   return r && !r.merged_into ? r : undefined;
 }
 
+/**
+ * A CSV row's patient as a feed person (the HL7 feed's counterpart is hub/feeds/match.ts feedPersonOfSiu): the CSV
+ * carries no middle name, email, address or identifiers.
+ */
+function feedPersonOfCsv(p: CsvRow['person']): FeedPerson {
+  return { ...feedDemographics({ ...p, middle: '', email: '', postalCode: '', line1: '', identifiers: [] }), mrn: p.mrn };
+}
+
 function indexPatient(row: PatientRow): IndexPatient {
   return { id: row.id, mrn: row.mrn, cand: toDupCandidate(parseDoc(row)) };
 }
@@ -56,7 +64,7 @@ function matchPatient(db: Database.Database, person: FeedPerson): MatchDecision 
   }
   const cand: IndexPatient[] = [];
   if (person.family) {
-    const ids = [...candidateIds(db, { given: person.given, family: person.family, middle: '', birthDate: person.birthDate, sexAtBirth: person.sexAtBirth, phones: person.phones, email: '', postalCode: '', line1: '', identifiers: [], previousFamilyNames: [] }).keys()];
+    const ids = [...candidateIds(db, feedDupCandidate(person)).keys()];
     for (const id of ids.slice(0, 500)) {
       const r = db.prepare('SELECT * FROM patients WHERE id = ? AND merged_into IS NULL').get(id) as PatientRow | undefined;
       if (r) cand.push(indexPatient(r));
@@ -96,7 +104,7 @@ function check(db: Database.Database, csv: string, now: Date): Checked {
     const dept = ref(depts, 'department', 'Department');
     const prov = ref(provs, 'provider', 'Provider');
     const type = ref(types, 'type', 'Appointment type');
-    const person: FeedPerson = { ...r.person, middle: '', email: '', postalCode: '', line1: '', identifiers: [] };
+    const person = feedPersonOfCsv(r.person);
     let match: MatchDecision | null = null;
     let patient: ImportRow['patient'] = { kind: 'none' };
     const personOk = !errors.some((e) => ['mrn', 'last_name', 'first_name', 'dob', 'sex', 'phone'].includes(e.column));

@@ -14,11 +14,13 @@ import { ADMIN, E2EDesk, SITE } from './desk.js';
 
 export const FAST_SYNC = { pullIntervalMs: 700, pushDelayMs: 100, backoffBaseMs: 300, backoffMaxMs: 1500, reviewItemsEveryMs: 0 };
 
-export async function startSyncDesk(deskLabel: string, opts: { hub?: TestHub } = {}): Promise<E2EDesk> {
+/** `setUp: false`: a desk at its first run (nothing set up, no driver session). */
+export async function startSyncDesk(deskLabel: string, opts: { hub?: TestHub; setUp?: boolean } = {}): Promise<E2EDesk> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accessdesk-e2e-sync-'));
   const app = createDeskApp(dir, { sync: { engine: FAST_SYNC } });
   const host = await startWebHost(app, { port: 0, staticDir: process.env.ACCESSDESK_E2E_STATIC ?? path.resolve('build/renderer') });
   const d = new E2EDesk(dir, app, host);
+  if (opts.setUp === false) return d;
   await d.call('setup.initialize', { ...SITE, deskLabel, admin: ADMIN });
   await d.adminSession();
   if (opts.hub) await d.call('sync.enroll', { hubUrl: opts.hub.url, code: await createCode(opts.hub), fingerprint: opts.hub.fingerprint });
