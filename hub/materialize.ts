@@ -31,6 +31,9 @@ export const MORE_COMING_MS = 2000;
 
 const RS = '\u001e';
 
+/** batch(): the background loop gave way to a push or hold and took nothing. */
+const YIELDED = -1;
+
 const INBOX_COLUMNS = 'recv_seq, op_id, desk_id, epoch, seq, kind, entity_id, payload, hlc, schema_version, received_at';
 
 /**
@@ -165,8 +168,12 @@ export class Materializer {
         return;
       }
       try {
-        const n = await this.batch();
+        const n = await this.batch(MATERIALIZE_BATCH, true);
         this.failures = 0;
+        if (n === YIELDED) {
+          this.kick(); // a push (or a hold) came while this batch waited for the write lock
+          return;
+        }
         if (n === 0) return;
       } catch (e) {
         if (this.closed) return;
@@ -187,10 +194,13 @@ export class Materializer {
   /**
    * Materialises the oldest up-to-BATCH inbox ops in one write transaction. Returns how many it took (0: the inbox is
    * empty). Safe to call concurrently with the background loop: each call takes the write lock and then reads the
-   * inbox, so two calls never take the same ops.
+   * inbox, so two calls never take the same ops. `background` (the loop): once it has the write lock, a batch gives
+   * way (YIELDED, takes nothing) to a push or hold that started while it waited for the lock — checking only before
+   * asking for the lock would let a batch queued behind a busy lock apply ops a hold was meant to keep logged.
    */
-  async batch(limit = MATERIALIZE_BATCH): Promise<number> {
+  async batch(limit = MATERIALIZE_BATCH, background = false): Promise<number> {
     const taken = await this.db.write(async (tx) => {
+      if (background && this.pushes > 0) return YIELDED;
       const r = await tx.query<InboxRow>(`SELECT ${INBOX_COLUMNS} FROM inbox ORDER BY recv_seq LIMIT $1`, [limit]);
       if (r.rows.length === 0) return 0;
       const now = this.now();

@@ -7,6 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RestartableHub, waitFor } from '../support/hub.js';
 import { opContentHash } from '../../hub/op-hash.js';
+import { Materializer } from '../../hub/materialize.js';
+import type { HubDb } from '../../hub/db.js';
 import { doc, enrollDesk, formatMrn, OpMaker, startTestHub, type TestHub } from './support.js';
 
 const count = async (db: TestHub['db'], sql: string, params: unknown[] = []) => Number((await db.query<{ n: unknown }>(sql, params)).rows[0]!.n);
@@ -77,6 +79,45 @@ describe('log first, materialise after', () => {
     release();
     await waitFor(async () => (await count(hub!.service.db, 'SELECT COUNT(*) n FROM inbox')) === 0, 15_000, 'the inbox drained after the release');
     expect(await count(hub.service.db, `SELECT COUNT(*) n FROM patients WHERE doc LIKE '%Held%'`)).toBe(1);
+  });
+
+  it('a background batch that waited for the write lock gives way to a hold that started meanwhile (takes nothing)', async () => {
+    hub = await startTestHub();
+    const a = await enrollDesk(hub, 'Desk A');
+    hub.service.materializer.hold(); // the hub's own loop stays out of this
+    await a.client.push({ deskId: a.deskId, epoch: 1, ops: [new OpMaker(a.deskId).register(doc(), formatMrn(a.mrnBlock.start))] });
+    // a second materialiser over the same database whose write transactions wait at a gate (the lock held elsewhere)
+    const raw = hub.service.db;
+    let requested!: () => void;
+    const writeRequested = new Promise<void>((res) => (requested = res));
+    let openGate!: () => void;
+    const gate = new Promise<void>((res) => (openGate = res));
+    const writes: Promise<unknown>[] = [];
+    const gated: HubDb = {
+      kind: raw.kind,
+      query: (sql, params) => raw.query(sql, params),
+      write: (fn) => {
+        requested();
+        const w = gate.then(() => raw.write(fn));
+        writes.push(w);
+        return w;
+      },
+      close: async () => undefined,
+    };
+    const m = new Materializer(gated, () => new Date().toISOString());
+    try {
+      m.kick();
+      await writeRequested; // its loop saw no hold and asked for the lock
+      const release = m.hold();
+      openGate();
+      await Promise.all(writes);
+      expect(await count(raw, 'SELECT COUNT(*) n FROM inbox')).toBe(1);
+      expect(await count(raw, 'SELECT COUNT(*) n FROM ops')).toBe(0);
+      release();
+      await waitFor(async () => (await count(raw, 'SELECT COUNT(*) n FROM inbox')) === 0, 15_000, 'the inbox drained after the release');
+    } finally {
+      await m.close();
+    }
   });
 
   it('another desk’s pull right after an acknowledgement sees the ops (the pull applies what was logged first)', async () => {
