@@ -70,6 +70,26 @@ export interface TestHub extends RunningHub {
 }
 
 /**
+ * Tests read (and write) the hub's tables as they are once every acknowledged push is materialised (a push is
+ * acknowledged when logged; hub/materialize.ts applies it right after): this `db` settles first. The hub itself keeps
+ * its own handle (hub.service.db), so nothing inside the hub waits on this.
+ */
+export function settlingDb(hub: Pick<RunningHub, 'db' | 'service'>): HubDb {
+  return {
+    kind: hub.db.kind,
+    async query(sql, params) {
+      await hub.service.settle();
+      return hub.db.query(sql, params);
+    },
+    async write(fn) {
+      await hub.service.settle();
+      return hub.db.write(fn);
+    },
+    close: () => hub.db.close(),
+  };
+}
+
+/**
  * `databaseUrl`: a PostgreSQL server for this hub (default HUB_TEST_DATABASE_URL); null = embedded PGlite.
  * `now`: the hub's clock (tests put it hours or minutes away from the desks' clocks).
  */
@@ -87,21 +107,7 @@ export async function startTestHub(opts: { insecureHttp?: boolean; dataDir?: str
   const clients: HubClient[] = [];
   const admin = mk({ adminToken: hub.adminToken });
   clients.push(admin);
-  // Tests read (and write) the hub's tables as they are once every acknowledged push is materialised (a push is acknowledged
-  // when logged; hub/materialize.ts applies it right after): their `db` settles first. The hub itself keeps its own
-  // handle (hub.service.db), so nothing inside the hub waits on this.
-  const db: HubDb = {
-    kind: hub.db.kind,
-    async query(sql, params) {
-      await hub.service.settle();
-      return hub.db.query(sql, params);
-    },
-    async write(fn) {
-      await hub.service.settle();
-      return hub.db.write(fn);
-    },
-    close: () => hub.db.close(),
-  };
+  const db = settlingDb(hub);
   return {
     ...hub,
     db,

@@ -228,8 +228,15 @@ describe('pull pages', () => {
       expect(r.count('patient_versions', `WHERE patient_id = '${id}'`)).toBe(1);
       expect(r.count('audit_log', `WHERE action = 'patient.synced' AND entity_id = '${id}'`)).toBe(1);
     }
+    // The cursor reaches the head. A pull does not wait for the reader's own pushes to be applied (it holds them),
+    // so the hub first applies what it acknowledged; then one more round reads to the end, own echoes included.
+    const ownOps = r.count('outbox');
+    expect(ownOps).toBeGreaterThan(0);
+    await rhub.service.settle();
+    await r.sync();
     const hubHead = (await r.app.sync.engine!.transport.status()).headSeq;
     expect(Number(getMeta(r.app.store.db, 'sync.cursor'))).toBe(hubHead);
+    expect(await hubOpsOf(r.app.store.deskId)).toBe(ownOps);
   });
 });
 

@@ -13,7 +13,7 @@ import type { ApiResult } from '../../shared/api/errors.js';
 import { canonicalJson } from '../../shared/sync/patient-merge.js';
 import type { SyncRoundResult } from '../../electron/sync/engine.js';
 import type { Clock } from '../../electron/store/store.js';
-import { LogSink, createCode, startTestHub, tempDir, type TestHub } from '../hub/support.js';
+import { LogSink, createCode, settlingDb, startTestHub, tempDir, type TestHub } from '../hub/support.js';
 import { startHub, type RunningHub } from '../../hub/hub.js';
 
 export { createCode, startTestHub, type TestHub };
@@ -148,8 +148,12 @@ export class RestartableHub {
   get url(): string {
     return this.current.url;
   }
+  /** Settles first, like TestHub's (tests/hub/support.ts settlingDb), before and after a restart. */
   get db(): RunningHub['db'] {
-    return (this.running ?? this.current).db;
+    return this.running ? settlingDb(this.running) : this.current.db;
+  }
+  get service(): RunningHub['service'] {
+    return (this.running ?? this.current).service;
   }
   async count(table: string): Promise<number> {
     const r = await this.db.query<{ n: unknown }>(`SELECT COUNT(*) n FROM ${table}`);
