@@ -25,6 +25,7 @@ import {
 } from '../domain/user.js';
 import { isValidTimeZone } from '../dates.js';
 import { reviewItemSchema } from '../sync/protocol.js';
+import { normalizeHubAddress } from '../sync/hub-address.js';
 import { visitMethods, visitEvents } from './visits.js';
 import { visitImportMethods } from './visits-import.js';
 import { paymentMethods, paymentEvents } from './payments.js';
@@ -34,7 +35,13 @@ const empty = z.object({}).strict();
 
 /** Hub address, one-time enrollment code and the fingerprint the hub shows: enrolling a desk (sync.enroll, setup.join). */
 const hubEnrollFields = {
-  hubUrl: z.string().max(200).url({ error: 'Hub address like https://hub.local:8443' }).refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(u), { error: 'The hub address must be https (plain http only on this computer)' }),
+  /** as typed (full address, host:port, bare host; shared/sync/hub-address.ts); parsed into https://host:port */
+  hubUrl: z.string().transform((typed, ctx) => {
+    const r = normalizeHubAddress(typed);
+    if (r.ok) return r.url;
+    ctx.addIssue({ code: 'custom', message: r.error });
+    return z.NEVER;
+  }),
   code: z.string().trim().min(8, { error: 'The code has 8 characters' }).max(20).regex(/^[A-Za-z0-9\- ]+$/, { error: 'Letters and digits only' }),
   fingerprint: z.string().trim().max(200).regex(/^[A-Fa-f0-9: ]*$/, { error: 'The fingerprint is hex digits (with or without colons)' }).default(''),
 };
