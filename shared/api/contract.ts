@@ -18,7 +18,6 @@ import {
   userSummarySchema,
   newUserSchema,
   siteSettingsSchema,
-  auditEntrySchema,
   roleSchema,
   usernameSchema,
   passwordSchema,
@@ -30,6 +29,7 @@ import { visitMethods, visitEvents } from './visits.js';
 import { visitImportMethods } from './visits-import.js';
 import { paymentMethods, paymentEvents } from './payments.js';
 import { printMethods } from './print.js';
+import { auditMethods, auditFilterFields, auditListEntrySchema, refineAuditDates } from './audit.js';
 
 const empty = z.object({}).strict();
 
@@ -220,15 +220,16 @@ export const contract = {
   // ---- audit (administrator) ---------------------------------------------------------------------
   'audit.list': method({
     access: 'administrator',
-    summary: 'Audit entries, newest first.',
+    summary: 'Audit entries, newest first, filtered (patient, user, business dates, actions), with names and plain words.',
     input: z
       .object({
         beforeSeq: z.number().int().positive().optional(),
         limit: z.number().int().min(1).max(500).default(100),
-        action: text(60).default(''),
+        ...auditFilterFields,
       })
-      .strict(),
-    output: z.object({ entries: z.array(auditEntrySchema) }),
+      .strict()
+      .superRefine(refineAuditDates),
+    output: z.object({ entries: z.array(auditListEntrySchema) }),
   }),
   'audit.verify': method({
     access: 'administrator',
@@ -281,6 +282,7 @@ export const contract = {
   ...visitImportMethods,
   ...paymentMethods,
   ...printMethods,
+  ...auditMethods,
 } as const;
 
 export type Contract = typeof contract;
