@@ -179,7 +179,7 @@ export function AuditScreen() {
 
   const columns: DataColumn<AuditListEntry & { id: string }>[] = [
     { id: 'at', label: `Time (${timeZone})`, isRowHeader: true, render: (e) => <span style={{ whiteSpace: 'nowrap' }}>{formatInstant(e.at, timeZone)}</span> },
-    { id: 'user', label: 'User', render: (e) => (e.userId === 'system' ? <span className="ad-muted">AccessDesk</span> : e.userName) },
+    { id: 'user', label: 'User', render: (e) => <span style={{ whiteSpace: 'nowrap' }}>{e.userId === 'system' ? <span className="ad-muted">AccessDesk</span> : e.userName}</span> },
     { id: 'action', label: 'Action', render: (e) => e.actionLabel },
     { id: 'subject', label: 'About', render: (e) => e.subject },
     {
@@ -243,8 +243,8 @@ export function AuditScreen() {
       >
         <PatientFilter inputId={PATIENT_INPUT_ID} value={draft.patient} onChange={(patient) => setDraft((d) => ({ ...d, patient }))} />
         <SelectField label="User" value={draft.userId} options={userOptions} onChange={(userId) => setDraft((d) => ({ ...d, userId }))} />
-        <TypedDateField label="From (business date)" name="from" value={draft.from} onChange={(from) => setDraft((d) => ({ ...d, from }))} errorMessage={dateErrors.from} description="First day, MM/DD/YYYY" />
-        <TypedDateField label="To (business date)" name="to" value={draft.to} onChange={(to) => setDraft((d) => ({ ...d, to }))} errorMessage={dateErrors.to} description="Last day, included" />
+        <TypedDateField label="From date" name="from" value={draft.from} onChange={(from) => setDraft((d) => ({ ...d, from }))} errorMessage={dateErrors.from} description="Business date (site time)" />
+        <TypedDateField label="To date" name="to" value={draft.to} onChange={(to) => setDraft((d) => ({ ...d, to }))} errorMessage={dateErrors.to} description="Last day, included" />
         <SelectField label="Action" value={draft.action} options={ACTION_OPTIONS} onChange={(action) => setDraft((d) => ({ ...d, action }))} className="au-action" />
         <div className="au-filter-actions">
           <Button type="submit" shortcut="Enter">

@@ -22,7 +22,10 @@ export function PatientFilter({ value, onChange, inputId }: { value: PickedPatie
   const [searched, setSearched] = useState('');
   const asked = useRef(0);
   // the filter was cleared or set from outside: show it
-  useEffect(() => setText(value?.label ?? ''), [value]);
+  useEffect(() => {
+    setText(value?.label ?? '');
+    if (!value) setHits([]);
+  }, [value]);
 
   useEffect(() => {
     const q = text.trim();
@@ -57,7 +60,8 @@ export function PatientFilter({ value, onChange, inputId }: { value: PickedPatie
         onChange(picked);
       }}
       menuTrigger="input"
-      allowsEmptyCollection={false}
+      // the list opens once there is something to search for (not on an emptied or cleared field)
+      allowsEmptyCollection={text.trim().length >= 2}
       allowsCustomValue
     >
       <Label className="ad-label">Patient</Label>
@@ -66,7 +70,11 @@ export function PatientFilter({ value, onChange, inputId }: { value: PickedPatie
         {description}
       </Text>
       <Popover className="ad-popover">
-        <ListBox<PatientHit> className="ad-list" aria-label="Matching patients">
+        <ListBox<PatientHit>
+          className="ad-list"
+          aria-label="Matching patients"
+          renderEmptyState={() => <div className="ad-empty">{text.trim().length < 2 ? 'Type two letters or more' : searched === text.trim() ? 'No patient matches' : 'Searching…'}</div>}
+        >
           {(h) => (
             <ListBoxItem id={h.id} textValue={patientLabel(h)} className="ad-list-item">
               <span>{patientLabel(h)}</span>

@@ -230,8 +230,17 @@ function codeWords(s: string): string {
   return /^[a-z0-9]+([_-][a-z0-9]+)+$/.test(s) ? s.replace(/[_-]+/g, ' ') : s;
 }
 
+/** A patient field path ("name.given", "birthDate") in words. */
+const NAME_PART_WORDS: Readonly<Record<string, string>> = { given: 'first name', family: 'last name', middle: 'middle name', suffix: 'suffix', prefix: 'prefix' };
+function fieldWords(path: string): string {
+  const [head, part] = path.split('.');
+  if (head === 'name' && part) return NAME_PART_WORDS[part] ?? part;
+  return keyWords(path.replace(/\./g, ' ')).toLowerCase();
+}
+
 function valueWords(key: string, v: unknown, words: AuditWords): string {
   if (v === null || v === undefined || v === '') return '';
+  if (key === 'fields' && Array.isArray(v)) return v.map((f) => fieldWords(String(f))).join(', ');
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'number') return /Cents$/.test(key) && Number.isSafeInteger(v) ? formatCents(v) : String(v);
   if (typeof v === 'string') {
