@@ -166,6 +166,7 @@ export class AuditNames {
   subject(r: AuditRow): string {
     const what = ENTITY_WORDS[r.entity_type] ?? r.entity_type.replace(/_/g, ' ');
     if (!r.entity_id) return '';
+    if (r.entity_type === 'user' && r.entity_id === 'unknown') return 'A user name this desk does not know';
     if (r.entity_type === 'business_date' && parseIsoDate(r.entity_id)) return `${what} ${formatUsDate(r.entity_id)}`;
     if (!isUuid(r.entity_id)) return r.entity_type === 'site' || r.entity_type === 'audit' ? what : `${what} ${r.entity_id}`;
     const n = this.name(r.entity_id);

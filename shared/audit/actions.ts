@@ -104,11 +104,11 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   // people and the desk
   'session.signed_in': 'Signed in',
   'session.signed_out': 'Signed out',
-  'session.sign_in_failed': 'Sign-in failed (wrong password)',
+  'session.sign_in_failed': 'Sign-in failed',
   'session.sign_in_refused': 'Sign-in refused',
   'session.locked': 'Screen locked',
   'session.unlocked': 'Screen unlocked',
-  'session.unlock_failed': 'Unlock failed (wrong password)',
+  'session.unlock_failed': 'Unlock failed',
   'user.created': 'User added',
   'user.updated': 'User changed',
   'user.password_set': 'Password set',
