@@ -66,6 +66,7 @@ test('join a clinic hub from the first-run screen by keyboard; staff sign in wit
   await expect(page.getByLabel('Hub address')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByText('The address has https:// twice; type it once, like https://192.168.1.20:8443')).toBeVisible();
   await expect(page.getByLabel('Enrollment code')).toHaveValue(code);
+  await screenshot(page, 'first-run-join-address-refused');
   // host and port alone (no https://) is how people read it off the hub's screen
   const hostPort = hub.url.replace(/^https:\/\//, '');
   await fillByKeyboard(page, 'Hub address', hostPort);

@@ -108,6 +108,8 @@ test('enroll desk A from Settings (fingerprint checked at the field), B by API; 
   await expect(address).toHaveAttribute('aria-invalid', 'true');
   await expect(pageA.getByText('Only the host and port, without a path, like https://192.168.1.20:8443')).toBeVisible();
   await expect(field(pageA, 'Enrollment code')).toHaveValue(code);
+  await expectAccessible(pageA, 'settings, hub address refused');
+  await screenshot(pageA, 'sync-enroll-address-refused');
   await typeInto(pageA, 'Hub address', ` ${hub.url}/ `);
   await typeInto(pageA, 'Hub fingerprint', wrong);
   await pageA.keyboard.press('Control+Enter');
