@@ -137,8 +137,11 @@ function entryName(list: string, fieldLabel: string, e: Obj, i: number): string 
   if (list === 'coverages') return `${RANK_LABELS[Number(e.rank)] ?? e.rank} coverage`;
   if (list === 'consents') return `${label(CONSENT_LABELS, e.type)} consent`;
   if (list === 'identifiers') return label(IDENTIFIER_LABELS, e.type);
-  return `${fieldLabel} ${i + 1}`;
+  return `${ENTRY_WORD[list] ?? fieldLabel} ${i + 1}`;
 }
+
+/** One entry of a list field ("Phone 1"). */
+const ENTRY_WORD: Record<string, string> = { phones: 'Phone', addresses: 'Address', emergencyContacts: 'Emergency contact', previousNames: 'Previous name' };
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const isObj = (v: unknown): v is Obj => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
