@@ -1,5 +1,5 @@
 /**
- * Applying accepted ops to the hub's materialised state (design.md section 4 conflict policy). Runs inside the
+ * Applying accepted ops to the hub's materialised state (docs/design.md section 4 conflict policy). Runs inside the
  * materialiser's transaction (hub/materialize.ts), in receive order. A permanently invalid op is rejected (RejectOp: the caller records it and moves on); anything else is
  * a transient failure (the caller aborts the batch). How a batch is applied (set-wise runs, op-by-op fallback):
  * applyFreshOps below.

@@ -14,7 +14,7 @@ import type { DomainHandlers, HandlerContext } from '../api/types.js';
 import { requireUser } from '../api/types.js';
 import type { Actor, CommandTx, Store } from '../store/store.js';
 import { readSettings } from '../users/repo.js';
-import { diffPatient, patchOf, IDENTITY_FIELDS } from './changes.js';
+import { diffPatient, patchOf, IDENTITY_FIELDS, PATIENT_FIELDS, fieldValue } from './changes.js';
 import { findDuplicateMatches } from './duplicates.js';
 import { MrnAllocator } from './mrn.js';
 import { patientRow, parseDoc, toDupCandidate, toPatient, userDisplayName, writePatientVersion, type PatientRow } from './repo.js';
@@ -145,21 +145,29 @@ export function patientHandlers(deps: { mrns?: MrnAllocator } = {}): DomainHandl
       const db = ctx.store.db;
       mustExist(patientRow(db, input.id));
       const rows = db
-        .prepare<[string], { version: number; action: string; changes: string; changed_at: string; changed_by: string }>(
-          'SELECT version, action, changes, changed_at, changed_by FROM patient_versions WHERE patient_id = ? ORDER BY version DESC',
+        .prepare<[string], { version: number; action: string; changes: string; doc: string; changed_at: string; changed_by: string }>(
+          'SELECT version, action, changes, doc, changed_at, changed_by FROM patient_versions WHERE patient_id = ? ORDER BY version DESC',
         )
         .all(input.id);
+      // the stored values of each changed field before and after (the screen words them with the form's labels and
+      // shows which parts of a list entry changed); from the version documents, newest first
+      const docs = rows.map((r) => JSON.parse(r.doc) as unknown);
+      const fields = new Set<string>(PATIENT_FIELDS);
       const names = new Map<string, string>();
       const nameOf = (u: string) => names.get(u) ?? (names.set(u, userDisplayName(db, u)), names.get(u)!);
       ctx.store.audit(user, { action: 'patient.history_viewed', entityType: 'patient', entityId: input.id, detail: { versions: rows.length } });
       return {
-        versions: rows.map((r) => ({
+        versions: rows.map((r, i) => ({
           version: r.version,
           changedAt: r.changed_at,
           changedBy: r.changed_by,
           changedByName: nameOf(r.changed_by),
           action: r.action as PatientVersion['action'],
-          changes: JSON.parse(r.changes) as { field: string; before: string; after: string }[],
+          changes: (JSON.parse(r.changes) as { field: string; before: string; after: string }[]).map((c) =>
+            fields.has(c.field)
+              ? { ...c, beforeValue: i + 1 < docs.length && rows[i + 1]!.version === r.version - 1 ? (fieldValue(docs[i + 1], c.field) ?? null) : null, afterValue: fieldValue(docs[i], c.field) ?? null }
+              : c,
+          ),
         })),
       };
     },

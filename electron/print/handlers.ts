@@ -1,6 +1,6 @@
 /**
  * Handlers of the printing API (shared/api/print.ts). 'print.patientLabel' renders in memory (never a file), audits the
- * print of the patient (design.md: every print of a patient is audited; the detail holds the format and copies, no
+ * print of the patient (docs/design.md: every print of a patient is audited; the detail holds the format and copies, no
  * PHI) and returns the PDF as base64. Nothing here logs patient data.
  */
 import { ApiError } from '../../shared/api/errors.js';

@@ -1,7 +1,7 @@
 /**
  * The issuance witness: a small file OUTSIDE the SQLite store that remembers how far this desk's human numbers (MRNs,
  * receipt numbers) have gone, so a store restored from an older backup never hands out a number its original already
- * handed out — even before its first sync (design.md 3: human numbers unique across desks even offline).
+ * handed out — even before its first sync (docs/design.md 3: human numbers unique across desks even offline).
  *
  *   <dataDir>/issuance-witness.json   mode 0600, written atomically (temp file + fsync + rename + directory fsync),
  *                                     next to the sync credential (electron/sync/credentials.ts), never inside the store

@@ -16,6 +16,7 @@
 import { ApiError } from '../../shared/api/errors.js';
 import { HubClient, HubRequestError, fetchHubCertificate } from '../../shared/sync/hub-client.js';
 import type { ReviewItem } from '../../shared/sync/protocol.js';
+import { normalizeHubAddress } from '../../shared/sync/hub-address.js';
 import type { SyncStatus } from '../../shared/api/contract.js';
 import type { EventName, EventPayload } from '../../shared/api/contract.js';
 import { getMeta, setMeta } from '../store/db.js';
@@ -275,7 +276,10 @@ export class DeskSync {
 
   /** `joinAs`: the desk name of a desk joining a clinic (setup.join); otherwise the site settings' desk name. */
   async enroll(actor: Actor, input: { hubUrl: string; code: string; fingerprint: string }, joinAs?: string): Promise<SyncStatus> {
-    const hubUrl = new URL(input.hubUrl).origin;
+    // the contract's schema has normalised it already; callers inside the desk (setup.join) get the same rule
+    const address = normalizeHubAddress(input.hubUrl);
+    if (!address.ok) throw new ApiError('VALIDATION', `${address.error}. Nothing was changed.`, { fields: { hubUrl: address.error } });
+    const hubUrl = address.url;
     const typed = normalizeFingerprint(input.fingerprint);
     const insecure = hubUrl.startsWith('http:');
     let certPem: string | undefined;

@@ -1,5 +1,5 @@
 /**
- * The desk's sync engine: network I/O, scheduling and backoff (design.md section 4; issue 3). It never touches the
+ * The desk's sync engine: network I/O, scheduling and backoff (docs/design.md section 4; issue 3). It never touches the
  * store directly: every read and write goes through a `SyncLocalApi` (electron/sync/local.ts), which lives in the
  * main thread with the one writer connection. The same class runs
  *   - in a worker thread (electron/sync/worker.ts; the local side is reached over a MessagePort), which is what the

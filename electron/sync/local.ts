@@ -1,6 +1,6 @@
 /**
  * The desk's side of sync: everything that reads or writes the desk's store. It runs in the main thread (the one
- * writer connection, design.md); the network side (SyncEngine, in a worker thread or in-process) asks it for ops to
+ * writer connection, docs/design.md); the network side (SyncEngine, in a worker thread or in-process) asks it for ops to
  * push, reports acknowledgements and hands it pulled pages. Every method is synchronous and short.
  *
  * Sync bookkeeping kept in `meta` (never the credential itself, see credentials.ts):

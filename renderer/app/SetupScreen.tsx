@@ -44,7 +44,7 @@ export function SetupScreen() {
   const [switched, setSwitched] = useState(false);
   // both forms live here, so switching tabs (which unmounts the other panel) keeps every typed value
   const newForm = useZodForm(setupFormSchema, newClinicDefaults());
-  const joinForm = useZodForm(joinSchema, { deskLabel: '', hubUrl: 'https://', code: '', fingerprint: '' });
+  const joinForm = useZodForm(joinSchema, { deskLabel: '', hubUrl: '', code: '', fingerprint: '' });
   const [joinPending, setJoinPending] = useState(false);
   return (
     <main className="ad-center">

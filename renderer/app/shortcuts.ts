@@ -106,6 +106,8 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'checkin-arrived', keys: 'Ctrl+Enter', label: 'Check-in: Arrived (saves the record)', scope: 'board' },
   { id: 'checkin-edit', keys: 'Alt+E', label: 'Check-in: edit demographics in place', scope: 'board' },
   { id: 'visits-admin-add', keys: 'N', label: 'Clinic setup: add a department / provider / appointment type (the list shown)', scope: 'list', adminOnly: true, notWhileTyping: true },
+  { id: 'audit-export', keys: 'Alt+E', label: 'Audit log: export the filtered entries as CSV (audited)', scope: 'list', adminOnly: true },
+  { id: 'audit-filter', keys: 'Alt+F', label: 'Audit log: to the filters (patient name or MRN, user, dates, action; Enter applies)', scope: 'list', adminOnly: true },
   { id: 'list-move', keys: '↑ ↓', label: 'Move between rows', scope: 'list' },
   { id: 'list-open', keys: 'Enter', label: 'Open the row', scope: 'list' },
   { id: 'list-ends', keys: 'Home / End', label: 'First / last row', scope: 'list' },

@@ -12,6 +12,7 @@ import { useNav } from '../app/nav.js';
 import { usePatient } from './PatientScreen.js';
 import { displayName, siteDateTime, siteTimeZone, usDate } from './format.js';
 import { FIELD_LABEL } from './FormScreens.js';
+import { historyRows } from './history-words.js';
 
 const ACTION_LABEL: Record<PatientVersion['action'], string> = {
   registered: 'Registered',
@@ -36,6 +37,8 @@ export function HistoryScreen({ id }: { id: string }) {
   }, [id]);
   const tz = siteTimeZone();
   const withBefore = (a: PatientVersion['action']) => a !== 'registered';
+  /** in the form's words; a list entry as the parts that changed; never a row whose two sides read the same */
+  const rowsOf = (v: PatientVersion) => v.changes.flatMap((c) => historyRows(c, FIELD_LABEL.get(c.field) ?? LINK_FIELD_LABEL[c.field] ?? c.field, withBefore(v.action)));
   const title = patient ? `History of ${displayName({ ...patient.name, preferredName: patient.preferredName })}` : 'Change history';
   return (
     <div className="ad-page pt-history">
@@ -58,7 +61,7 @@ export function HistoryScreen({ id }: { id: string }) {
                     {siteDateTime(v.changedAt, tz)} · by {v.changedByName || v.changedBy}
                   </span>
                 </h2>
-                {v.changes.length === 0 ? (
+                {rowsOf(v).length === 0 ? (
                   <p className="pt-muted">No field changes recorded.</p>
                 ) : (
                   <table className="pt-table pt-changes">
@@ -70,9 +73,9 @@ export function HistoryScreen({ id }: { id: string }) {
                       </tr>
                     </thead>
                     <tbody>
-                      {v.changes.map((c) => (
-                        <tr key={c.field}>
-                          <th scope="row">{FIELD_LABEL.get(c.field) ?? LINK_FIELD_LABEL[c.field] ?? c.field}</th>
+                      {rowsOf(v).map((c) => (
+                        <tr key={c.key}>
+                          <th scope="row">{c.label}</th>
                           {withBefore(v.action) && <td className="pt-before">{c.before || <span className="pt-muted">(empty)</span>}</td>}
                           <td>{c.after || <span className="pt-muted">(empty)</span>}</td>
                         </tr>

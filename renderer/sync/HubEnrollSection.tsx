@@ -8,7 +8,8 @@ import { api } from '../api/client.js';
 import { contract } from '../../shared/api/contract.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
-import type { Control, FieldValues, Path } from 'react-hook-form';
+import { useWatch, type Control, type FieldValues, type Path } from 'react-hook-form';
+import { HUB_ADDRESS_EXAMPLE, HUB_DEFAULT_PORT, normalizeHubAddress } from '../../shared/sync/hub-address.js';
 import { AppForm, FormTextField, useFormSubmit, useZodForm } from '../ui/form.js';
 import { agoText, useSync } from './store.js';
 import { waitingText } from './SyncStatus.js';
@@ -67,15 +68,23 @@ export function HubEnrollSection() {
 export function HubAddressFields<T extends FieldValues & { hubUrl: string; code: string; fingerprint?: string }>({ control }: { control: Control<T, unknown, unknown> }) {
   return (
     <>
-      <FormTextField control={control} name={'hubUrl' as Path<T>} label="Hub address" isRequired description="Like https://192.168.1.20:8443 (shown by the hub)" />
+      <FormTextField control={control} name={'hubUrl' as Path<T>} label="Hub address" isRequired description={<HubAddressHint control={control} />} autoComplete="off" />
       <FormTextField control={control} name={'code' as Path<T>} label="Enrollment code" isRequired description="One-time code from the hub administrator, like K7QM-3XWD" />
       <FormTextField control={control} name={'fingerprint' as Path<T>} label="Hub fingerprint" description="SHA-256 shown by the hub at its start (AB:CD:…); checked before trusting it" />
     </>
   );
 }
 
+/** Under the hub address: what to type, and once it reads as an address, the address the desk will use. */
+function HubAddressHint<T extends FieldValues & { hubUrl: string }>({ control }: { control: Control<T, unknown, unknown> }) {
+  const typed = useWatch({ control, name: 'hubUrl' as Path<T> }) as string | undefined;
+  const r = typed?.trim() ? normalizeHubAddress(typed) : null;
+  if (r?.ok && r.url !== typed) return <>= {r.url}</>;
+  return <>As the hub shows it, like {HUB_ADDRESS_EXAMPLE}; a host alone means port {HUB_DEFAULT_PORT}</>;
+}
+
 function EnrollForm({ onDone }: { onDone: () => void }) {
-  const form = useZodForm(enrollSchema, { hubUrl: 'https://', code: '', fingerprint: '' });
+  const form = useZodForm(enrollSchema, { hubUrl: '', code: '', fingerprint: '' });
   const [done, setDone] = useState<string | null>(null);
   const { submit, busy, error } = useFormSubmit(
     form,

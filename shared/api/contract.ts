@@ -18,23 +18,30 @@ import {
   userSummarySchema,
   newUserSchema,
   siteSettingsSchema,
-  auditEntrySchema,
   roleSchema,
   usernameSchema,
   passwordSchema,
 } from '../domain/user.js';
 import { isValidTimeZone } from '../dates.js';
 import { reviewItemSchema } from '../sync/protocol.js';
+import { normalizeHubAddress } from '../sync/hub-address.js';
 import { visitMethods, visitEvents } from './visits.js';
 import { visitImportMethods } from './visits-import.js';
 import { paymentMethods, paymentEvents } from './payments.js';
 import { printMethods } from './print.js';
+import { auditMethods, auditFilterFields, auditListEntrySchema, refineAuditDates } from './audit.js';
 
 const empty = z.object({}).strict();
 
 /** Hub address, one-time enrollment code and the fingerprint the hub shows: enrolling a desk (sync.enroll, setup.join). */
 const hubEnrollFields = {
-  hubUrl: z.string().max(200).url({ error: 'Hub address like https://hub.local:8443' }).refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(u), { error: 'The hub address must be https (plain http only on this computer)' }),
+  /** as typed (full address, host:port, bare host; shared/sync/hub-address.ts); parsed into https://host:port */
+  hubUrl: z.string().transform((typed, ctx) => {
+    const r = normalizeHubAddress(typed);
+    if (r.ok) return r.url;
+    ctx.addIssue({ code: 'custom', message: r.error });
+    return z.NEVER;
+  }),
   code: z.string().trim().min(8, { error: 'The code has 8 characters' }).max(20).regex(/^[A-Za-z0-9\- ]+$/, { error: 'Letters and digits only' }),
   fingerprint: z.string().trim().max(200).regex(/^[A-Fa-f0-9: ]*$/, { error: 'The fingerprint is hex digits (with or without colons)' }).default(''),
 };
@@ -213,15 +220,16 @@ export const contract = {
   // ---- audit (administrator) ---------------------------------------------------------------------
   'audit.list': method({
     access: 'administrator',
-    summary: 'Audit entries, newest first.',
+    summary: 'Audit entries, newest first, filtered (patient, user, business dates, actions), with names and plain words.',
     input: z
       .object({
         beforeSeq: z.number().int().positive().optional(),
         limit: z.number().int().min(1).max(500).default(100),
-        action: text(60).default(''),
+        ...auditFilterFields,
       })
-      .strict(),
-    output: z.object({ entries: z.array(auditEntrySchema) }),
+      .strict()
+      .superRefine(refineAuditDates),
+    output: z.object({ entries: z.array(auditListEntrySchema) }),
   }),
   'audit.verify': method({
     access: 'administrator',
@@ -274,6 +282,7 @@ export const contract = {
   ...visitImportMethods,
   ...paymentMethods,
   ...printMethods,
+  ...auditMethods,
 } as const;
 
 export type Contract = typeof contract;

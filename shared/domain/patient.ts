@@ -209,7 +209,16 @@ export const patientVersionSchema = z.object({
   /** merged-into: this record was merged into another; merged: another record was merged into this one; unmerged: a merge was undone;
    *  synced: another desk's change arrived through the clinic hub */
   action: z.enum(['registered', 'edited', 'merged-into', 'merged', 'unmerged', 'synced']),
-  changes: z.array(z.object({ field: z.string(), before: z.string(), after: z.string() })),
+  changes: z.array(
+    z.object({
+      field: z.string(),
+      before: z.string(),
+      after: z.string(),
+      /** the stored values (null: none / not known), for the screen to word with the form's labels */
+      beforeValue: z.unknown().optional(),
+      afterValue: z.unknown().optional(),
+    }),
+  ),
 });
 export type PatientVersion = z.infer<typeof patientVersionSchema>;
 

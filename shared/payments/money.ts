@@ -1,5 +1,5 @@
 /**
- * Money is integer cents end to end (design.md section 3). This is the ONE place typed amounts become cents and cents
+ * Money is integer cents end to end (docs/design.md section 3). This is the ONE place typed amounts become cents and cents
  * become text. Parsing is done by hand on purpose: it is a few lines of the product's core rule (never a float: "12.50"
  * is split into dollars and cents as strings), and no parsing library guarantees that; formatting uses the platform's
  * Intl.NumberFormat on an exact dollars value built from integers.

@@ -1,5 +1,5 @@
 /**
- * Desk <-> hub sync protocol, version 2 (design.md section 4; issue 3). One zod schema per request and response,
+ * Desk <-> hub sync protocol, version 2 (docs/design.md section 4; issue 3). One zod schema per request and response,
  * shared by the hub (hub/) and the desk's sync worker. Field names are camelCase on the wire; `outboxRowToOp` maps
  * a desk outbox row (electron/store/migrations.ts, table `outbox`) to the wire shape.
  *

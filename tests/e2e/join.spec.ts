@@ -7,7 +7,7 @@
  */
 import { test, expect, type BrowserContext, type Page } from '@playwright/test';
 import { startTestHub, createCode, type TestHub } from '../hub/support.js';
-import { ADMIN, type E2EDesk, expectAccessible, fillByKeyboard, focusedName, openDesk, screenshot, signIn } from './support/desk.js';
+import { ADMIN, type E2EDesk, expectAccessible, fillByKeyboard, focusedName, openDesk, screenshot, signIn, tabTo } from './support/desk.js';
 import { newDeskPage, startSyncDesk, stopSyncDesk } from './support/sync.js';
 import { hitOption, registerViaApi, search } from './support/patients.js';
 
@@ -53,8 +53,24 @@ test('join a clinic hub from the first-run screen by keyboard; staff sign in wit
   const code = await createCode(hub, 'Front desk 2');
   const wrong = hub.fingerprint.replace(/^../, hub.fingerprint.startsWith('AA') ? 'BB' : 'AA');
   await fillByKeyboard(page, 'Desk name', 'Front desk 2');
-  await fillByKeyboard(page, 'Hub address', hub.url);
+  // the address as the README shows it, typed after whatever the field holds (issue 12: it held "https://", so this
+  // became https://https://… and "The hub at https://https cannot be reached")
+  await tabTo(page, 'Hub address');
+  await page.keyboard.press('End');
+  await page.keyboard.type(hub.url);
+  await expect(page.getByLabel('Hub address')).toHaveValue(hub.url);
+  // the address typed twice is refused at the field with a clear message, nothing typed is lost
   await fillByKeyboard(page, 'Enrollment code', code);
+  await fillByKeyboard(page, 'Hub address', `https://${hub.url}`);
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Hub address')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('The address has https:// twice; type it once, like https://192.168.1.20:8443')).toBeVisible();
+  await expect(page.getByLabel('Enrollment code')).toHaveValue(code);
+  await screenshot(page, 'first-run-join-address-refused');
+  // host and port alone (no https://) is how people read it off the hub's screen
+  const hostPort = hub.url.replace(/^https:\/\//, '');
+  await fillByKeyboard(page, 'Hub address', hostPort);
+  await expect(page.getByText(`= ${hub.url}`)).toBeVisible();
   await fillByKeyboard(page, 'Hub fingerprint', wrong);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('alert').first()).toContainText('different certificate fingerprint');
@@ -78,6 +94,8 @@ test('join a clinic hub from the first-run screen by keyboard; staff sign in wit
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText('This desk has joined Riverside Clinic (1 staff account, 1 patient)')).toBeVisible();
   await expect(page.getByText('Riverside Clinic · Front desk 2')).toBeVisible();
+  // typed as host:port, stored as the https address
+  expect(deskB.app.store.db.prepare(`SELECT value FROM meta WHERE key = 'sync.hub_url'`).pluck().get()).toBe(hub.url);
 
   // desk A's administrator, with desk A's password
   await signIn(page, ADMIN);

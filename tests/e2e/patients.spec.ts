@@ -162,7 +162,7 @@ test('register a hard name by keyboard, find them by every search form, edit the
   const v2 = page.getByRole('region', { name: /Version 2/ });
   await expect(v2).toContainText('Edited');
   await expect(v2).toContainText(ADMIN.displayName);
-  const phoneRow = v2.getByRole('row', { name: /Phones/ });
+  const phoneRow = v2.getByRole('row', { name: /^Phone 1: Number/ });
   await expect(phoneRow).toContainText('(312) 555-0147');
   await expect(phoneRow).toContainText('(773) 555-0199');
   await expect(page.getByRole('region', { name: /Version 1/ })).toContainText('Registered');

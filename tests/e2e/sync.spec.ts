@@ -93,8 +93,24 @@ test('enroll desk A from Settings (fingerprint checked at the field), B by API; 
   const code = await createCode(hub.current);
   const right = hub.current.fingerprint;
   const wrong = (right.startsWith('AA') ? 'BB' : 'AA') + right.slice(2);
-  await typeInto(pageA, 'Hub address', hub.url);
+  // the hub address as the README shows it, typed after whatever the field holds (issue 12: it held "https://", so
+  // this became https://https://… and "The hub at https://https cannot be reached"); a trailing slash and spaces are fine
+  const address = field(pageA, 'Hub address');
+  await address.press('End');
+  await expect(address).toBeFocused();
+  await pageA.keyboard.type(` ${hub.url}/ `);
+  await expect(address).toHaveValue(` ${hub.url}/ `);
+  await expect(pageA.getByText(`= ${hub.url}`)).toBeVisible();
+  // anything that is not a hub address is refused at the field, before the desk tries to reach it
   await typeInto(pageA, 'Enrollment code', code);
+  await typeInto(pageA, 'Hub address', `${hub.url}/sync`);
+  await pageA.keyboard.press('Control+Enter');
+  await expect(address).toHaveAttribute('aria-invalid', 'true');
+  await expect(pageA.getByText('Only the host and port, without a path, like https://192.168.1.20:8443')).toBeVisible();
+  await expect(field(pageA, 'Enrollment code')).toHaveValue(code);
+  await expectAccessible(pageA, 'settings, hub address refused');
+  await screenshot(pageA, 'sync-enroll-address-refused');
+  await typeInto(pageA, 'Hub address', ` ${hub.url}/ `);
   await typeInto(pageA, 'Hub fingerprint', wrong);
   await pageA.keyboard.press('Control+Enter');
   const fp = field(pageA, 'Hub fingerprint');
@@ -105,6 +121,8 @@ test('enroll desk A from Settings (fingerprint checked at the field), B by API; 
   await typeInto(pageA, 'Hub fingerprint', right);
   await pageA.keyboard.press('Control+Enter');
   await expect(pageA.getByTestId('hub-enrolled')).toContainText(hub.url);
+  // the desk stores the normalised address
+  expect(deskA.app.store.db.prepare(`SELECT value FROM meta WHERE key = 'sync.hub_url'`).pluck().get()).toBe(hub.url);
   await expectSyncState(pageA, 'Online');
   await expect(pageA.getByTestId('hub-enrolled')).toContainText('Online');
   await expectAccessible(pageA, 'settings with the hub section');

@@ -53,6 +53,7 @@ const VALID: Record<MethodName, Record<string, unknown>> = {
   'patients.update': { id: ID, baseVersion: 1, patient: validPatient },
   'patients.history': { id: ID },
   'audit.list': { limit: 10 },
+  'audit.export': { from: '2024-01-01' },
   'audit.verify': {},
   'sync.status': {},
   'sync.enroll': { hubUrl: 'https://hub.example:8443', code: 'ABCD-EFGH', fingerprint: '' },

@@ -111,11 +111,13 @@ describe('edit and history', () => {
     expect(versions.map((v) => v.version)).toEqual([3, 2, 1]);
     expect(versions.map((v) => v.action)).toEqual(['edited', 'edited', 'registered']);
     expect(versions[0]!.changedByName).toBe('Ada Admin');
+    // the stored values come with the display text (the history screen words them with the form's labels)
     expect(versions[0]!.changes).toEqual([
-      { field: 'name.given', before: 'Maria', after: 'María' },
-      { field: 'preferredName', before: '', after: 'Mari' },
+      { field: 'name.given', before: 'Maria', after: 'María', beforeValue: 'Maria', afterValue: 'María' },
+      { field: 'preferredName', before: '', after: 'Mari', beforeValue: '', afterValue: 'Mari' },
     ]);
-    expect(versions[1]!.changes).toEqual([
+    expect(versions[1]!.changes[0]).toMatchObject({ field: 'maritalStatus', beforeValue: 'M', afterValue: 'D' });
+    expect(versions[1]!.changes).toMatchObject([
       { field: 'maritalStatus', before: 'Married', after: 'Divorced' },
       { field: 'addresses', before: '12 Oak Street, Springfield, IL 62701 (home)', after: '400 Elm Ave, Apt 2, Springfield, IL 62702 (home)' },
       { field: 'phones', before: '(217) 555-0101 (mobile, texts OK)', after: '(217) 555-0199 (home)' },
