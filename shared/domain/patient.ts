@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { text, requiredText, isoDateField, optionalIsoDate, uuidSchema, instantSchema } from './common.js';
 import { digits } from '../text.js';
+import { approverCredentialsSchema } from './drawer.js';
 
 export const SEX_AT_BIRTH = ['female', 'male', 'unknown'] as const;
 export const GENDER_IDENTITY = ['', 'female', 'male', 'non-binary', 'transgender-female', 'transgender-male', 'other', 'asked-declined', 'unknown'] as const;
@@ -199,7 +200,34 @@ export type DuplicateMatch = z.infer<typeof duplicateMatchSchema>;
 export const duplicateOverrideSchema = z.object({
   reason: requiredText(500, 'Override reason').refine((s) => s.length >= 10, { error: 'Say why in at least 10 characters' }),
   matchIds: z.array(uuidSchema).max(50),
+  /** a supervisor's user name and password, when the site requires approval (site setting requireDuplicateApproval) */
+  approver: approverCredentialsSchema.optional(),
 });
+
+/**
+ * A record saved anyway as a likely duplicate of another (one flag per likely match): shown on both records and
+ * listed in the review queue until a supervisor merges the pair or decides they are different people.
+ */
+export const duplicateFlagSchema = z.object({
+  id: z.string(),
+  /** the record that was saved anyway */
+  patientId: z.string(),
+  /** the existing record it likely duplicates */
+  matchId: z.string(),
+  matchMrn: z.string(),
+  patientMrn: z.string(),
+  score: z.number(),
+  reasons: z.array(z.string()),
+  reason: z.string(),
+  savedBy: z.object({ userId: z.string(), userName: z.string() }),
+  approvedBy: z.object({ userId: z.string(), userName: z.string() }).nullable(),
+  createdAt: z.string(),
+  status: z.enum(['open', 'resolved']),
+  resolution: z
+    .object({ resolution: z.enum(['merged', 'not-duplicate']), note: z.string(), resolvedAt: z.string(), userId: z.string(), userName: z.string() })
+    .nullable(),
+});
+export type DuplicateFlag = z.infer<typeof duplicateFlagSchema>;
 
 export const patientVersionSchema = z.object({
   version: z.number().int(),

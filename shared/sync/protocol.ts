@@ -481,6 +481,8 @@ export const reviewItemSchema = z.discriminatedUnion('type', [
     patientIds: z.tuple([z.string(), z.string()]),
     score: z.number(),
     reasons: z.array(z.string()),
+    /** Set on an item of this desk's own (id "local:…"): a likely duplicate a clerk saved anyway here. Not from the hub. */
+    savedAnyway: z.object({ reason: z.string(), savedBy: z.string(), approvedBy: z.string().nullable(), deskLabel: z.string() }).optional(),
   }),
   z.object({
     type: z.literal('mrn-collision'),

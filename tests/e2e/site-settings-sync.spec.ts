@@ -53,6 +53,7 @@ test('idle lock, lockout and the duplicate approval set on desk A reach desk B; 
 
   await openDesk(pageA, deskA);
   await signIn(pageA);
+  await expect(pageA.getByRole('combobox', { name: 'Search patients' })).toBeFocused();
   await pageA.keyboard.press('Alt+T');
   await expect(pageA.getByRole('heading', { name: 'Site settings', level: 1 })).toBeVisible();
   await replace(pageA, 'Lock the screen after (seconds idle)', '120');
@@ -78,6 +79,7 @@ test('idle lock, lockout and the duplicate approval set on desk A reach desk B; 
   await expect.poll(async () => (await deskB.call('settings.get', {})).lockoutMinutes, { timeout: 30_000 }).toBe(45);
   await openDesk(pageB, deskB);
   await signIn(pageB);
+  await expect(pageB.getByRole('combobox', { name: 'Search patients' })).toBeFocused();
   await pageB.keyboard.press('Alt+T');
   await expect(pageB.getByRole('heading', { name: 'Site settings', level: 1 })).toBeVisible();
   await expect(box(pageB, 'Lock the screen after (seconds idle)')).toHaveValue('120');
