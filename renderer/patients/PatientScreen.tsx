@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError } from '../api/client.js';
 import type { DuplicateFlag, Patient } from '../../shared/domain/patient.js';
+import { guarantorAddressLine } from '../../shared/domain/patient.js';
 import { PageHeader } from '../ui/PageHeader.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
@@ -227,7 +228,7 @@ export function PatientScreen({ id }: { id: string }) {
                 ['Relationship', p.guarantor.relationship],
                 ['Date of birth', p.guarantor.birthDate ? usDate(p.guarantor.birthDate) : null],
                 ['Phone', p.guarantor.phone ? formatPhone(p.guarantor.phone) : null],
-                ['Address', p.guarantor.address || null],
+                ['Address', guarantorAddressLine(p.guarantor.address) ? `${guarantorAddressLine(p.guarantor.address)}${p.guarantor.address.sameAsPatient ? ' (same as the patient)' : ''}` : null],
               ]}
             />
           )}
