@@ -4,7 +4,8 @@
  * desk; an older desk's op (name and time zone only) still applies and leaves the other settings as they are.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { converge, enrolledDesk, startTestHub, waitFor, type SyncDesk, type TestHub } from '../support/hub.js';
+import { PASSWORD, SyncDesk, converge, enrolledDesk, startTestHub, waitFor, type TestHub } from '../support/hub.js';
+import { createCode } from '../hub/support.js';
 import { OpMaker, enrollDesk } from '../hub/support.js';
 
 let hub: TestHub;
@@ -63,6 +64,17 @@ describe('site settings sync', () => {
     const third = await b.app.dispatcher.call('test:other', 'session.signIn', { username: 'clerk.b', password: 'wrong password!!' });
     expect(third.ok ? null : third.error.code).toBe('ACCOUNT_LOCKED');
     expect(third.ok ? '' : third.error.message).toContain('45 minutes');
+  });
+
+  it('a desk joining the clinic (setup.join) takes every site-wide setting, under its own desk name', async () => {
+    const a = desks[0]!;
+    const j = new SyncDesk('Site J');
+    desks.push(j);
+    await j.call('setup.join', { deskLabel: 'Joined desk', hubUrl: hub.url, code: await createCode(hub, 'Joined desk'), fingerprint: hub.fingerprint });
+    await j.call('session.signIn', { username: a.username, password: PASSWORD });
+    const mine = await a.call('settings.get', {});
+    expect(await j.call('settings.get', {})).toEqual({ ...mine, deskLabel: 'Joined desk' });
+    expect(mine).toMatchObject({ idleLockSeconds: 120, lockoutThreshold: 3, lockoutMinutes: 45, requireDuplicateApproval: true });
   });
 
   it('an older desk’s site.configured (name and time zone only) still applies and leaves the other settings as they are', async () => {
