@@ -166,13 +166,16 @@ export function ReviewQueueScreen() {
   const pair = item && isPair && okRecs.length === 2 ? (okRecs as [Patient, Patient]) : null;
   const alreadyMerged = pair ? pair[0].mergedInto === pair[1].id || pair[1].mergedInto === pair[0].id : false;
 
+  /** After closing an item: its successor's detail, or the screen's heading once nothing is left (never the page body). */
+  const focusDetail = () => requestAnimationFrame(() => (detailRef.current ?? document.querySelector<HTMLElement>('.ad-page-header h1'))?.focus());
+
   const resolve = async (resolution: Resolution, note: string) => {
     if (!item) return;
     await api.call('sync.resolveReviewItem', { id: item.id, resolution, note });
     setDialog(null);
     setNotice({ tone: 'success', text: `Closed: ${TYPE_LABEL[item.type].toLowerCase()} (${resolutionText(resolution)}).` });
     await load();
-    requestAnimationFrame(() => detailRef.current?.focus());
+    focusDetail();
   };
 
   const onMerged = async (r: { survivorId: string; mergedId: string; reason: string }) => {
@@ -191,7 +194,7 @@ export function ReviewQueueScreen() {
         text: `Merged into MRN ${survivor?.mrn ?? ''} on this desk (it syncs by itself), but the hub could not be told to close this item: ${e instanceof ApiError ? e.message : 'no answer'} Press M again to close it when the hub is reachable.`,
       });
     }
-    requestAnimationFrame(() => detailRef.current?.focus());
+    focusDetail();
   };
 
   const openPatient = (n: number) => {

@@ -101,6 +101,8 @@ test('override with a supervisor’s approval, the flag on the record, and the s
   await page.keyboard.press('Enter');
   await expect(page.getByText(`Merged into MRN ${original.mrn}; the item is closed.`)).toBeVisible();
   await expect(page.getByText('Nothing to review.')).toBeVisible();
+  // focus is on the screen's heading, not on the page body
+  await expect(page.getByRole('heading', { name: 'Review queue', level: 1 })).toBeFocused();
   await screenshot(page, 'review-standalone-merged');
   expect(desk.app.store.db.prepare('SELECT merged_into FROM patients WHERE id = ?').get(dup.id)).toEqual({ merged_into: original.id });
   const after = desk.app.store.db.prepare(`SELECT value FROM meta WHERE key LIKE 'patient.duplicate_flag:%'`).get() as { value: string };
