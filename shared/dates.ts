@@ -67,6 +67,18 @@ export function parseTypedDate(input: string, today: string = new Date().toISOSt
   return isRealDate(y, mo, d) ? isoDate(y, mo, d) : null;
 }
 
+/** The words a date field takes for today: "t" and "today" (any case). */
+export const TODAY_WORDS: readonly string[] = ['t', 'today'];
+
+/**
+ * What every date field of the app accepts (renderer/ui TypedDateField): "t" or "today" for `today`, else what
+ * parseTypedDate reads. Not for search queries (a lone "t" there is a name).
+ */
+export function parseDateInput(input: string, today: string = new Date().toISOString().slice(0, 10)): string | null {
+  if (TODAY_WORDS.includes(input.trim().toLowerCase())) return parseIsoDate(today) ? today : null;
+  return parseTypedDate(input, today);
+}
+
 /** US display form MM/DD/YYYY of an ISO date. */
 export function formatUsDate(iso: string): string {
   const p = parseIsoDate(iso);

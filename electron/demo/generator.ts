@@ -361,7 +361,7 @@ export class PatientGenerator {
         relationship: parent.sex === 'female' ? 'Mother' : 'Father',
         birthDate: parent.birthDate,
         phone: parent.phone,
-        address: `${address.line1}, ${address.city}, ${address.state} ${address.postalCode}`,
+        address: { sameAsPatient: true, line1: address.line1, line2: address.line2 ?? '', city: address.city, state: address.state, postalCode: address.postalCode },
       };
     }
 

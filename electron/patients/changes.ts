@@ -6,7 +6,7 @@
  * lists are replaced as a unit, so a merge never interleaves two desks' phone lists item by item.
  */
 import type { PatientInput } from '../../shared/domain/patient.js';
-import { MARITAL_LABELS } from '../../shared/domain/patient.js';
+import { MARITAL_LABELS, guarantorAddressLine } from '../../shared/domain/patient.js';
 import { formatUsDate } from '../../shared/dates.js';
 import { phoneDigits } from '../../shared/text.js';
 import { IDENTITY_SYNC_FIELDS, PATIENT_SYNC_FIELDS, type PatientSyncField } from '../../shared/sync/patient-merge.js';
@@ -86,7 +86,7 @@ export function displayField(field: PatientField, v: unknown): string {
       return list(v as P['emergencyContacts'], (c) => `${c.name} (${c.relationship}) ${formatPhone(c.phone)}`);
     case 'guarantor': {
       const g = v as P['guarantor'];
-      return g.type === 'self' ? 'Self' : join([g.given, g.family, `(${g.relationship})`, g.birthDate ? formatUsDate(g.birthDate) : '', g.phone ? formatPhone(g.phone) : '', g.address]);
+      return g.type === 'self' ? 'Self' : join([g.given, g.family, `(${g.relationship})`, g.birthDate ? formatUsDate(g.birthDate) : '', g.phone ? formatPhone(g.phone) : '', guarantorAddressLine(g.address)]);
     }
     case 'coverages':
       return list(v as P['coverages'], (c) =>

@@ -19,6 +19,8 @@ import { findDuplicateMatches } from './duplicates.js';
 import { MrnAllocator } from './mrn.js';
 import { patientRow, parseDoc, toDupCandidate, toPatient, userDisplayName, writePatientVersion, type PatientRow } from './repo.js';
 import { searchPatients } from './search.js';
+import { approvalRequiredFor, flagsOf, overrideApproval, writeDuplicateFlags } from './duplicate-flags.js';
+import type { ApproverCredentials, PersonRef } from '../../shared/domain/drawer.js';
 import { parseSearchQuery } from '../../shared/patients/search-query.js';
 
 type PatientMethods = 'patients.search' | 'patients.get' | 'patients.findDuplicates' | 'patients.register' | 'patients.update' | 'patients.history';
@@ -26,6 +28,7 @@ type PatientMethods = 'patients.search' | 'patients.get' | 'patients.findDuplica
 interface Override {
   reason: string;
   matchIds: string[];
+  approver?: ApproverCredentials;
 }
 
 /** What kinds of search a query was read as, without any of its text. */
@@ -52,7 +55,7 @@ function mustExist(row: PatientRow | undefined): PatientRow {
  * Refuses a save that has likely duplicates unless the clerk gave an override covering every one of them.
  * Returns what the override audit needs (null when there was nothing to override).
  */
-function checkDuplicates(tx: CommandTx, candidate: DupCandidate, excludeId: string | undefined, override: Override | undefined): DuplicateMatch[] | null {
+function checkDuplicates(tx: CommandTx, candidate: DupCandidate, excludeId: string | undefined, override: Override | undefined, approvalRequired = false): DuplicateMatch[] | null {
   const matches = findDuplicateMatches(tx.db, candidate, { excludeId });
   const likely = matches.filter((m) => m.level === 'likely');
   if (likely.length === 0) return null;
@@ -62,8 +65,8 @@ function checkDuplicates(tx: CommandTx, candidate: DupCandidate, excludeId: stri
     throw new ApiError(
       'DUPLICATE_SUSPECTED',
       `This looks like ${n === 1 ? 'a patient who is' : `${n} patients who are`} already registered: ${names}${n > 3 ? ', …' : ''}. ` +
-        'Open the existing record, or save anyway with a reason. Nothing was saved.',
-      { data: { matches } },
+        (approvalRequired ? 'Open the existing record, or save anyway with a reason and a supervisor’s approval. Nothing was saved.' : 'Open the existing record, or save anyway with a reason. Nothing was saved.'),
+      { data: { matches, approvalRequired } },
     );
   }
   const covered = new Set(override.matchIds);
@@ -72,19 +75,21 @@ function checkDuplicates(tx: CommandTx, candidate: DupCandidate, excludeId: stri
     throw new ApiError(
       'DUPLICATE_SUSPECTED',
       `Another likely match was found since you reviewed the list: ${missing.map((m) => `${m.patient.given} ${m.patient.family} (MRN ${m.patient.mrn})`).join(', ')}. Review it before saving. Nothing was saved.`,
-      { data: { matches } },
+      { data: { matches, approvalRequired } },
     );
   }
   return likely;
 }
 
-function auditOverride(tx: CommandTx, patientId: string, override: Override, likely: DuplicateMatch[]): void {
+/** The override's audit entry and the flag on the record (listed for review), in the save's command. */
+function auditOverride(tx: CommandTx, patientId: string, override: Override, likely: DuplicateMatch[], approvedBy: PersonRef | null): void {
   tx.audit({
     action: 'patient.duplicate_override',
     entityType: 'patient',
     entityId: patientId,
-    detail: { reason: override.reason, matchIds: likely.map((m) => m.patient.id), scores: likely.map((m) => m.score) },
+    detail: { reason: override.reason, matchIds: likely.map((m) => m.patient.id), scores: likely.map((m) => m.score), approvedBy: approvedBy?.userId ?? null },
   });
+  writeDuplicateFlags(tx, patientId, likely, override.reason, approvedBy);
 }
 
 /** "changed by Ann at 02:05 PM" (with the date when it was not today), in the site's time zone. */
@@ -104,17 +109,22 @@ const defaultAllocator = new MrnAllocator();
  * the parsed output of patientInputSchema (the dispatcher does that for API calls). Throws DUPLICATE_SUSPECTED like
  * the API. Does not emit `patients.changed` (the caller has no dispatcher; a seeder runs before any window).
  */
-export function registerPatient(store: Store, actor: Actor, doc: PatientInput, opts: { override?: Override; mrns?: MrnAllocator } = {}): Patient {
-  const { override, mrns = defaultAllocator } = opts;
+export function registerPatient(
+  store: Store,
+  actor: Actor,
+  doc: PatientInput,
+  opts: { override?: Override; mrns?: MrnAllocator; approvedBy?: PersonRef | null; approvalRequired?: boolean } = {},
+): Patient {
+  const { override, mrns = defaultAllocator, approvedBy = null, approvalRequired = false } = opts;
   const id = newId();
   const row = store.command(actor, (tx) => {
-    const likely = checkDuplicates(tx, toDupCandidate(doc), undefined, override);
+    const likely = checkDuplicates(tx, toDupCandidate(doc), undefined, override, approvalRequired);
     const mrn = mrns.next(tx.db);
     const changes = diffPatient(null, doc);
     writePatientVersion(tx, { id, doc, version: 1, action: 'registered', changes, mrn });
     tx.outbox({ kind: 'patient.registered', entityId: id, payload: { id, mrn, version: 1, doc } });
     tx.audit({ action: 'patient.registered', entityType: 'patient', entityId: id, detail: { version: 1, fields: changes.map((c) => c.field) } });
-    if (likely && override) auditOverride(tx, id, override, likely);
+    if (likely && override) auditOverride(tx, id, override, likely, approvedBy);
     return patientRow(tx.db, id)!;
   });
   return toPatient(row);
@@ -137,7 +147,7 @@ export function patientHandlers(deps: { mrns?: MrnAllocator } = {}): DomainHandl
       const user = requireUser(ctx);
       const row = mustExist(patientRow(ctx.store.db, input.id));
       ctx.store.audit(user, { action: 'patient.viewed', entityType: 'patient', entityId: row.id, detail: { version: row.version } });
-      return { patient: toPatient(row) };
+      return { patient: toPatient(row), duplicateFlags: flagsOf(ctx.store.db, row.id) };
     },
 
     'patients.history': (input, ctx) => {
@@ -201,18 +211,23 @@ export function patientHandlers(deps: { mrns?: MrnAllocator } = {}): DomainHandl
       return { matches };
     },
 
-    'patients.register': (input, ctx) => {
+    'patients.register': async (input, ctx) => {
       const user = requireUser(ctx);
-      const patient = registerPatient(ctx.store, user, input.patient, { override: input.override, mrns });
+      // the supervisor's approval, when the site requires one, is checked before the save (argon2 is async)
+      const approvedBy = input.override ? await overrideApproval(ctx.store, user, input.override.approver, 'new') : null;
+      const patient = registerPatient(ctx.store, user, input.patient, { override: input.override, mrns, approvedBy, approvalRequired: approvalRequiredFor(ctx.store, user) });
       ctx.emit('patients.changed', { id: patient.id, version: patient.version });
       return { patient };
     },
 
-    'patients.update': (input, ctx) => updatePatient(ctx, input.id, input.baseVersion, input.patient, input.override),
+    'patients.update': async (input, ctx) => {
+      const approvedBy = input.override ? await overrideApproval(ctx.store, requireUser(ctx), input.override.approver, input.id) : null;
+      return updatePatient(ctx, input.id, input.baseVersion, input.patient, input.override, approvedBy);
+    },
   };
 }
 
-function updatePatient(ctx: HandlerContext, id: string, baseVersion: number, doc: PatientInput, override: Override | undefined): { patient: Patient } {
+function updatePatient(ctx: HandlerContext, id: string, baseVersion: number, doc: PatientInput, override: Override | undefined, approvedBy: PersonRef | null): { patient: Patient } {
   const user = requireUser(ctx);
   const store = ctx.store;
   const result = store.command(user, (tx) => {
@@ -232,12 +247,12 @@ function updatePatient(ctx: HandlerContext, id: string, baseVersion: number, doc
       tx.audit({ action: 'patient.update_unchanged', entityType: 'patient', entityId: id, detail: { version: cur.version } });
       return { row: cur, changed: false };
     }
-    const likely = changes.some((c) => IDENTITY_FIELDS.has(c.field)) ? checkDuplicates(tx, toDupCandidate(doc), id, override) : null;
+    const likely = changes.some((c) => IDENTITY_FIELDS.has(c.field)) ? checkDuplicates(tx, toDupCandidate(doc), id, override, approvalRequiredFor(store, user)) : null;
     const version = cur.version + 1;
     writePatientVersion(tx, { id, doc, version, action: 'edited', changes });
     tx.outbox({ kind: 'patient.updated', entityId: id, payload: { id, baseVersion, version, changes: patchOf(changes, doc) } });
     tx.audit({ action: 'patient.updated', entityType: 'patient', entityId: id, detail: { version, fields: changes.map((c) => c.field) } });
-    if (likely && override) auditOverride(tx, id, override, likely);
+    if (likely && override) auditOverride(tx, id, override, likely, approvedBy);
     return { row: patientRow(tx.db, id)!, changed: true };
   });
   if (result.changed) ctx.emit('patients.changed', { id, version: result.row.version });

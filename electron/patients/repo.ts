@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Patient, PatientInput, PatientHit } from '../../shared/domain/patient.js';
+import { normalizeGuarantor } from '../../shared/domain/patient.js';
 import type { CommandTx } from '../store/store.js';
 import { writeSearchKeys, emailKey } from './search-keys.js';
 import { stmt } from '../store/stmt-cache.js';
@@ -35,7 +36,8 @@ export function patientRow(db: Database.Database, id: string): PatientRow | unde
 }
 
 export function parseDoc(row: Pick<PatientRow, 'doc'>): PatientInput {
-  return JSON.parse(row.doc) as PatientInput;
+  // a guarantor address stored as one free-text line (before it was structured) reads as the structured shape
+  return normalizeGuarantor(JSON.parse(row.doc) as PatientInput);
 }
 
 export function toPatient(row: PatientRow): Patient {

@@ -38,6 +38,7 @@ import { applyMergeLink, applyMergeUnlink, type PatientMergedPayload, type Patie
 import { LOCAL_SLOT_SIZE, localSlot } from '../patients/mrn.js';
 import { META } from './meta.js';
 import { stmt } from '../store/stmt-cache.js';
+import { writeSiteWide } from '../users/repo.js';
 import type { EventName, EventPayload } from '../../shared/api/contract.js';
 import type { Outcome } from './domain-kinds.js';
 import { domainFor } from './domains.js';
@@ -267,8 +268,9 @@ export function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number
       const p = sitePayloadSchema.safeParse(c.payload);
       if (!p.success) return { parked: 'invalid-payload' };
       if (!writeWins(entityStamp(tx.db, 'site', 'site'), stamp)) return 'applied';
-      const r = stmt(tx.db, 'UPDATE site SET name = ?, time_zone = ?, updated_at = ? WHERE id = 1').run(p.data.siteName, p.data.timeZone, tx.now);
-      if (r.changes !== 1) {
+      // every site-wide setting the op carries (an older desk's op: the name and the time zone only); never the desk name
+      const hasSite = stmt(tx.db, 'SELECT 1 FROM site WHERE id = 1').get() !== undefined;
+      if (!hasSite) {
         // a desk joining the clinic (setup.join): the clinic's settings set it up, under the desk name given at join
         const deskLabel = getMeta(tx.db, META.joinDeskLabel);
         if (deskLabel === undefined) return { parked: 'site-not-set-up' };
@@ -276,8 +278,9 @@ export function applyChange(tx: RemoteTx, c: Change, changed: Map<string, number
         tx.db.prepare('DELETE FROM meta WHERE key = ?').run(META.joinDeskLabel);
         tx.audit(actor, { action: 'setup.joined', entityType: 'site', entityId: 'site', detail: { deskLabel, fromDesk: c.deskId, opId: c.opId } });
       }
+      writeSiteWide(tx.db, p.data, tx.now);
       putEntityStamp(tx.db, 'site', 'site', stamp);
-      tx.audit(actor, { action: 'site.synced', entityType: 'site', entityId: 'site', detail: { fromDesk: c.deskId, opId: c.opId } });
+      tx.audit(actor, { action: 'site.synced', entityType: 'site', entityId: 'site', detail: { fromDesk: c.deskId, opId: c.opId, settings: Object.keys(p.data) } });
       return 'applied';
     }
     case 'patient.merged': {

@@ -6,9 +6,10 @@ import { LATEST_SCHEMA_VERSION } from '../store/migrations.js';
 import type { SessionTable } from './sessions.js';
 import { hashPassword, verifyPassword, dummyHash } from './passwords.js';
 import { countFailedPassword, isLockedOut } from './lockout.js';
-import { readSettings, toSummary, userById, userByName, type UserRow } from './repo.js';
+import { readSettings, toSummary, userById, userByName, writeSiteWide, type UserRow } from './repo.js';
 import { SYSTEM_ACTOR } from '../store/store.js';
 import { clearHold, readHold } from './username-clash.js';
+import { siteWidePayload } from '../../shared/domain/user.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -79,7 +80,7 @@ export function userHandlers(sessions: SessionTable): DomainHandlers<UserMethods
         tx.db
           .prepare(`INSERT INTO users (id, username, display_name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, 'administrator', ?, ?, ?)`)
           .run(id, input.admin.username, input.admin.displayName, pw, tx.now, tx.now);
-        tx.outbox({ kind: 'site.configured', entityId: 'site', payload: { siteName: input.siteName, timeZone: input.timeZone } });
+        tx.outbox({ kind: 'site.configured', entityId: 'site', payload: siteWidePayload(readSettings(tx.db)!) });
         tx.outbox({ kind: 'user.upserted', entityId: id, payload: publicUserPayload(userById(tx.db, id)!) });
         tx.audit({ action: 'setup.initialized', entityType: 'site', entityId: 'site', detail: { deskLabel: input.deskLabel } });
         tx.audit({ action: 'user.created', entityType: 'user', entityId: id, detail: { username: input.admin.username, role: 'administrator' } });
@@ -238,10 +239,10 @@ export function userHandlers(sessions: SessionTable): DomainHandlers<UserMethods
       const actor = requireUser(ctx);
       const before = settingsOrThrow(ctx);
       ctx.store.command(actor, (tx) => {
-        tx.db
-          .prepare('UPDATE site SET name = ?, time_zone = ?, desk_label = ?, idle_lock_seconds = ?, lockout_threshold = ?, lockout_minutes = ?, updated_at = ? WHERE id = 1')
-          .run(input.siteName, input.timeZone, input.deskLabel, input.idleLockSeconds, input.lockoutThreshold, input.lockoutMinutes, tx.now);
-        tx.outbox({ kind: 'site.configured', entityId: 'site', payload: { siteName: input.siteName, timeZone: input.timeZone } });
+        tx.db.prepare('UPDATE site SET desk_label = ?, updated_at = ? WHERE id = 1').run(input.deskLabel, tx.now);
+        writeSiteWide(tx.db, siteWidePayload(input), tx.now);
+        // every site-wide setting travels to the other desks; the desk name stays here
+        tx.outbox({ kind: 'site.configured', entityId: 'site', payload: siteWidePayload(input) });
         const changed = (Object.keys(input) as (keyof typeof input)[]).filter((k) => input[k] !== before[k]);
         tx.audit({ action: 'settings.updated', entityType: 'site', entityId: 'site', detail: { changed } });
       });

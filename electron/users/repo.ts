@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Role } from '../../shared/api/define.js';
-import type { UserSummary, SiteSettings } from '../../shared/domain/user.js';
+import type { UserSummary, SiteSettings, SiteWideSettings } from '../../shared/domain/user.js';
 import { isLockedOut } from './lockout.js';
 
 export interface UserRow {
@@ -55,5 +55,23 @@ export function readSettings(db: Database.Database): SiteSettings | null {
     idleLockSeconds: r.idle_lock_seconds,
     lockoutThreshold: r.lockout_threshold,
     lockoutMinutes: r.lockout_minutes,
+    requireDuplicateApproval: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(SITE_META.requireDuplicateApproval)?.value === '1',
   };
+}
+
+/** Site-wide settings that have no column in the site table: kept in the meta key/value table. */
+export const SITE_META = { requireDuplicateApproval: 'site.require_duplicate_approval' } as const;
+
+/**
+ * Writes the site-wide settings present in `s` (a setting left out is left as it is: a 'site.configured' op from an
+ * older desk carries only the name and the time zone). The desk name is not here: it is this desk's own.
+ */
+export function writeSiteWide(db: Database.Database, s: Partial<SiteWideSettings>, now: string): void {
+  db.prepare(
+    `UPDATE site SET name = COALESCE(?, name), time_zone = COALESCE(?, time_zone), idle_lock_seconds = COALESCE(?, idle_lock_seconds),
+       lockout_threshold = COALESCE(?, lockout_threshold), lockout_minutes = COALESCE(?, lockout_minutes), updated_at = ? WHERE id = 1`,
+  ).run(s.siteName ?? null, s.timeZone ?? null, s.idleLockSeconds ?? null, s.lockoutThreshold ?? null, s.lockoutMinutes ?? null, now);
+  if (s.requireDuplicateApproval !== undefined) {
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(SITE_META.requireDuplicateApproval, s.requireDuplicateApproval ? '1' : '0');
+  }
 }

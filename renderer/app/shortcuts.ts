@@ -42,7 +42,7 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'users', keys: 'Alt+U', label: 'Users', scope: 'global', adminOnly: true },
   { id: 'audit', keys: 'Alt+A', label: 'Audit log', scope: 'global', adminOnly: true },
   { id: 'settings', keys: 'Alt+T', label: 'Site settings', scope: 'global', adminOnly: true },
-  { id: 'review', keys: 'Alt+R', label: 'Review queue (conflicts and duplicates from the hub)', scope: 'global', supervisorOnly: true },
+  { id: 'review', keys: 'Alt+R', label: 'Review queue (conflicts and likely duplicates, from the hub and this desk)', scope: 'global', supervisorOnly: true },
   { id: 'drawer', keys: 'Alt+D', label: 'Cash drawer (open, paid in/out, payments, close)', scope: 'global' },
   { id: 'eod', keys: 'Alt+J', label: 'End of day report (all desks)', scope: 'global', supervisorOnly: true },
   { id: 'board', keys: 'Alt+B', altKeys: ['F2'], label: 'Today’s board (appointments, check-in)', scope: 'global' },

@@ -21,8 +21,9 @@ import { usePatientSearch, applyPrefill } from './store.js';
 import { usePatient } from './PatientScreen.js';
 import { useScreenKeys } from './keys.js';
 import { displayName, formatPhone, usDate } from './format.js';
+import type { ApproverCredentials } from '../../shared/domain/drawer.js';
 
-type Override = { reason: string; matchIds: string[] };
+type Override = { reason: string; matchIds: string[]; approver?: ApproverCredentials };
 
 /** Replaces the current route (a saved form should not be one Esc away). */
 function replaceRoute(route: { name: 'patient'; id: string }) {
@@ -81,11 +82,17 @@ interface DupState {
   message: string;
   values: PatientInput;
   error: string | null;
+  /** the site requires a supervisor's approval for this user's override */
+  approvalRequired: boolean;
 }
 
 function dupMatchesOf(e: ApiError): DuplicateMatch[] {
   const d = e.data as { matches?: DuplicateMatch[] } | undefined;
   return d?.matches ?? [];
+}
+
+function approvalRequiredOf(e: ApiError): boolean {
+  return Boolean((e.data as { approvalRequired?: boolean } | undefined)?.approvalRequired);
 }
 
 /** The shared save/duplicate/discard machinery of both screens. */
@@ -98,7 +105,8 @@ function useFormScreen(form: PatientFormApi, draftKey: string, send: (values: Pa
   const dirtyRef = useDiscardGuard(form, askRef.current);
   const cancel = () => (dirtyRef.current ? setConfirmDiscard(true) : useNav.getState().back());
 
-  const save = async (values: PatientInput, override?: Override) => {
+  /** Resolves to the error of a refused override (for the duplicate dialog's fields), else null. */
+  const save = async (values: PatientInput, override?: Override): Promise<unknown> => {
     setBusy(true);
     setBanner(null);
     try {
@@ -107,14 +115,15 @@ function useFormScreen(form: PatientFormApi, draftKey: string, send: (values: Pa
       setDup(null);
       form.reset(form.getValues()); // clean: leaving must not ask
       after(p);
+      return null;
     } catch (e) {
       if (e instanceof ApiError && e.code === 'DUPLICATE_SUSPECTED') {
-        setDup({ matches: dupMatchesOf(e), message: e.message, values, error: null });
-        return;
+        setDup({ matches: dupMatchesOf(e), message: e.message, values, error: null, approvalRequired: approvalRequiredOf(e) });
+        return override ? e : null;
       }
       if (dup && override) {
         setDup({ ...dup, error: e instanceof ApiError ? e.message : 'Not saved; please try again.' });
-        return;
+        return e;
       }
       if (e instanceof ApiError && e.code === 'CONFLICT') {
         setBanner({ tone: 'error', text: e.message, conflict: true });
@@ -122,6 +131,7 @@ function useFormScreen(form: PatientFormApi, draftKey: string, send: (values: Pa
       }
       const r = applyServerErrors(form, e);
       setBanner({ tone: 'error', text: r.unmatched.length ? `${r.message} ${r.unmatched.join('; ')}` : r.message });
+      return null;
     } finally {
       setBusy(false);
     }
@@ -146,8 +156,9 @@ function useFormScreen(form: PatientFormApi, draftKey: string, send: (values: Pa
           error={dup.error}
           onOpen={onOpen}
           onClose={() => setDup(null)}
-          onOverride={(reason) =>
-            void save(dup.values, { reason, matchIds: dup.matches.filter((m) => m.level === 'likely').map((m) => m.patient.id) })
+          approvalRequired={dup.approvalRequired}
+          onOverride={(reason, approver) =>
+            save(dup.values, { reason, matchIds: dup.matches.filter((m) => m.level === 'likely').map((m) => m.patient.id), ...(approver ? { approver } : {}) })
           }
         />
       )}

@@ -4,7 +4,7 @@
  * Every field shows its own error as the clerk leaves it (then as they type); lists are useFieldArray with keyboard
  * "Add …" / "Remove" buttons (a new row's first field takes focus; removing a row puts focus on the list's Add button).
  */
-import { useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useFieldArray, useWatch, type Control, type FieldValues, type Resolver, type UseFormReturn } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { CheckboxGroup, Checkbox, Label, FieldError } from 'react-aria-components';
@@ -16,7 +16,10 @@ import {
   type PatientInput,
   type Patient,
   RACE,
+  emptyGuarantorAddress,
+  guarantorAddressLine,
 } from '../../shared/domain/patient.js';
+import { CONSENT_POLICY } from '../../shared/visits/consents.js';
 import { useZodForm, FormTextField, FormDateField, FormSelectField, FormCheckboxField, FormField } from '../ui/form.js';
 import { Button } from '../ui/Button.js';
 import { SelectField, RadioGroupField } from '../ui/fields.js';
@@ -34,6 +37,7 @@ import {
   RELATIONSHIP_LABELS,
   SEX_LABELS,
   options,
+  siteToday,
 } from './format.js';
 
 export type PatientFormApi = UseFormReturn<PatientFormValues, unknown, PatientInput>;
@@ -81,7 +85,29 @@ const blankAddress = () => ({ use: 'home' as const, line1: '', line2: '', city: 
 const blankContact = () => ({ name: '', relationship: '', phone: '' });
 const blankPrevious = () => ({ given: '', family: '', until: '' });
 const blankIdentifier = () => ({ type: 'drivers-license' as const, value: '' });
-const blankConsent = () => ({ type: 'treatment' as const, version: '', signedOn: '', signer: '', signerRelationship: 'self' });
+type ConsentType = PatientInput['consents'][number]['type'];
+
+/** The site's current version of a consent form ('' when the policy has none for that type). */
+export function currentConsentVersion(type: ConsentType): string {
+  return CONSENT_POLICY.find((r) => r.type === type)?.currentVersion ?? '';
+}
+
+/**
+ * A new consent row, filled as it is usually signed at the desk: the first of the site's policy consents not on the
+ * list yet, its current version, signed today, by the patient (self).
+ */
+export function newConsentRow(existing: { type?: string }[], signer: string, today: string) {
+  const have = new Set(existing.map((c) => c.type));
+  const type: ConsentType = CONSENT_POLICY.find((r) => !have.has(r.type))?.type ?? 'treatment';
+  return { type, version: currentConsentVersion(type), signedOn: today, signer, signerRelationship: 'self' };
+}
+
+/** The subscriber relationship (the patient is the subscriber's …) a guarantor relationship suggests. */
+export function subscriberRelationshipFor(guarantorRelationship: string): 'spouse' | 'child' | 'other' {
+  if (/mother|father|parent|mom|dad|guardian|step/i.test(guarantorRelationship)) return 'child';
+  if (/wife|husband|spouse|partner/i.test(guarantorRelationship)) return 'spouse';
+  return 'other';
+}
 
 /** An empty register form: one blank phone row so the phone follows DOB and sex in the tab order. */
 export function newPatientForm(): PatientFormValues {
@@ -249,13 +275,13 @@ export function PatientFormFields({ form }: { form: PatientFormApi }) {
         <EmergencyContacts control={c} />
       </Section>
       <Section id="pt-f-guar" title="Guarantor" hint="Who pays the bill">
-        <Guarantor control={c} />
+        <Guarantor form={form} />
       </Section>
       <Section id="pt-f-ins" title="Insurance coverages" hint="Primary, then secondary, tertiary">
-        <Coverages control={c} />
+        <Coverages form={form} />
       </Section>
       <Section id="pt-f-cons" title="Consents on file">
-        <Consents control={c} />
+        <Consents form={form} />
       </Section>
       <Section id="pt-f-ids" title="Identifiers">
         <Identifiers control={c} />
@@ -339,7 +365,8 @@ function EmergencyContacts({ control }: { control: C }) {
   );
 }
 
-function Guarantor({ control }: { control: C }) {
+function Guarantor({ form }: { form: PatientFormApi }) {
+  const control = form.control;
   const type = useWatch({ control, name: 'guarantor.type' });
   return (
     <>
@@ -350,24 +377,66 @@ function Guarantor({ control }: { control: C }) {
           <GuarantorType
             value={f.value?.type ?? 'self'}
             onChange={(t) =>
-              f.onChange(t === 'self' ? { type: 'self' } : { type: 'person', given: '', family: '', relationship: '', birthDate: '', phone: '', address: '' })
+              f.onChange(t === 'self' ? { type: 'self' } : { type: 'person', given: '', family: '', relationship: '', birthDate: '', phone: '', address: emptyGuarantorAddress() })
             }
           />
         )}
       />
       {type === 'person' && (
-        <Grid cols={4} className="pt-mt">
-          <FormTextField control={control} name="guarantor.family" label="Guarantor last name" isRequired autoComplete="off" />
-          <FormTextField control={control} name="guarantor.given" label="Guarantor first name" isRequired autoComplete="off" />
-          <FormTextField control={control} name="guarantor.relationship" label="Relationship to patient" isRequired autoComplete="off" />
-          <FormDateField control={control} name="guarantor.birthDate" label="Guarantor date of birth" description="" />
-          <FormTextField control={control} name="guarantor.phone" label="Guarantor phone" type="tel" inputMode="tel" autoComplete="off" />
-          <FormTextField control={control} name="guarantor.address" label="Guarantor address" className="pt-span3" autoComplete="off" />
-        </Grid>
+        <>
+          <Grid cols={5} className="pt-mt">
+            <FormTextField control={control} name="guarantor.family" label="Guarantor last name" isRequired autoComplete="off" />
+            <FormTextField control={control} name="guarantor.given" label="Guarantor first name" isRequired autoComplete="off" />
+            <FormTextField control={control} name="guarantor.relationship" label="Relationship to patient" isRequired autoComplete="off" />
+            <FormDateField control={control} name="guarantor.birthDate" label="Guarantor date of birth" description="" />
+            <FormTextField control={control} name="guarantor.phone" label="Guarantor phone" type="tel" inputMode="tel" autoComplete="off" />
+          </Grid>
+          <GuarantorAddress form={form} />
+        </>
       )}
     </>
   );
 }
+
+/**
+ * The guarantor's address: street, apt, city, state, ZIP, or "Same as the patient" (Space), which copies the patient's
+ * first address into it and keeps it in step while ticked (the stored address is complete in itself).
+ */
+function GuarantorAddress({ form }: { form: PatientFormApi }) {
+  const control = form.control;
+  const same = useWatch({ control, name: 'guarantor.address.sameAsPatient' });
+  const home = useWatch({ control, name: 'addresses.0' });
+  useEffect(() => {
+    if (!same) return;
+    const a = home ?? { line1: '', line2: '', city: '', state: '', postalCode: '' };
+    for (const k of ['line1', 'line2', 'city', 'state', 'postalCode'] as const) {
+      const v = (a[k] as string | undefined) ?? '';
+      if (form.getValues(`guarantor.address.${k}`) !== v) form.setValue(`guarantor.address.${k}`, v as never, { shouldDirty: true });
+    }
+  }, [same, home, form]);
+  const line = guarantorAddressLine(home ?? {});
+  return (
+    <div className="pt-mt" role="group" aria-label="Guarantor address">
+      <FormCheckboxField
+        control={control}
+        name="guarantor.address.sameAsPatient"
+        label="Guarantor lives at the patient’s address"
+        description={same ? (line ? `Address: ${line}` : 'Add the patient’s address under Contact first.') : undefined}
+      />
+      {!same && (
+        <Grid cols={6} className="pt-mt">
+          <FormTextField control={control} name="guarantor.address.line1" label="Guarantor street" className="pt-span2" autoComplete="off" />
+          <FormTextField control={control} name="guarantor.address.line2" label="Guarantor apt, suite" autoComplete="off" />
+          <FormTextField control={control} name="guarantor.address.city" label="Guarantor city" autoComplete="off" />
+          <FormSelectField control={control} name="guarantor.address.state" label="Guarantor state" options={GUARANTOR_STATE_OPTIONS} />
+          <FormTextField control={control} name="guarantor.address.postalCode" label="Guarantor ZIP code" inputMode="numeric" autoComplete="off" />
+        </Grid>
+      )}
+    </div>
+  );
+}
+
+const GUARANTOR_STATE_OPTIONS = [{ value: '', label: 'Not recorded' }, ...STATE_OPTIONS];
 
 /** The guarantor type switch: the form holds the whole guarantor object, so this maps type <-> object. */
 function GuarantorType({ value, onChange }: { value: 'self' | 'person'; onChange: (v: 'self' | 'person') => void }) {
@@ -384,14 +453,15 @@ function GuarantorType({ value, onChange }: { value: 'self' | 'person'; onChange
   );
 }
 
-function Coverages({ control }: { control: C }) {
+function Coverages({ form }: { form: PatientFormApi }) {
+  const control = form.control;
   const { fields, append, remove } = useFieldArray({ control, name: 'coverages' });
   const add = useRef<HTMLButtonElement>(null);
   return (
     <div className="pt-list">
       {fields.map((f, i) => (
         <Row key={f.id} title={`Coverage ${i + 1}`} onRemove={() => (remove(i), focusSoon(add))} cols={5}>
-          <CoverageFields control={control} i={i} />
+          <CoverageFields form={form} i={i} />
         </Row>
       ))}
       {fields.length === 0 && <p className="pt-muted">No insurance (self-pay).</p>}
@@ -424,8 +494,20 @@ function Coverages({ control }: { control: C }) {
   );
 }
 
-function CoverageFields({ control, i }: { control: C; i: number }) {
+function CoverageFields({ form, i }: { form: PatientFormApi; i: number }) {
+  const control = form.control;
   const rel = useWatch({ control, name: `coverages.${i}.subscriberRelationship` });
+  const guarantorType = useWatch({ control, name: 'guarantor.type' });
+  /** "Subscriber is the guarantor": the guarantor's name and date of birth, and the relationship it suggests. */
+  const fillFromGuarantor = () => {
+    const g = form.getValues('guarantor');
+    if (!g || g.type !== 'person') return;
+    const opts = { shouldDirty: true, shouldValidate: true } as const;
+    form.setValue(`coverages.${i}.subscriberRelationship`, subscriberRelationshipFor(g.relationship ?? ''), opts);
+    form.setValue(`coverages.${i}.subscriberFamily`, g.family ?? '', opts);
+    form.setValue(`coverages.${i}.subscriberGiven`, g.given ?? '', opts);
+    form.setValue(`coverages.${i}.subscriberBirthDate`, g.birthDate ?? '', opts);
+  };
   return (
     <>
       <FormField<PatientFormValues, number>
@@ -452,6 +534,13 @@ function CoverageFields({ control, i }: { control: C; i: number }) {
       <FormTextField control={control} name={`coverages.${i}.planName`} label="Plan" autoComplete="off" />
       <FormTextField control={control} name={`coverages.${i}.memberId`} label="Member ID" isRequired autoComplete="off" />
       <FormTextField control={control} name={`coverages.${i}.groupNumber`} label="Group number" autoComplete="off" />
+      {guarantorType === 'person' && (
+        <div className="ad-field pt-fillbtn">
+          <Button size="small" onPress={fillFromGuarantor}>
+            Subscriber is the guarantor
+          </Button>
+        </div>
+      )}
       <FormSelectField control={control} name={`coverages.${i}.subscriberRelationship`} label="Subscriber is" options={RELATIONSHIP_OPTIONS} />
       <FormDateField control={control} name={`coverages.${i}.effectiveFrom`} label="Effective from" description="" />
       <FormDateField control={control} name={`coverages.${i}.effectiveTo`} label="Effective to" description="" />
@@ -466,23 +555,51 @@ function CoverageFields({ control, i }: { control: C; i: number }) {
   );
 }
 
-function Consents({ control }: { control: C }) {
+function Consents({ form }: { form: PatientFormApi }) {
+  const control = form.control;
   const { fields, append, remove } = useFieldArray({ control, name: 'consents' });
   const add = useRef<HTMLButtonElement>(null);
+  const addConsent = () => {
+    const v = form.getValues();
+    const signer = [v.name?.given, v.name?.family].filter((x) => x && x.trim()).join(' ');
+    append(newConsentRow(v.consents ?? [], signer, siteToday()), { focusName: `consents.${fields.length}.type` });
+  };
   return (
     <div className="pt-list">
       {fields.map((f, i) => (
         <Row key={f.id} title={`Consent ${i + 1}`} onRemove={() => (remove(i), focusSoon(add))} cols={5}>
-          <FormSelectField control={control} name={`consents.${i}.type`} label="Consent" isRequired options={CONSENT_OPTIONS} />
-          <FormTextField control={control} name={`consents.${i}.version`} label="Form version" isRequired autoComplete="off" />
-          <FormDateField control={control} name={`consents.${i}.signedOn`} label="Signed on" description="" isRequired />
-          <FormTextField control={control} name={`consents.${i}.signer`} label="Signed by" isRequired autoComplete="off" />
-          <FormTextField control={control} name={`consents.${i}.signerRelationship`} label="Signer is" description="self, parent, guardian…" autoComplete="off" />
+          <ConsentFields form={form} i={i} />
         </Row>
       ))}
       {fields.length === 0 && <p className="pt-muted">None on file.</p>}
-      <AddButton btnRef={add} label="Add consent" disabled={fields.length >= 20} onPress={() => append(blankConsent(), { focusName: `consents.${fields.length}.type` })} />
+      <AddButton btnRef={add} label="Add consent" disabled={fields.length >= 20} onPress={addConsent} />
+      {fields.length > 0 && <p className="pt-muted">New consents start with the site’s current version, today and the patient as the signer; change any of them.</p>}
     </div>
+  );
+}
+
+/** One consent row; choosing another consent type puts that form's current version in (unless one was typed). */
+function ConsentFields({ form, i }: { form: PatientFormApi; i: number }) {
+  const control = form.control;
+  const type = useWatch({ control, name: `consents.${i}.type` });
+  const prevType = useRef(type);
+  useEffect(() => {
+    const before = prevType.current;
+    prevType.current = type;
+    if (!type || before === type) return;
+    const version = form.getValues(`consents.${i}.version`) ?? '';
+    if (version === '' || version === currentConsentVersion(before as ConsentType)) {
+      form.setValue(`consents.${i}.version`, currentConsentVersion(type as ConsentType), { shouldDirty: true, shouldValidate: version !== '' });
+    }
+  }, [type, i, form]);
+  return (
+    <>
+      <FormSelectField control={control} name={`consents.${i}.type`} label="Consent" isRequired options={CONSENT_OPTIONS} />
+      <FormTextField control={control} name={`consents.${i}.version`} label="Form version" isRequired autoComplete="off" />
+      <FormDateField control={control} name={`consents.${i}.signedOn`} label="Signed on" description="" isRequired />
+      <FormTextField control={control} name={`consents.${i}.signer`} label="Signed by" isRequired autoComplete="off" />
+      <FormTextField control={control} name={`consents.${i}.signerRelationship`} label="Signer is" description="self, parent, guardian…" autoComplete="off" />
+    </>
   );
 }
 

@@ -5,13 +5,15 @@
  */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError } from '../api/client.js';
-import type { Patient } from '../../shared/domain/patient.js';
+import type { DuplicateFlag, Patient } from '../../shared/domain/patient.js';
+import { guarantorAddressLine } from '../../shared/domain/patient.js';
 import { PageHeader } from '../ui/PageHeader.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
 import { useNav } from '../app/nav.js';
 import { useScreenKeys } from './keys.js';
 import { MergedBanner } from './MergedBanner.js';
+import { DuplicateFlagBanner } from './DuplicateFlagBanner.js';
 import { openPrint } from '../print/usePrint.js';
 import { CollectPaymentDialog } from '../payments/CollectPaymentDialog.js';
 import {
@@ -36,13 +38,15 @@ import {
   usDate,
 } from './format.js';
 
-export function usePatient(id: string): { patient: Patient | null; error: string | null; reload: () => Promise<Patient | null> } {
+export function usePatient(id: string): { patient: Patient | null; error: string | null; reload: () => Promise<Patient | null>; duplicateFlags: DuplicateFlag[] } {
   const [patient, setPatient] = useState<Patient | null>(null);
+  const [duplicateFlags, setDuplicateFlags] = useState<DuplicateFlag[]>([]);
   const [error, setError] = useState<string | null>(null);
   const reload = useCallback(async () => {
     try {
       const r = await api.call('patients.get', { id });
       setPatient(r.patient);
+      setDuplicateFlags(r.duplicateFlags ?? []);
       setError(null);
       return r.patient;
     } catch (e) {
@@ -53,11 +57,11 @@ export function usePatient(id: string): { patient: Patient | null; error: string
   useEffect(() => {
     void reload();
   }, [reload]);
-  return { patient, error, reload };
+  return { patient, error, reload, duplicateFlags };
 }
 
 export function PatientScreen({ id }: { id: string }) {
-  const { patient, error, reload } = usePatient(id);
+  const { patient, error, reload, duplicateFlags } = usePatient(id);
   const [refreshed, setRefreshed] = useState<number | null>(null);
   const go = useNav((s) => s.go);
   const [paying, setPaying] = useState(false);
@@ -133,6 +137,7 @@ export function PatientScreen({ id }: { id: string }) {
       </PageHeader>
       {error && <Banner tone="error">{error}</Banner>}
       {p.mergedInto && <MergedBanner patient={p} />}
+      <DuplicateFlagBanner patientId={p.id} flags={duplicateFlags} />
       {refreshed !== null && (
         <Banner tone="info">This record was just changed elsewhere; you are seeing the new version {refreshed}.</Banner>
       )}
@@ -223,7 +228,7 @@ export function PatientScreen({ id }: { id: string }) {
                 ['Relationship', p.guarantor.relationship],
                 ['Date of birth', p.guarantor.birthDate ? usDate(p.guarantor.birthDate) : null],
                 ['Phone', p.guarantor.phone ? formatPhone(p.guarantor.phone) : null],
-                ['Address', p.guarantor.address || null],
+                ['Address', guarantorAddressLine(p.guarantor.address) ? `${guarantorAddressLine(p.guarantor.address)}${p.guarantor.address.sameAsPatient ? ' (same as the patient)' : ''}` : null],
               ]}
             />
           )}

@@ -1,7 +1,8 @@
 /**
  * Duplicate prevention while registering: the live "Possible matches" panel (patients.findDuplicates, debounced, on
  * the identifying fields only) and the dialog shown when a save is refused with DUPLICATE_SUSPECTED, where the clerk
- * either opens the existing record (the happy path) or saves anyway with a reason (audited as an override).
+ * either opens the existing record (the happy path) or saves anyway with a reason (audited as an override; with a
+ * supervisor's approval when the site requires it).
  */
 import { useEffect, useRef, useState } from 'react';
 import type { MethodInput } from '../../shared/api/contract.js';
@@ -13,8 +14,11 @@ import { duplicateOverrideSchema, type DuplicateMatch, type PatientFormValues, t
 import type { Control } from 'react-hook-form';
 import { Button } from '../ui/Button.js';
 import { Dialog } from '../ui/Dialog.js';
-import { TextField } from '../ui/fields.js';
 import { Banner } from '../ui/Banner.js';
+import { AppForm, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import { ApproverFields, approverFieldsSchema, approverInput, approverMissing, needsApproval, noApprover } from '../payments/ApproverFields.js';
+import type { ApproverCredentials } from '../../shared/domain/drawer.js';
+import { z } from 'zod';
 import { age, displayName, siteToday, usDate, formatPhone, SEX_LABELS } from './format.js';
 
 const DEBOUNCE_MS = 300;
@@ -130,16 +134,22 @@ export function DuplicatePanel({ status, matches, onOpen }: { status: 'idle' | '
   );
 }
 
+/** The "save anyway" part of the dialog: the reason, and a supervisor's credentials when the site requires them. */
+const overrideFormSchema = z.object({ reason: duplicateOverrideSchema.shape.reason, approver: approverFieldsSchema });
+
 /**
  * Save refused with DUPLICATE_SUSPECTED: list the matches; "Open …" or "Save anyway" with a reason (≥ 10 characters,
- * checked with the shared override schema). Rendered outside the <form> in the React tree, so its keys and Enter do
- * not reach the patient form.
+ * checked with the shared override schema) and, when the site requires it (`approvalRequired`, or the API says so),
+ * a supervisor's user name and password (the payments' ApproverFields). `onOverride` resolves to the API error when
+ * the save was refused (its field errors go on the dialog's fields), or null. Rendered outside the patient <form> in
+ * the React tree, so its keys and Enter do not reach the patient form.
  */
 export function DuplicateDialog({
   matches,
   message,
   busy,
   error,
+  approvalRequired,
   onOpen,
   onOverride,
   onClose,
@@ -148,26 +158,27 @@ export function DuplicateDialog({
   message: string;
   busy: boolean;
   error: string | null;
+  approvalRequired: boolean;
   onOpen: (id: string) => void;
-  onOverride: (reason: string) => void;
+  onOverride: (reason: string, approver: ApproverCredentials | undefined) => Promise<unknown>;
   onClose: () => void;
 }) {
-  const [reason, setReason] = useState('');
-  const [reasonError, setReasonError] = useState<string | undefined>();
-  const reasonRef = useRef<HTMLInputElement | null>(null);
-  const check = (r: string) => {
-    const res = duplicateOverrideSchema.shape.reason.safeParse(r);
-    return res.success ? undefined : (res.error.issues[0]?.message ?? 'Say why');
-  };
-  const saveAnyway = () => {
-    const err = check(reason);
-    setReasonError(err);
-    if (err) {
-      reasonRef.current?.focus();
+  const [forced, setForced] = useState(false);
+  const approval = approvalRequired || forced;
+  const form = useZodForm(overrideFormSchema, { reason: '', approver: noApprover() });
+  const submit = form.handleSubmit(async (v) => {
+    if (approverMissing(form.setError, approval, v.approver)) return;
+    const err = await onOverride(v.reason.trim(), approval ? approverInput(v.approver) : undefined);
+    if (!err) return;
+    // the password is never kept after a refusal; the reason and the user name stay
+    form.setValue('approver.password', '');
+    if (needsApproval(err) && !approval) {
+      setForced(true);
+      requestAnimationFrame(() => form.setFocus('approver.username'));
       return;
     }
-    onOverride(reason.trim());
-  };
+    applyServerErrors(form, err);
+  });
   return (
     <Dialog isOpen onClose={onClose} title="This patient may already be registered" className="pt-dupdlg" role="alertdialog" hideClose>
       <Banner tone="warning">{message}</Banner>
@@ -181,39 +192,25 @@ export function DuplicateDialog({
           </li>
         ))}
       </ol>
-      <div className="pt-override">
+      <AppForm onSubmit={submit} label="Save a new record anyway" className="pt-override">
         <h3>Or save a new record anyway</h3>
-        <p className="pt-muted">Only when you are sure this is a different person (e.g. twins, a parent and child with the same name). The reason goes into the audit log.</p>
-        <TextField
-          label="Reason for saving anyway"
-          value={reason}
-          onChange={(v) => {
-            setReason(v);
-            if (reasonError) setReasonError(check(v));
-          }}
-          onBlur={() => reason && setReasonError(check(reason))}
-          errorMessage={reasonError}
-          inputRef={reasonRef}
-          isRequired
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              saveAnyway();
-            }
-          }}
-          description="At least 10 characters"
-        />
+        <p className="pt-muted">
+          Only when you are sure this is a different person (e.g. twins, a parent and child with the same name). The reason goes into the audit log, and the new record is
+          flagged as a possible duplicate for a supervisor to review.
+        </p>
+        <FormTextField control={form.control} name="reason" label="Reason for saving anyway" isRequired description="At least 10 characters" autoComplete="off" />
+        {approval && <ApproverFields control={form.control} why="This site requires a supervisor’s approval to save a likely duplicate." />}
         {error && <Banner tone="error">{error}</Banner>}
         <div className="ad-form-actions">
-          <Button variant="danger" onPress={saveAnyway} isDisabled={busy}>
-            Save anyway
+          <Button type="submit" variant="danger" isDisabled={busy}>
+            {approval ? 'Save anyway with approval' : 'Save anyway'}
           </Button>
           <span className="ad-spacer" />
           <Button variant="quiet" onPress={onClose} shortcut="Esc">
             Back to the form
           </Button>
         </div>
-      </div>
+      </AppForm>
     </Dialog>
   );
 }

@@ -4,13 +4,16 @@ import { siteSettingsSchema, type SiteSettings } from '../../shared/domain/user.
 import { PageHeader } from '../ui/PageHeader.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
-import { AppForm, FormNumberField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import { AppForm, FormCheckboxField, FormNumberField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
 import { useSession } from '../app/session.js';
 import { timeZoneOptions } from '../app/timezones.js';
 import { clearDraft, useFormDraft } from '../app/drafts.js';
 import { HubEnrollSection } from '../sync/HubEnrollSection.js';
 
-/** Administrator: site name, time zone, desk name, idle lock, sign-in lockout. */
+/**
+ * Administrator: site name, time zone, desk name, idle lock, sign-in lockout, duplicate-override approval. Every setting
+ * but the desk name is the clinic's: it reaches the other desks through the hub.
+ */
 export function SettingsScreen() {
   const [loaded, setLoaded] = useState<SiteSettings | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -78,6 +81,18 @@ function SettingsForm({ initial }: { initial: SiteSettings }) {
           <FormNumberField control={c} name="lockoutMinutes" label="Lockout lasts (minutes)" isRequired description="1 to 1440" />
         </div>
       </section>
+      <section className="ad-section" aria-labelledby="settings-dup">
+        <h2 id="settings-dup">Likely duplicates</h2>
+        <FormCheckboxField
+          control={c}
+          name="requireDuplicateApproval"
+          label="Require a supervisor’s approval to save a likely duplicate"
+          description="When on, a clerk who saves a patient anyway needs a supervisor to type their user name and password. The new record is flagged for review either way."
+        />
+      </section>
+      <p className="ad-desc" data-testid="settings-scope">
+        The desk name is this desk&apos;s own. Every other setting here is the clinic&apos;s and reaches the other desks through the hub.
+      </p>
       <div className="ad-form-actions">
         <Button type="submit" variant="primary" isPending={busy} shortcut="Ctrl+Enter">
           Save settings

@@ -6,6 +6,8 @@
  *    Merge into… (M: choose the survivor, reason, confirm; then the item is closed as merged), not the same person (N).
  * 1 / 2 open either patient. Everything by keyboard; the list is a grid (arrows, Enter shows an item).
  * Offline: the queue comes from the hub, so the screen says so and offers Try again; nothing else breaks.
+ * This desk's own items (likely duplicates saved anyway here, ids "local:…") are listed too, also on a desk without a
+ * hub, where they are the whole queue; Merge into… and Not the same person close them on this desk.
  * Patient data lives in component state only (the idle lock unmounts this screen).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -118,8 +120,8 @@ export function ReviewQueueScreen() {
     }
   }, []);
 
+  // a desk without a hub still has its own items (likely duplicates saved anyway here)
   useEffect(() => {
-    if (syncState === 'not-enrolled') return;
     void load();
   }, [load, syncState]);
 
@@ -164,13 +166,16 @@ export function ReviewQueueScreen() {
   const pair = item && isPair && okRecs.length === 2 ? (okRecs as [Patient, Patient]) : null;
   const alreadyMerged = pair ? pair[0].mergedInto === pair[1].id || pair[1].mergedInto === pair[0].id : false;
 
+  /** After closing an item: its successor's detail, or the screen's heading once nothing is left (never the page body). */
+  const focusDetail = () => requestAnimationFrame(() => (detailRef.current ?? document.querySelector<HTMLElement>('.ad-page-header h1'))?.focus());
+
   const resolve = async (resolution: Resolution, note: string) => {
     if (!item) return;
     await api.call('sync.resolveReviewItem', { id: item.id, resolution, note });
     setDialog(null);
     setNotice({ tone: 'success', text: `Closed: ${TYPE_LABEL[item.type].toLowerCase()} (${resolutionText(resolution)}).` });
     await load();
-    requestAnimationFrame(() => detailRef.current?.focus());
+    focusDetail();
   };
 
   const onMerged = async (r: { survivorId: string; mergedId: string; reason: string }) => {
@@ -189,7 +194,7 @@ export function ReviewQueueScreen() {
         text: `Merged into MRN ${survivor?.mrn ?? ''} on this desk (it syncs by itself), but the hub could not be told to close this item: ${e instanceof ApiError ? e.message : 'no answer'} Press M again to close it when the hub is reachable.`,
       });
     }
-    requestAnimationFrame(() => detailRef.current?.focus());
+    focusDetail();
   };
 
   const openPatient = (n: number) => {
@@ -212,7 +217,7 @@ export function ReviewQueueScreen() {
 
   return (
     <div className="ad-page">
-      <PageHeader title="Review queue" subtitle="Items from the hub that need a supervisor" focusOnMount>
+      <PageHeader title="Review queue" subtitle={syncState === 'not-enrolled' ? 'Likely duplicates saved on this desk, for a supervisor' : 'Items from the hub and this desk that need a supervisor'} focusOnMount>
         <Button onPress={() => void load()} isPending={loading}>
           Refresh
         </Button>
@@ -220,7 +225,9 @@ export function ReviewQueueScreen() {
           Back
         </Button>
       </PageHeader>
-      {syncState === 'not-enrolled' && <Banner tone="info">{' This desk is not connected to a clinic hub, so there is no review queue. An administrator connects it in Settings.'}</Banner>}
+      {syncState === 'not-enrolled' && (
+        <Banner tone="info">{' This desk is not connected to a clinic hub: the queue lists the likely duplicates saved anyway on this desk. Conflicts between desks appear once an administrator connects it in Settings.'}</Banner>
+      )}
       {loadError && (
         <Banner tone="error" title="Review queue unavailable:">
           {` ${loadError} Work on this desk continues.`}{' '}
@@ -230,7 +237,7 @@ export function ReviewQueueScreen() {
         </Banner>
       )}
       {notice && <Banner tone={notice.tone}>{` ${notice.text}`}</Banner>}
-      {items && items.length === 0 && <p role="status">Nothing to review. Every item from the hub is closed.</p>}
+      {items && items.length === 0 && <p role="status">{syncState === 'not-enrolled' ? 'Nothing to review. Every likely duplicate saved on this desk is closed.' : 'Nothing to review. Every item from the hub is closed.'}</p>}
       {items && items.length > 0 && (
         <div className="sy-review">
           <div className="sy-review__list">
@@ -348,9 +355,17 @@ export function ReviewQueueScreen() {
                 <>
                   {item.type === 'possible-duplicate' && (
                     <div>
-                      <p>
-                        Registered at two desks while they could not see each other. Match score <strong>{item.score}</strong>:
-                      </p>
+                      {item.savedAnyway ? (
+                        <p data-testid="review-saved-anyway">
+                          Record 2 was saved anyway at {item.savedAnyway.deskLabel || 'this desk'} by {item.savedAnyway.savedBy}
+                          {item.savedAnyway.approvedBy && item.savedAnyway.approvedBy !== item.savedAnyway.savedBy ? `, approved by ${item.savedAnyway.approvedBy}` : ''}: “
+                          {item.savedAnyway.reason}”. Match score <strong>{Math.round(item.score)}</strong>:
+                        </p>
+                      ) : (
+                        <p>
+                          Registered at two desks while they could not see each other. Match score <strong>{item.score}</strong>:
+                        </p>
+                      )}
                       <ul className="sy-reasons">
                         {item.reasons.map((r, i) => (
                           <li key={i}>{r}</li>

@@ -22,7 +22,7 @@ import {
   NumberField as AriaNumberField,
   Group,
 } from 'react-aria-components';
-import { parseTypedDate, parseIsoDate } from '../../shared/dates.js';
+import { businessDate, parseDateInput, parseIsoDate } from '../../shared/dates.js';
 
 interface BaseFieldProps {
   label: string;
@@ -302,10 +302,17 @@ export interface TypedDateFieldProps extends BaseFieldProps {
   value: string;
   onChange: (v: string) => void;
   placeholder?: string;
+  /** what "t" / "today" means (ISO); default: today where this desk is */
+  today?: string;
+}
+
+/** Today's date in this desk's own time zone (the desk sits at the site). */
+function localToday(): string {
+  return businessDate(Intl.DateTimeFormat().resolvedOptions().timeZone);
 }
 
 /**
- * A date typed fast: MM/DD/YYYY, M/D/YY, MMDDYYYY or YYYY-MM-DD (shared/dates.ts parseTypedDate). The form holds
+ * A date typed fast: MM/DD/YYYY, M/D/YY, MMDDYYYY, YYYY-MM-DD, or "t" / "today" (shared/dates.ts parseDateInput). The form holds
  * the ISO date; the field keeps exactly what the clerk typed and shows the date it understood ("= Mar 14, 1975").
  * On leaving the field a parsed date is rewritten as MM/DD/YYYY. Unparseable text stays in the field and in the
  * form value (never lost), and the form's schema reports it.
@@ -320,7 +327,8 @@ export function TypedDateField(p: TypedDateFieldProps) {
       setText(parseIsoDate(p.value) ? usText(p.value) : p.value);
     }
   }, [p.value]);
-  const parsed = text.trim() ? parseTypedDate(text) : null;
+  const today = p.today ?? localToday();
+  const parsed = text.trim() ? parseDateInput(text, today) : null;
   const understood = parsed ? `= ${longDate(parsed)}` : null;
   return (
     <TextField
@@ -329,7 +337,7 @@ export function TypedDateField(p: TypedDateFieldProps) {
       value={text}
       onChange={(t) => {
         setText(t);
-        const iso = t.trim() ? parseTypedDate(t) : '';
+        const iso = t.trim() ? parseDateInput(t, today) : '';
         const v = iso ?? t;
         lastEmitted.current = v;
         p.onChange(v);
@@ -344,13 +352,12 @@ export function TypedDateField(p: TypedDateFieldProps) {
       autoFocus={p.autoFocus}
       className={p.className}
       inputRef={p.inputRef}
-      inputMode="numeric"
       placeholder={p.placeholder ?? 'MM/DD/YYYY'}
       description={
         understood ? (
           <span className="ad-desc--ok">{understood}</span>
         ) : (
-          p.description ?? 'MM/DD/YYYY, M/D/YY, MMDDYYYY or YYYY-MM-DD'
+          p.description ?? 'MM/DD/YYYY, M/D/YY, MMDDYYYY, YYYY-MM-DD or t (today)'
         )
       }
     />

@@ -12,6 +12,7 @@ import {
   patientHitSchema,
   duplicateMatchSchema,
   duplicateOverrideSchema,
+  duplicateFlagSchema,
   patientVersionSchema,
 } from '../domain/patient.js';
 import {
@@ -177,7 +178,8 @@ export const contract = {
     access: 'session',
     summary: 'One patient (recorded as a view in the audit log).',
     input: z.object({ id: uuidSchema }).strict(),
-    output: z.object({ patient: patientSchema }),
+    /** duplicateFlags: this record saved anyway as a likely duplicate, or another saved anyway as one of it */
+    output: z.object({ patient: patientSchema, duplicateFlags: z.array(duplicateFlagSchema).optional() }),
   }),
   'patients.findDuplicates': method({
     access: 'session',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { text, requiredText, isoDateField, optionalIsoDate, uuidSchema, instantSchema } from './common.js';
 import { digits } from '../text.js';
+import { approverCredentialsSchema } from './drawer.js';
 
 export const SEX_AT_BIRTH = ['female', 'male', 'unknown'] as const;
 export const GENDER_IDENTITY = ['', 'female', 'male', 'non-binary', 'transgender-female', 'transgender-male', 'other', 'asked-declined', 'unknown'] as const;
@@ -70,6 +71,47 @@ export const emergencyContactSchema = z.object({
   phone: phoneNumberSchema,
 });
 
+/**
+ * The guarantor's address: street, line 2, city, state, ZIP (each optional: the guarantor's address is not required),
+ * and whether it is the patient's (the form then copies the patient's first address into it, so the stored address is
+ * always complete in itself). Records saved before it was structured hold one free-text line: read as `line1` (see
+ * `guarantorAddressOf`), so both shapes are accepted everywhere (form, API, sync).
+ */
+export const guarantorAddressSchema = z.object({
+  sameAsPatient: z.boolean().default(false),
+  line1: text(200, 'Guarantor street').default(''),
+  line2: text(100, 'Guarantor address line 2').default(''),
+  city: text(60, 'Guarantor city').default(''),
+  state: z.union([z.literal(''), z.enum(US_STATES)], { error: 'Choose a state' }).default(''),
+  postalCode: z.union([z.literal(''), z.string().regex(/^\d{5}(-?\d{4})?$/, { error: 'ZIP code is 5 or 9 digits' })]).default(''),
+});
+export type GuarantorAddress = z.output<typeof guarantorAddressSchema>;
+
+export function emptyGuarantorAddress(): GuarantorAddress {
+  return { sameAsPatient: false, line1: '', line2: '', city: '', state: '', postalCode: '' };
+}
+
+/** A stored guarantor address in either shape (the old free-text line, or the structured object) as the object. */
+export function guarantorAddressOf(v: unknown): unknown {
+  if (v === undefined || v === null) return emptyGuarantorAddress();
+  if (typeof v === 'string') return { ...emptyGuarantorAddress(), line1: v };
+  return v;
+}
+
+/** A patient document with its guarantor address in the structured shape (for documents stored before it was). */
+export function normalizeGuarantor<T extends { guarantor?: unknown }>(doc: T): T {
+  const g = doc.guarantor as { type?: string; address?: unknown } | undefined;
+  if (!g || g.type !== 'person' || (typeof g.address === 'object' && g.address !== null)) return doc;
+  return { ...doc, guarantor: { ...g, address: guarantorAddressOf(g.address) } };
+}
+
+/** One line for a guarantor address ("2417 W Division St, Apt 3B, Chicago, IL 60622"). */
+export function guarantorAddressLine(v: unknown): string {
+  const a = guarantorAddressOf(v) as Partial<GuarantorAddress>;
+  const cityLine = [a.city, [a.state, a.postalCode].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  return [a.line1, a.line2, cityLine].filter(Boolean).join(', ');
+}
+
 export const guarantorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('self') }),
   z.object({
@@ -79,7 +121,7 @@ export const guarantorSchema = z.discriminatedUnion('type', [
     relationship: requiredText(40, 'Relationship to patient'),
     birthDate: optionalIsoDate('Guarantor date of birth').default(''),
     phone: z.union([z.literal(''), phoneNumberSchema]).default(''),
-    address: text(200, 'Guarantor address').default(''),
+    address: z.preprocess(guarantorAddressOf, guarantorAddressSchema),
   }),
 ]);
 
@@ -154,10 +196,17 @@ export const patientInputSchema = z
       ranks.add(c.rank);
     });
     if (p.coverages.length > 0 && !ranks.has(1)) ctx.addIssue({ code: 'custom', path: ['coverages', 0, 'rank'], message: 'Coverages need a primary' });
+    if (p.guarantor.type === 'person' && p.guarantor.address.sameAsPatient && p.addresses.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['guarantor', 'address', 'sameAsPatient'], message: 'The patient has no address yet: add it under Contact, or type the guarantor’s' });
+    }
   });
 
 export type PatientInput = z.infer<typeof patientInputSchema>;
-export type PatientFormValues = z.input<typeof patientInputSchema>;
+/** The guarantor as the form holds it: the address always in the structured shape (the schema also takes the old line). */
+type GuarantorFormValues =
+  | { type: 'self' }
+  | (Omit<Extract<z.input<typeof guarantorSchema>, { type: 'person' }>, 'address'> & { address: z.input<typeof guarantorAddressSchema> });
+export type PatientFormValues = Omit<z.input<typeof patientInputSchema>, 'guarantor'> & { guarantor?: GuarantorFormValues };
 
 export const patientSchema = patientInputSchema.safeExtend({
   id: uuidSchema,
@@ -199,7 +248,34 @@ export type DuplicateMatch = z.infer<typeof duplicateMatchSchema>;
 export const duplicateOverrideSchema = z.object({
   reason: requiredText(500, 'Override reason').refine((s) => s.length >= 10, { error: 'Say why in at least 10 characters' }),
   matchIds: z.array(uuidSchema).max(50),
+  /** a supervisor's user name and password, when the site requires approval (site setting requireDuplicateApproval) */
+  approver: approverCredentialsSchema.optional(),
 });
+
+/**
+ * A record saved anyway as a likely duplicate of another (one flag per likely match): shown on both records and
+ * listed in the review queue until a supervisor merges the pair or decides they are different people.
+ */
+export const duplicateFlagSchema = z.object({
+  id: z.string(),
+  /** the record that was saved anyway */
+  patientId: z.string(),
+  /** the existing record it likely duplicates */
+  matchId: z.string(),
+  matchMrn: z.string(),
+  patientMrn: z.string(),
+  score: z.number(),
+  reasons: z.array(z.string()),
+  reason: z.string(),
+  savedBy: z.object({ userId: z.string(), userName: z.string() }),
+  approvedBy: z.object({ userId: z.string(), userName: z.string() }).nullable(),
+  createdAt: z.string(),
+  status: z.enum(['open', 'resolved']),
+  resolution: z
+    .object({ resolution: z.enum(['merged', 'not-duplicate']), note: z.string(), resolvedAt: z.string(), userId: z.string(), userName: z.string() })
+    .nullable(),
+});
+export type DuplicateFlag = z.infer<typeof duplicateFlagSchema>;
 
 export const patientVersionSchema = z.object({
   version: z.number().int(),

@@ -45,8 +45,22 @@ export const siteSettingsSchema = z.object({
   /** failed sign-ins before the account locks */
   lockoutThreshold: z.number().int().min(3).max(20),
   lockoutMinutes: z.number().int().min(1).max(1440),
+  /** a likely duplicate is saved only with a supervisor's user name and password (not the clerk's reason alone) */
+  requireDuplicateApproval: z.boolean().default(false),
 });
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
+
+/**
+ * The settings that are the clinic's, not the desk's: they travel to every desk in the 'site.configured' op
+ * (shared/sync/protocol.ts sitePayloadSchema). The rest (the desk name) stays on its desk.
+ */
+export const SITE_WIDE_SETTINGS = ['siteName', 'timeZone', 'idleLockSeconds', 'lockoutThreshold', 'lockoutMinutes', 'requireDuplicateApproval'] as const satisfies readonly (keyof SiteSettings)[];
+export type SiteWideSettings = Pick<SiteSettings, (typeof SITE_WIDE_SETTINGS)[number]>;
+
+/** The site-wide part of the settings, as the 'site.configured' op carries it. */
+export function siteWidePayload(s: SiteSettings): SiteWideSettings {
+  return Object.fromEntries(SITE_WIDE_SETTINGS.map((k) => [k, s[k]])) as SiteWideSettings;
+}
 
 export const auditEntrySchema = z.object({
   seq: z.number().int(),

@@ -189,6 +189,12 @@ export function outboxRowToOp(r: OutboxRow): SyncOp {
 export const sitePayloadSchema = z.object({
   siteName: z.string().trim().min(1).max(100).refine((s) => !CONTROL_CHARS.test(s), { error: 'siteName contains control characters' }),
   timeZone: z.string().min(1).max(64).refine((s) => !CONTROL_CHARS.test(s), { error: 'timeZone contains control characters' }),
+  // The other site-wide settings (shared/domain/user.ts SITE_WIDE_SETTINGS). Optional: a payload from an older desk
+  // carries only the name and the time zone, and applying it leaves these as they are.
+  idleLockSeconds: z.number().int().min(30).max(3600).optional(),
+  lockoutThreshold: z.number().int().min(3).max(20).optional(),
+  lockoutMinutes: z.number().int().min(1).max(1440).optional(),
+  requireDuplicateApproval: z.boolean().optional(),
 });
 
 export const userPayloadSchema = z.object({
@@ -475,6 +481,8 @@ export const reviewItemSchema = z.discriminatedUnion('type', [
     patientIds: z.tuple([z.string(), z.string()]),
     score: z.number(),
     reasons: z.array(z.string()),
+    /** Set on an item of this desk's own (id "local:…"): a likely duplicate a clerk saved anyway here. Not from the hub. */
+    savedAnyway: z.object({ reason: z.string(), savedBy: z.string(), approvedBy: z.string().nullable(), deskLabel: z.string() }).optional(),
   }),
   z.object({
     type: z.literal('mrn-collision'),

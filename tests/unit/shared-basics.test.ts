@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fold, nameParts, phoneDigits } from '../../shared/text.js';
-import { parseTypedDate, businessDate, isValidTimeZone } from '../../shared/dates.js';
+import { parseTypedDate, parseDateInput, businessDate, isValidTimeZone } from '../../shared/dates.js';
 import { encodeHlc, decodeHlc, tickHlc, receiveHlc } from '../../shared/hlc.js';
 import { newId, isUuidV7 } from '../../shared/ids.js';
 
@@ -33,6 +33,20 @@ describe('parseTypedDate', () => {
   ])('%s -> %s', (input, out) => expect(parseTypedDate(input, today)).toBe(out));
   it.each(['02/30/2001', '13/01/2000', '2023-02-29', '00/10/2000', 'hello', '1234'])('rejects %s', (input) => {
     expect(parseTypedDate(input, today)).toBeNull();
+  });
+});
+
+describe('parseDateInput (every date field)', () => {
+  const today = '2026-11-22';
+  it.each(['t', 'T', 'today', ' Today ', 'TODAY'])('%s is today', (input) => expect(parseDateInput(input, today)).toBe(today));
+  it('reads everything parseTypedDate reads', () => {
+    expect(parseDateInput('03/14/1975', today)).toBe('1975-03-14');
+    expect(parseDateInput('3/4/75', today)).toBe('1975-03-04');
+  });
+  it.each(['to', 'tod', 'tomorrow', 'yesterday', 'tt'])('rejects %s', (input) => expect(parseDateInput(input, today)).toBeNull());
+  it('leaves search alone: parseTypedDate does not read "t" as a date', () => {
+    expect(parseTypedDate('t', today)).toBeNull();
+    expect(parseTypedDate('today', today)).toBeNull();
   });
 });
 
