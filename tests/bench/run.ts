@@ -18,7 +18,7 @@
  *   eod-reconciliation   'eod.report' over 5,000 payments from 10 sessions vs unindexed N+1: see tests/bench/eod.ts
  *
  * Environment: BENCH_PATIENTS, BENCH_QUERIES (2000), BENCH_BASELINE_QUERIES (20), BENCH_REG_PRELOAD (100000),
- * BENCH_REGISTRATIONS (500), BENCH_KEEP=1 keeps the temp directories.
+ * BENCH_REGISTRATIONS (500), BENCH_KEEP=1 keeps the temp directories, BENCH_ONLY=search runs only the search figures.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -337,6 +337,7 @@ async function benchRegistration(): Promise<void> {
 async function main() {
   const t0 = performance.now();
   benchSearch();
+  if (process.env.BENCH_ONLY === 'search') return progress(`done in ${Math.round((performance.now() - t0) / 1000)} s`);
   await benchRegistration();
   // sync (issue 3): tests/bench/sync.ts; BENCH_SYNC_OPS (10000), BENCH_PULL_CHANGES (100000)
   await benchOutageCatchUp(emit, progress, env('BENCH_SYNC_OPS', 10_000));
