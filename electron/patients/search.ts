@@ -261,6 +261,8 @@ class Candidates {
   readonly byId = new Map<string, Candidate>();
   /** a probe filled its LIMIT: more patients may match than were read */
   full = false;
+  /** a bounded walk stopped before the end of its range: some matches were not looked at */
+  incomplete = false;
   /** folded suffix typed after the name ('' = none) */
   suffix = '';
   add(id: string, score: number, matched: string, fk: string, gk: string, row?: PatientRow, near = false): void {
@@ -271,6 +273,13 @@ class Candidates {
     }
     // an exact match is the reason to show: a forgiving reading of the same patient adds nothing
     if (near && !c.near) return;
+    if (near) {
+      // one reason per near hit, the best one (plus 'dob' when the date of birth matched too)
+      if (score > c.score) Object.assign(c, { score, matched: [matched], fk, gk });
+      else if (score === c.score && !c.matched.includes(matched)) c.matched.push(matched);
+      if (row && !c.row) c.row = row;
+      return;
+    }
     if (!near && c.near) {
       c.near = false;
       c.matched = [];
@@ -342,7 +351,7 @@ class Candidates {
     // Within one score, alphabetical by the legal name shown.
     out.sort((a, b) => b.c.score - a.c.score || cmp(a.f, b.f) || cmp(a.g, b.g) || cmp(a.c.id, b.c.id));
     const hits = out.map(({ c, row }) => (c.near ? { ...toHit(row, c.matched, c.score), near: true } : toHit(row, c.matched, c.score)));
-    return { hits, truncated: more || (this.full && out.length >= limit) };
+    return { hits, truncated: more || this.incomplete || (this.full && out.length >= limit) };
   }
 }
 
@@ -384,7 +393,7 @@ export function searchPatients(db: Database.Database, q: string, limit: number, 
     if (rows.length >= page) cands.full = true;
     for (const row of rows) cands.addRow(row, local ? SCORE.phoneLocal : SCORE.phoneLast4, local ? 'phone-local' : 'phone-ending');
     if ((s.phoneEndingDone.get(args) as { done: number }).done !== 1) {
-      cands.full = true;
+      cands.incomplete = true;
       interpretations.push(local ? 'too many area codes to try them all: type the area code too' : 'too many phone numbers for the last 4 digits alone: add a name ("smith 0147")');
     }
   }
@@ -411,7 +420,7 @@ export function searchPatients(db: Database.Database, q: string, limit: number, 
         // the name forgiven on the few patients born that day ("smtih, john 1/2/80")
         const readings = nearReadings(parsed, q, today);
         for (const k of keys) {
-          const m = nearMatchInMemory(k, readings);
+          const m = nearMatchInMemory(k, parsed.names, readings);
           if (!m) continue;
           const row = byId.get(k.id)!;
           cands.addRow(row, SCORE.nearNameAndDob + m.score, m.why, true);
@@ -422,7 +431,8 @@ export function searchPatients(db: Database.Database, q: string, limit: number, 
     if (both === 0) {
       searchNames(s, parsed.names, page, cands);
       if (born.length >= MAX_DOB_ROWS) cands.full = true;
-      for (const row of born.slice(0, page)) cands.addRow(row, SCORE.dobOnly, 'dob');
+      // born that day, name not matching (a patient whose name was forgiven above keeps that reason)
+      for (const row of born.slice(0, page)) if (!cands.byId.has(row.id)) cands.addRow(row, SCORE.dobOnly, 'dob');
     } else nearDone = true;
   } else if (dob) {
     const born = s.byDob.all(dob, MAX_DOB_ROWS) as PatientRow[];
@@ -491,7 +501,7 @@ function nearReadings(parsed: ParsedSearch, q: string, today: string): NearReadi
 }
 
 /** Does one stored name key match a forgiving reading (in memory, for the patients born on the typed day)? */
-function nearMatchInMemory(k: KeyRow, readings: NearReading[]): { why: NearWhy; score: number } | null {
+function nearMatchInMemory(k: KeyRow, names: NameInterpretation[], readings: NearReading[]): { why: NearWhy; score: number } | null {
   let best: { why: NearWhy; score: number } | null = null;
   const consider = (why: NearWhy, n: NameInterpretation) => {
     const sc = nearScore(k, why, n);
@@ -504,8 +514,7 @@ function nearMatchInMemory(k: KeyRow, readings: NearReading[]): { why: NearWhy; 
     const giv = r.given ? k.gk === r.given : givenOk(r.n);
     if (fam && giv) consider(r.why, r.n);
   }
-  const seen = new Set<NameInterpretation>(readings.map((r) => r.n));
-  for (const n of seen) {
+  for (const n of names) {
     if (n.family && n.family.length >= 4 && givenOk(n) && editDistance(n.family, k.fk) === 1) consider('spelling', n);
     if (n.given && n.given.length >= 4 && familyOk(n) && editDistance(n.given, k.gk) === 1) consider('spelling', n);
     if (n.family && n.family.length >= 3 && givenOk(n) && k.fk !== n.family && phonetic(n.family) === phonetic(k.fk)) consider('sounds-like', n);
@@ -521,10 +530,14 @@ function searchNear(s: Stmts, parsed: ParsedSearch, q: string, today: string, pa
   const range = (g: string): [string, string] => (g ? [g, g + KEY_END] : ['', KEY_END]);
   const exactOnly = (g: string): [string, string] => [g, g + '\u0001'];
   const probe = (family: string, given: [string, string]) => (family ? (s.familyKeyGiven.all(family, given[0], given[1], page) as KeyRow[]) : []);
+  const add = (rows: KeyRow[], why: NearWhy, n: NameInterpretation, skip?: (r: KeyRow) => boolean) => {
+    if (rows.length >= page) cands.full = true;
+    cands.addNear(rows, why, n, skip);
+  };
   for (const r of nearReadings(parsed, q, today)) {
-    if (r.family) cands.addNear(probe(r.family, range(r.n.given)), r.why, r.n);
-    else if (r.n.family) cands.addNear(probe(r.n.family, exactOnly(r.given)), r.why, r.n);
-    else cands.addNear(s.givenKey.all(r.given, page) as KeyRow[], r.why, r.n);
+    if (r.family) add(probe(r.family, range(r.n.given)), r.why, r.n);
+    else if (r.n.family) add(probe(r.n.family, exactOnly(r.given)), r.why, r.n);
+    else add(s.givenKey.all(r.given, page) as KeyRow[], r.why, r.n);
   }
   const probed = new Set<string>();
   for (const n of parsed.names) {
@@ -533,7 +546,7 @@ function searchNear(s: Stmts, parsed: ParsedSearch, q: string, today: string, pa
       probed.add(`f|${n.family}|${n.given}`);
       const variants = oneSlipVariants(n.family);
       if (variants.length) {
-        for (const { k } of s.existingFamilies.all(JSON.stringify(variants)) as { k: string }[]) cands.addNear(probe(k, range(n.given)), 'spelling', n);
+        for (const { k } of s.existingFamilies.all(JSON.stringify(variants)) as { k: string }[]) add(probe(k, range(n.given)), 'spelling', n);
       }
     }
     // one typing slip in the first name: under the exact last name, or alone
@@ -542,9 +555,9 @@ function searchNear(s: Stmts, parsed: ParsedSearch, q: string, today: string, pa
       const variants = oneSlipVariants(n.given);
       if (variants.length) {
         if (n.family) {
-          for (const { k } of s.existingGivensOf.all(JSON.stringify(variants), n.family) as { k: string }[]) cands.addNear(probe(n.family, exactOnly(k)), 'spelling', n);
+          for (const { k } of s.existingGivensOf.all(JSON.stringify(variants), n.family) as { k: string }[]) add(probe(n.family, exactOnly(k)), 'spelling', n);
         } else {
-          for (const { k } of s.existingGivens.all(JSON.stringify(variants)) as { k: string }[]) cands.addNear(s.givenKey.all(k, page) as KeyRow[], 'spelling', n);
+          for (const { k } of s.existingGivens.all(JSON.stringify(variants)) as { k: string }[]) add(s.givenKey.all(k, page) as KeyRow[], 'spelling', n);
         }
       }
     }
@@ -552,7 +565,7 @@ function searchNear(s: Stmts, parsed: ParsedSearch, q: string, today: string, pa
     if (n.family && n.family.length >= 3) {
       const code = phonetic(n.family);
       const [gLo, gHi] = range(n.given);
-      if (code) cands.addNear(s.soundsLike.all(code, gLo, gHi, page) as KeyRow[], 'sounds-like', n, (r) => r.fk.startsWith(n.family));
+      if (code) add(s.soundsLike.all(code, gLo, gHi, page) as KeyRow[], 'sounds-like', n, (r) => r.fk.startsWith(n.family));
     }
   }
 }
@@ -586,5 +599,5 @@ function searchPair(s: Stmts, n: NameInterpretation, page: number, cands: Candid
     const done = (side === 'family' ? s.familyWalkDone : s.givenWalkDone).get(args) as { done: number };
     if (done.done === 1) return;
   }
-  cands.full = true; // neither walk reached the end of its range: there may be more
+  cands.incomplete = true; // neither walk reached the end of its range: there may be more
 }
