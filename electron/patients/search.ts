@@ -445,17 +445,19 @@ export function searchPatients(db: Database.Database, q: string, limit: number, 
   if (ending && parsed.names.length > 0) {
     // "smith 0147": the name's candidates whose phone ends so rise above the name alone
     const ids = [...cands.byId.keys()];
+    const label = parsed.phoneLocal ? 'phone-local' : 'phone-ending';
     let narrowed = 0;
     for (const ph of s.phonesOf.all(JSON.stringify(ids)) as { id: string; digits: string }[]) {
       if (!ph.digits.endsWith(ending)) continue;
       const c = cands.byId.get(ph.id)!;
-      if (c.matched.includes('phone-ending')) continue;
+      if (c.matched.includes(label)) continue;
       c.score += SCORE.nameAndPhone;
-      c.matched.push('phone-ending');
+      c.matched.push(label);
       narrowed++;
     }
-    if (narrowed === 0) interpretations.push(`no patient of that name has a phone ending ${ending}: showing the name alone`);
-    else cands.full = cands.full && narrowed >= lim;
+    // a name with more rows than were read: only those were checked (the list says it is cut)
+    if (cands.full && !dob) interpretations.push(`the phone checked on the first ${MAX_PHONE_NAME_ROWS} patients of that name: add a first name`);
+    else if (narrowed === 0) interpretations.push(`no patient of that name has a phone ending ${ending}: showing the name alone`);
   }
 
   if (!nearDone && parsed.names.length > 0 && cands.exactCount() < lim) searchNear(s, parsed, q, today, page, cands);

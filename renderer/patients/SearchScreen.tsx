@@ -224,7 +224,12 @@ export function SearchScreen() {
               Date of birth: <code>03/14/1975</code> · <code>3/14/75</code> · <code>03141975</code> · <code>1975-03-14</code>
             </li>
             <li>
-              MRN (8 digits) or phone: <code>(312) 555-0147</code> · <code>3125550147</code>
+              MRN (with or without its leading zeros) or phone: <code>(312) 555-0147</code> · <code>555-0147</code> · a name with the last 4 digits{' '}
+              <code>smith 0147</code>
+            </li>
+            <li>
+              Forgiven after the exact matches, each labelled: a typo (<code>jonhson</code>), a nickname (<code>smith, dave</code>), <code>mueller</code> for
+              Müller, <code>saint john</code> for St. John; a suffix (<code>smith, robert jr</code>) ranks first
             </li>
           </ul>
           <p>

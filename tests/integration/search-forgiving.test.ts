@@ -220,7 +220,9 @@ describe('numbers', () => {
     expect(res.hits[0]!.id).toBe(ids.davidSmith);
     expect(res.hits[0]!.matchedOn).toContain('phone-ending');
     expect(search('johnson, thomas 0199').hits[0]!.id).toBe(ids.thomasJohnson);
-    expect(search('johnson, thomas 555-0199').hits[0]!.id).toBe(ids.thomasJohnson);
+    const local = search('johnson, thomas 555-0199');
+    expect(local.hits[0]!.id).toBe(ids.thomasJohnson);
+    expect(local.hits[0]!.matchedOn).toEqual(['name', 'phone-local']);
     // an ending nobody of that name has: the name alone, and it says so
     const none = search('mueller 9999');
     expect(none.interpretations.join(' ')).toContain('no patient of that name has a phone ending 9999');
