@@ -460,7 +460,7 @@ export function searchPatients(db: Database.Database, q: string, limit: number, 
     else if (narrowed === 0) interpretations.push(`no patient of that name has a phone ending ${ending}: showing the name alone`);
   }
 
-  if (!nearDone && parsed.names.length > 0 && cands.exactCount() < lim) searchNear(s, parsed, q, today, page, cands);
+  if (!nearDone && parsed.names.length > 0 && cands.exactCount() < lim) searchNear(s, parsed, q, today, page, lim, cands);
 
   const { hits, truncated } = cands.hits(s, lim);
   return { interpretations, hits, truncated };
@@ -529,7 +529,7 @@ function nearMatchInMemory(k: KeyRow, names: NameInterpretation[], readings: Nea
  * index seek on an exact key (or one exact key and a prefix range), never a scan. Typing slips only when nothing
  * matched exactly.
  */
-function searchNear(s: Stmts, parsed: ParsedSearch, q: string, today: string, page: number, cands: Candidates): void {
+function searchNear(s: Stmts, parsed: ParsedSearch, q: string, today: string, page: number, lim: number, cands: Candidates): void {
   const range = (g: string): [string, string] => (g ? [g, g + KEY_END] : ['', KEY_END]);
   const exactOnly = (g: string): [string, string] => [g, g + '\u0001'];
   const probe = (family: string, given: [string, string]) => (family ? (s.familyKeyGiven.all(family, given[0], given[1], page) as KeyRow[]) : []);
@@ -546,7 +546,15 @@ function searchNear(s: Stmts, parsed: ParsedSearch, q: string, today: string, pa
   // real-world query finds its patient exactly, and this keeps their cost, ~54 seeks per letter, off it).
   const slips = cands.exactCount() === 0;
   const probed = new Set<string>();
+  // The readings run best first (nickname and the like, then slips, then sound-alikes; within each, the readings in
+  // rank order): once the page is full, what is left would rank below what it holds.
+  const enough = () => {
+    if (cands.byId.size <= lim) return false;
+    cands.full = true;
+    return true;
+  };
   for (const n of parsed.names) {
+    if (enough()) return;
     // one typing slip in the last name ("jonhson", "smtih"): which of its one-slip keys exist, then those
     if (slips && n.family && !probed.has(`f|${n.family}|${n.given}`)) {
       probed.add(`f|${n.family}|${n.given}`);
@@ -556,6 +564,7 @@ function searchNear(s: Stmts, parsed: ParsedSearch, q: string, today: string, pa
       }
     }
     // one typing slip in the first name: under the exact last name, or alone
+    if (enough()) return;
     if (slips && n.given && !probed.has(`g|${n.family}|${n.given}`)) {
       probed.add(`g|${n.family}|${n.given}`);
       const variants = oneSlipVariants(n.given);
@@ -567,7 +576,10 @@ function searchNear(s: Stmts, parsed: ParsedSearch, q: string, today: string, pa
         }
       }
     }
+  }
+  for (const n of parsed.names) {
     // the same Double Metaphone code: Smyth for Smith, Jonsen for Johnson (the exact key itself is already found)
+    if (enough()) return;
     if (n.family && n.family.length >= 3) {
       const code = phonetic(n.family);
       const [gLo, gHi] = range(n.given);
