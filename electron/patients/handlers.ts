@@ -39,6 +39,7 @@ export function searchKinds(q: string, today: string): string[] {
   if (p.birthDates.length) kinds.push('dob');
   if (p.mrn) kinds.push('mrn');
   if (p.phone) kinds.push('phone');
+  if (p.phoneLocal || p.phoneLast4) kinds.push('phone-ending');
   return kinds.length ? kinds : ['unrecognised'];
 }
 
@@ -139,7 +140,7 @@ export function patientHandlers(deps: { mrns?: MrnAllocator } = {}): DomainHandl
       const res = searchPatients(ctx.store.db, input.q, input.limit, today);
       // The query text is PHI and the interpretation labels quote it ("last name starts with 'smi'"), so the audit
       // records only the kinds of search (name / dob / mrn / phone) and how many patients it showed.
-      ctx.store.audit(user, { action: 'patient.searched', entityType: 'patient', entityId: 'search', detail: { kind: searchKinds(input.q, today), resultCount: res.hits.length } });
+      ctx.store.audit(user, { action: 'patient.searched', entityType: 'patient', entityId: 'search', detail: { kind: searchKinds(input.q, today), resultCount: res.hits.length, nearCount: res.hits.filter((h) => h.near).length, truncated: res.truncated } });
       return res;
     },
 

@@ -60,7 +60,7 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'import-run', keys: 'Alt+M', label: 'Import the checked appointments (all or nothing)', scope: 'import', adminOnly: true },
   { id: 'results', keys: '↑ ↓', label: 'Move through results', scope: 'search' },
   { id: 'open', keys: 'Enter', label: 'Open the highlighted patient', scope: 'search' },
-  { id: 'search-new', keys: 'Alt+N', label: 'Register a new patient with the name / DOB typed in the search box', scope: 'search' },
+  { id: 'search-new', keys: 'Alt+N', label: 'Register a new patient (with the name / DOB typed in the search box when it found nobody)', scope: 'search' },
   { id: 'search-clear', keys: 'Esc', label: 'Clear the search box', scope: 'search' },
   { id: 'save', keys: 'Ctrl+Enter', label: 'Save the form', scope: 'form' },
   { id: 'submit', keys: 'Enter', label: 'Submit (from a text field)', scope: 'form' },

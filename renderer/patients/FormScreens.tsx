@@ -212,12 +212,10 @@ export function RegisterScreen() {
 
   useEffect(() => {
     usePatientSearch.getState().setPrefill(null);
-    if (prefill) {
-      // start at the first identifying field still empty
-      const v = form.getValues();
-      const first = !v.name.family ? 'name.family' : !v.name.given ? 'name.given' : !v.birthDate ? 'birthDate' : 'sexAtBirth';
-      requestAnimationFrame(() => form.setFocus(first));
-    }
+    // start at the first identifying field still empty (prefilled from a search that found nobody, or a kept draft)
+    const v = form.getValues();
+    const first = !v.name.family ? 'name.family' : !v.name.given ? 'name.given' : !v.birthDate ? 'birthDate' : 'sexAtBirth';
+    if (first !== 'name.family') requestAnimationFrame(() => form.setFocus(first));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 

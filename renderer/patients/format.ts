@@ -174,6 +174,15 @@ export const MATCHED_ON_LABELS: Record<string, string> = {
   'previous-name': 'Previous name',
   'preferred-name': 'Preferred name',
   'name-part': 'Part of name',
+  // near (forgiving) matches, and what else a search can match on
+  spelling: 'Similar spelling',
+  'sounds-like': 'Sounds alike',
+  nickname: 'Nickname',
+  transliteration: 'ü = ue spelling',
+  saint: 'St. = Saint',
+  suffix: 'Suffix',
+  'phone-ending': 'Phone ending',
+  'phone-local': 'Local number',
 };
 
 export function matchedOnLabel(k: string): string {

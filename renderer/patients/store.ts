@@ -26,6 +26,8 @@ interface SearchState {
   shownQ: string;
   interpretations: string[];
   hits: PatientHit[];
+  /** more patients matched than the hits show (the screen says so and how to narrow it) */
+  truncated: boolean;
   status: SearchStatus;
   error: string | null;
   /** index of the highlighted hit (-1 = none) */
@@ -44,11 +46,15 @@ const initial = {
   shownQ: '',
   interpretations: [] as string[],
   hits: [] as PatientHit[],
+  truncated: false,
   status: 'idle' as SearchStatus,
   error: null as string | null,
   active: -1,
   prefill: null as RegisterPrefill | null,
 };
+
+/** Hits the search screen asks for; `truncated` says when more matched. */
+export const SEARCH_PAGE = 50;
 
 /** Every search call gets a number; an answer that is not the newest one is dropped (typing outruns the desk). */
 let seq = 0;
@@ -61,14 +67,14 @@ export const usePatientSearch = create<SearchState>((set, get) => ({
     const q = get().q.trim();
     const mine = ++seq;
     if (!q) {
-      set({ shownQ: '', hits: [], interpretations: [], status: 'idle', error: null, active: -1 });
+      set({ shownQ: '', hits: [], truncated: false, interpretations: [], status: 'idle', error: null, active: -1 });
       return;
     }
     set({ status: 'loading' });
     try {
-      const res = await api.call('patients.search', { q, limit: 50 });
+      const res = await api.call('patients.search', { q, limit: SEARCH_PAGE });
       if (mine !== seq) return;
-      set({ shownQ: q, hits: res.hits, interpretations: res.interpretations, status: 'done', error: null, active: res.hits.length ? 0 : -1 });
+      set({ shownQ: q, hits: res.hits, truncated: res.truncated, interpretations: res.interpretations, status: 'done', error: null, active: res.hits.length ? 0 : -1 });
     } catch (e) {
       if (mine !== seq) return;
       set({ status: 'error', error: e instanceof ApiError ? e.message : 'The search did not answer. Try again.' });

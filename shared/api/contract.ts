@@ -172,7 +172,8 @@ export const contract = {
     access: 'session',
     summary: 'Search by name ("last, first", "first last", "smi,joh"), DOB, MRN or phone; ranked.',
     input: z.object({ q: text(200, 'Search'), limit: z.number().int().min(1).max(100).default(25) }).strict(),
-    output: z.object({ interpretations: z.array(z.string()), hits: z.array(patientHitSchema) }),
+    /** truncated: more patients matched than `limit` (the clerk should narrow the search) */
+    output: z.object({ interpretations: z.array(z.string()), hits: z.array(patientHitSchema), truncated: z.boolean() }),
   }),
   'patients.get': method({
     access: 'session',

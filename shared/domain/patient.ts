@@ -234,6 +234,8 @@ export const patientHitSchema = z.object({
   /** why it matched: 'name' | 'dob' | 'mrn' | 'phone' | 'previous-name' ... */
   matchedOn: z.array(z.string()),
   score: z.number(),
+  /** search only: found by a forgiving reading (spelling, nickname, sounds-like...), not by what was typed exactly */
+  near: z.boolean().optional(),
 });
 export type PatientHit = z.infer<typeof patientHitSchema>;
 

@@ -8,7 +8,7 @@
  */
 import { fold, digits as onlyDigits, phoneDigits } from '../text.js';
 import { parseTypedDate, formatUsDate } from '../dates.js';
-import { isValidMrn } from './mrn-format.js';
+import { isValidMrn, MRN_LENGTH } from './mrn-format.js';
 
 /**
  * One way to read the name part of a query. `family` / `given` are folded keys matched as prefixes (exact key matches
@@ -22,6 +22,23 @@ export interface NameInterpretation {
   label: string;
 }
 
+/**
+ * Why a forgiving (near) match matched: shown on the hit (matchedOn) after every exact match.
+ * transliteration: ue/oe/ae for ü/ö/ä ("Mueller" = Müller); saint: St./St/Saint; nickname: the nickname table
+ * (shared/patients/nicknames.ts: "dave" = David); spelling: one typing slip (a letter missing, extra, wrong or two
+ * swapped: "jonhson" = Johnson); sounds-like: the same Double Metaphone code (Smyth = Smith, Jonsen = Johnson).
+ */
+export type NearWhy = 'transliteration' | 'saint' | 'nickname' | 'spelling' | 'sounds-like';
+
+/** Name suffixes a clerk may type after a name ("smith, robert jr"): folded token -> the folded stored suffix. */
+const SUFFIX_TOKENS: Record<string, string> = { jr: 'jr', junior: 'jr', sr: 'sr', senior: 'sr', ii: 'ii', iii: 'iii', iv: 'iv', '2nd': 'ii', '3rd': 'iii', '4th': 'iv' };
+
+/** Folded stored suffix -> the one key it is compared by ("Jr." and "Junior" are both jr). */
+export function suffixKey(suffix: string): string {
+  const f = fold(suffix);
+  return SUFFIX_TOKENS[f] ?? f;
+}
+
 export interface ParsedSearch {
   /** name readings (empty when the query has no letters) */
   names: NameInterpretation[];
@@ -31,6 +48,12 @@ export interface ParsedSearch {
   mrn: string | null;
   /** 10 US phone digits */
   phone: string | null;
+  /** a 7-digit local number (no area code), searched under every area code the desk holds */
+  phoneLocal: string | null;
+  /** the last 4 digits of a phone: with a name, narrows it; alone, searched where the desk holds few numbers */
+  phoneLast4: string | null;
+  /** a name suffix typed after the name (folded: 'jr', 'sr', 'ii'...): patients with it rank first; '' = none */
+  suffix: string;
   /** what will be searched, in words for the clerk, plus notes on what was not understood */
   interpretations: string[];
   /** true when nothing searchable was found */
@@ -71,6 +94,14 @@ export function mrnLabel(mrn: string): string {
   return `MRN ${mrn}`;
 }
 
+export function localPhoneLabel(d: string): string {
+  return `phone ${d.slice(0, 3)}-${d.slice(3)} under any area code`;
+}
+
+export function last4Label(d: string): string {
+  return `phone ending ${d}`;
+}
+
 /** A typed token that is a date of birth: a real date, not in the future, not before 1900. */
 function asBirthDate(token: string, today: string): string | null {
   const iso = parseTypedDate(token, today);
@@ -83,7 +114,7 @@ function asBirthDate(token: string, today: string): string | null {
  * in the future, so "1/2/80" is 1980 and "1/2/05" is 2005 when today is in 2025.
  */
 export function parseSearchQuery(raw: string, today: string): ParsedSearch {
-  const out: ParsedSearch = { names: [], birthDates: [], mrn: null, phone: null, interpretations: [], empty: true };
+  const out: ParsedSearch = { names: [], birthDates: [], mrn: null, phone: null, phoneLocal: null, phoneLast4: null, suffix: '', interpretations: [], empty: true };
   const text = raw.normalize('NFC').trim();
   if (!text) return out;
 
@@ -92,7 +123,7 @@ export function parseSearchQuery(raw: string, today: string): ParsedSearch {
   } else {
     parseWithLetters(text, today, out);
   }
-  out.empty = out.names.length === 0 && out.birthDates.length === 0 && !out.mrn && !out.phone;
+  out.empty = out.names.length === 0 && out.birthDates.length === 0 && !out.mrn && !out.phone && !out.phoneLocal && !out.phoneLast4;
   return out;
 }
 
@@ -105,6 +136,14 @@ function parseNumeric(text: string, today: string, out: ParsedSearch): void {
     out.mrn = text;
     out.interpretations.push(mrnLabel(text));
   }
+  // An MRN typed without its leading zeros ("428" for 00000428): padded, and kept only when its check digit agrees.
+  if (/^\d{1,7}$/.test(text)) {
+    const padded = text.padStart(MRN_LENGTH, '0');
+    if (isValidMrn(padded) && Number(padded) > 0) {
+      out.mrn = padded;
+      out.interpretations.push(`${mrnLabel(padded)} (leading zeros added)`);
+    }
+  }
   if (dob) {
     out.birthDates.push(dob);
     out.interpretations.push(dobLabel(dob));
@@ -114,9 +153,17 @@ function parseNumeric(text: string, today: string, out: ParsedSearch): void {
     out.phone = pd;
     out.interpretations.push(phoneLabel(pd));
   }
-  if (!out.mrn && !dob && !out.phone) {
+  if (!dob && !out.phone && d.length === 7 && /^\d{3}[\s.\-]?\d{4}$/.test(text)) {
+    out.phoneLocal = d;
+    out.interpretations.push(localPhoneLabel(d));
+  }
+  if (!dob && !out.phone && /^\d{4}$/.test(text)) {
+    out.phoneLast4 = text;
+    out.interpretations.push(last4Label(text));
+  }
+  if (!out.mrn && !dob && !out.phone && !out.phoneLocal && !out.phoneLast4) {
     if (DATE_TOKEN.test(text.replace(/\s+/g, '')) || d.length === 8) out.interpretations.push(`${q(text)} is not a real date of birth`);
-    else out.interpretations.push(`${q(text)} is not a phone number (10 digits), date of birth or MRN (8 digits)`);
+    else out.interpretations.push(`${q(text)} is not a phone number (10 or 7 digits, or its last 4), date of birth or MRN`);
   }
 }
 
@@ -135,7 +182,17 @@ function parseWithLetters(text: string, today: string, out: ParsedSearch): void 
         else if (!dob) out.interpretations.push(`${q(t)} is not a real date of birth; searched without it`);
         continue;
       }
-      if (/\d/.test(t)) {
+      if (/^\d{4}$/.test(t) || /^\d{3}-?\d{4}$/.test(t)) {
+        // "smith 0147", "smith, john 555-0147": a phone ending (last 4) or local number (7) narrows the name.
+        const d = onlyDigits(t);
+        if (d.length === 4 && !out.phoneLast4 && !out.phoneLocal) out.phoneLast4 = d;
+        else if (d.length === 7 && !out.phoneLocal) {
+          out.phoneLast4 = null;
+          out.phoneLocal = d;
+        }
+        continue;
+      }
+      if (/\d/.test(t) && !SUFFIX_TOKENS[fold(t)]) {
         // Names have no digits: a phone number or MRN next to a name is searched on its own, not as part of a name.
         out.interpretations.push(`${q(t)} left out: search a phone number or MRN on its own`);
         continue;
@@ -144,6 +201,12 @@ function parseWithLetters(text: string, today: string, out: ParsedSearch): void 
       if (f) nameTokens[i]!.push(f);
     }
   });
+
+  // A suffix typed last ("smith, robert jr", "robert smith jr"), after at least one name: ranks, never filters.
+  const lastList = [...nameTokens].reverse().find((l) => l.length > 0);
+  if (lastList && nameTokens.flat().length > 1 && SUFFIX_TOKENS[lastList[lastList.length - 1]!]) {
+    out.suffix = SUFFIX_TOKENS[lastList.pop()!]!;
+  }
 
   const seen = new Set<string>();
   const add = (family: string, given: string, tier: number) => {
@@ -182,4 +245,67 @@ function parseWithLetters(text: string, today: string, out: ParsedSearch): void 
 
   for (const n of out.names) out.interpretations.push(n.label);
   if (out.birthDates[0]) out.interpretations.push(dobLabel(out.birthDates[0]));
+  if (out.names.length && out.phoneLocal) out.interpretations.push(localPhoneLabel(out.phoneLocal));
+  if (out.names.length && out.phoneLast4) out.interpretations.push(last4Label(out.phoneLast4));
+  if (!out.names.length && (out.phoneLocal || out.phoneLast4)) {
+    out.phoneLocal = out.phoneLast4 = null;
+  }
+  if (out.suffix) out.interpretations.push(`suffix ${SUFFIX_LABEL[out.suffix] ?? out.suffix} first`);
+}
+
+const SUFFIX_LABEL: Record<string, string> = { jr: 'Jr.', sr: 'Sr.', ii: 'II', iii: 'III', iv: 'IV' };
+
+// ---- forgiving (near) readings: variants of a folded name key -------------------------------------------------
+
+/** Ascii transliterations of German letters, applied to the raw text before folding (which drops the umlaut). */
+const TRANSLIT: [RegExp, string][] = [
+  [/[üÜ]/g, 'ue'],
+  [/[öÖøØ]/g, 'oe'],
+  [/[äÄ]/g, 'ae'],
+];
+
+/**
+ * The query with German letters written the ascii way ("Müller" -> "Mueller"); fold() drops the umlaut instead
+ * (muller), so a record typed "Mueller" is found from "Müller" by parsing this text too. "Groß"/"Gross" fold alike.
+ */
+export function germanAscii(raw: string): string {
+  let de = raw.normalize('NFC');
+  for (const [re, to] of TRANSLIT) de = de.replace(re, to);
+  return de;
+}
+
+/** A folded key typed the ascii way back to the bare vowel the fold of an umlaut gives: mueller -> muller. */
+export function bareUmlautKey(key: string): string | null {
+  const k = key.replace(/([aou])e/g, '$1');
+  return k !== key && k.length >= 3 ? k : null;
+}
+
+/** "St. John", "Saint John", "St John", "Stjohn": the same last name. Returns the other spellings' folded keys. */
+export function saintVariants(key: string): string[] {
+  const out: string[] = [];
+  if (key.startsWith('sainte') && key.length > 6) out.push('ste' + key.slice(6), 'st' + key.slice(6));
+  else if (key.startsWith('saint') && key.length > 5) out.push('st' + key.slice(5), 'ste' + key.slice(5));
+  else if (key.startsWith('ste') && key.length > 3 && !/^ste(ph|v|w|in|rn|ll|e)/.test(key)) out.push('saint' + key.slice(3), 'sainte' + key.slice(3));
+  else if (key.startsWith('st') && key.length > 2 && !/^st[aeiouyr]/.test(key)) out.push('saint' + key.slice(2), 'ste' + key.slice(2));
+  return out;
+}
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Every folded key one typing slip away from `key` (optimal string alignment distance 1: a letter deleted,
+ * inserted, substituted, or two neighbours swapped). About 54n + 25 keys for a key of n letters, each probed as an
+ * exact key in one native statement. Keys shorter than 4 letters get none (too many real names are one letter apart).
+ */
+export function oneSlipVariants(key: string): string[] {
+  if (key.length < 4 || key.length > 24) return [];
+  const out = new Set<string>();
+  for (let i = 0; i < key.length; i++) {
+    out.add(key.slice(0, i) + key.slice(i + 1));
+    if (i + 1 < key.length) out.add(key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2));
+    for (const c of ALPHABET) if (c !== key[i]) out.add(key.slice(0, i) + c + key.slice(i + 1));
+  }
+  for (let i = 0; i <= key.length; i++) for (const c of ALPHABET) out.add(key.slice(0, i) + c + key.slice(i));
+  out.delete(key);
+  return [...out];
 }

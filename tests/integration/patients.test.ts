@@ -340,7 +340,7 @@ describe('search', () => {
     const a = auditRows('patient.searched');
     expect(a).toHaveLength(1);
     const detail = JSON.parse(a[0]!.detail);
-    expect(detail).toEqual({ kind: ['name'], resultCount: res.hits.length });
+    expect(detail).toEqual({ kind: ['name'], resultCount: res.hits.length, nearCount: 0, truncated: false });
     expect(res.interpretations.join(' ')).toContain('gonzalez'); // the labels quote the query ...
     expect(a[0]!.detail.toLowerCase()).not.toContain('gonzalez'); // ... so the audit does not keep them
 

@@ -255,8 +255,10 @@ describe('through the API', () => {
 
 describe('query plans', () => {
   const bound = (sql: string): unknown[] =>
-    // named parameters (the skip-scans) or positional ones
-    /@(fLo|gLo)/.test(sql) ? [{ fLo: 'x', fHi: 'x{', gLo: 'y', gHi: 'y{', walk: 10, page: 10 }] : Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x');
+    // named parameters (the skip-scans, the phone-prefix walk) or positional ones
+    /@\w/.test(sql)
+      ? [Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map(([, k]) => [k!, ['walk', 'page', 'plen'].includes(k!) ? 10 : 'x']))]
+      : Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x');
 
   it('no search statement scans a patient table; every table access is an index search', () => {
     const db = desk.app.store.db;
@@ -266,7 +268,7 @@ describe('query plans', () => {
       // "SCAN <table>" is a full scan; only the skip-scan CTE's own rows ("SCAN fam"/"SCAN giv", its seed
       // "SCAN CONSTANT ROW") and the id list (json_each) may be scanned.
       for (const d of plan) {
-        if (/^SCAN /.test(d)) expect(d, `${name}: ${text}`).toMatch(/^SCAN (fam|giv|json_each|CONSTANT ROW)\b/);
+        if (/^SCAN /.test(d)) expect(d, `${name}: ${text}`).toMatch(/^SCAN (fam|giv|pre|json_each|CONSTANT ROW)\b/);
       }
       expect(text, name).not.toMatch(/SCAN (patients|patient_names|patient_phones|n|p|ph)\b(?! USING)/);
       expect(text, name).toMatch(/SEARCH/);

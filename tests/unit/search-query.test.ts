@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseSearchQuery, TIER_SINGLE_FAMILY } from '../../shared/patients/search-query.js';
+import { parseSearchQuery, TIER_SINGLE_FAMILY, oneSlipVariants, saintVariants, germanAscii, bareUmlautKey, suffixKey } from '../../shared/patients/search-query.js';
+import { editDistance } from '../../shared/patients/nicknames.js';
 import { formatMrn, isValidMrn, luhnCheckDigit, mrnSerial } from '../../shared/patients/mrn-format.js';
 
 const TODAY = '2025-06-30';
@@ -211,5 +212,70 @@ describe('empty and junk', () => {
     const p = parse(q);
     expect(p.empty).toBe(true);
     expect(p.names).toEqual([]);
+  });
+});
+
+describe('forgiving readings (issue 12)', () => {
+  it('one-slip variants: every key one edit or one swap away, and only those', () => {
+    const v = oneSlipVariants('smtih');
+    expect(v).toContain('smith'); // swap
+    expect(oneSlipVariants('jonhson')).toContain('johnson');
+    expect(oneSlipVariants('muller')).toContain('mueller'); // insertion
+    expect(oneSlipVariants('smth')).toContain('smith');
+    expect(v).not.toContain('smtih');
+    for (const k of v) expect(editDistance('smtih', k), k).toBe(1);
+    expect(new Set(v).size).toBe(v.length);
+    expect(oneSlipVariants('ann')).toEqual([]); // too short to forgive
+  });
+
+  it('Saint / St. / St / Ste', () => {
+    expect(saintVariants('saintjohn')).toContain('stjohn');
+    expect(saintVariants('stjohn')).toContain('saintjohn');
+    expect(saintVariants('saintemarie')).toContain('stemarie');
+    expect(saintVariants('stemarie')).toContain('saintemarie');
+    // ordinary names that start with St are left alone
+    for (const k of ['stone', 'stewart', 'stevens', 'stephens', 'steele', 'stern', 'strong']) expect(saintVariants(k), k).toEqual([]);
+  });
+
+  it('German transliterations: ü/ö/ä as ue/oe/ae, and back to the bare vowel the fold gives', () => {
+    expect(germanAscii('Müller, Jürgen')).toBe('Mueller, Juergen');
+    expect(germanAscii('Schröder Bäcker')).toBe('Schroeder Baecker');
+    expect(bareUmlautKey('mueller')).toBe('muller');
+    expect(bareUmlautKey('schroeder')).toBe('schroder');
+    expect(bareUmlautKey('smith')).toBeNull();
+  });
+
+  it('a suffix typed after the name ranks, never filters', () => {
+    const p = parse('smith, robert jr');
+    expect(p.suffix).toBe('jr');
+    expect(pairs('smith, robert jr')).toEqual([['smith', 'robert']]);
+    expect(parse('robert smith Jr.').suffix).toBe('jr');
+    expect(parse('robert smith III').suffix).toBe('iii');
+    expect(parse('smith, robert').suffix).toBe('');
+    // a lone "jr" is a name, not a suffix
+    expect(parse('jr').suffix).toBe('');
+    expect(suffixKey('Jr.')).toBe('jr');
+    expect(suffixKey('Junior')).toBe('jr');
+  });
+
+  it('an MRN without its leading zeros, when its check digit agrees', () => {
+    const mrn = formatMrn(42);
+    const short = String(Number(mrn));
+    const p = parse(short);
+    expect(p.mrn).toBe(mrn);
+    expect(p.interpretations).toContain(`MRN ${mrn} (leading zeros added)`);
+    const wrong = short.slice(0, -1) + String((Number(short.slice(-1)) + 1) % 10);
+    expect(parse(wrong).mrn).toBeNull();
+  });
+
+  it('a 7-digit local number and the last 4 digits, alone or with a name', () => {
+    for (const q of ['555-0147', '5550147', '555 0147', '555.0147']) expect(parse(q).phoneLocal, q).toBe('5550147');
+    expect(parse('0147').phoneLast4).toBe('0147');
+    const named = parse('smith 0147');
+    expect(named.phoneLast4).toBe('0147');
+    expect(named.names.length).toBeGreaterThan(0);
+    expect(named.interpretations).toContain('phone ending 0147');
+    expect(parse('smith, john 555-0147').phoneLocal).toBe('5550147');
+    expect(parse('55501').phoneLocal).toBeNull();
   });
 });
