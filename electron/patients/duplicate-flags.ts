@@ -11,7 +11,7 @@
  *    so a desk without a hub has a review queue (and a desk with one lists them beside the hub's items); closing one
  *    is a command of its own (audit 'patient.duplicate_flag_resolved').
  *
- * Storage: the meta key/value table, one row per flag under "patient.duplicate_flag:<id>" (JSON), read by key range.
+ * Storage: patient_duplicate_flags (desk migration 7, electron/patients/migrations.ts); a closed flag is kept as it was.
  * Flags are this desk's own: the hub finds likely duplicates registered at different desks by itself.
  */
 import type Database from 'better-sqlite3';
@@ -27,9 +27,6 @@ import { verifyApprover } from '../payments/approval.js';
 import { readSettings } from '../users/repo.js';
 import { patientRow } from './repo.js';
 
-const PREFIX = 'patient.duplicate_flag:';
-/** the key range of the flags: every key starting with PREFIX sorts below PREFIX_END */
-const PREFIX_END = 'patient.duplicate_flag;';
 export const LOCAL_ITEM_PREFIX = 'local:';
 
 /**
@@ -50,23 +47,13 @@ export function approvalRequiredFor(store: Store, user: SignedInUser): boolean {
 
 /** One flag per likely match of a record saved anyway, in the save's own command. */
 export function writeDuplicateFlags(tx: CommandTx, patientId: string, likely: DuplicateMatch[], reason: string, approvedBy: PersonRef | null): void {
-  const put = tx.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+  const put = tx.db.prepare(
+    `INSERT INTO patient_duplicate_flags (id, patient_id, match_id, score, reasons, reason, saved_by_id, saved_by_name, approved_by_id, approved_by_name, created_at, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
+  );
   for (const m of likely) {
     const id = newId();
-    const flag: StoredFlag = {
-      id,
-      patientId,
-      matchId: m.patient.id,
-      score: m.score,
-      reasons: m.reasons,
-      reason,
-      savedBy: { userId: tx.actor.userId, userName: tx.actor.userName },
-      approvedBy,
-      createdAt: tx.now,
-      status: 'open',
-      resolution: null,
-    };
-    put.run(PREFIX + id, JSON.stringify(flag));
+    put.run(id, patientId, m.patient.id, m.score, JSON.stringify(m.reasons), reason, tx.actor.userId, tx.actor.userName, approvedBy?.userId ?? null, approvedBy?.userName ?? null, tx.now);
     tx.audit({
       action: 'patient.duplicate_flagged',
       entityType: 'patient',
@@ -78,11 +65,43 @@ export function writeDuplicateFlags(tx: CommandTx, patientId: string, likely: Du
 
 type StoredFlag = Omit<DuplicateFlag, 'matchMrn' | 'patientMrn'>;
 
-function allFlags(db: Database.Database): StoredFlag[] {
-  return db
-    .prepare<[string, string], { value: string }>('SELECT value FROM meta WHERE key >= ? AND key < ? ORDER BY key')
-    .all(PREFIX, PREFIX_END)
-    .map((r) => JSON.parse(r.value) as StoredFlag);
+interface FlagRow {
+  id: string;
+  patient_id: string;
+  match_id: string;
+  score: number;
+  reasons: string;
+  reason: string;
+  saved_by_id: string;
+  saved_by_name: string;
+  approved_by_id: string | null;
+  approved_by_name: string | null;
+  created_at: string;
+  status: 'open' | 'resolved';
+  resolution: 'merged' | 'not-duplicate' | null;
+  resolution_note: string | null;
+  resolved_at: string | null;
+  resolved_by_id: string | null;
+  resolved_by_name: string | null;
+}
+
+function toFlag(r: FlagRow): StoredFlag {
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    matchId: r.match_id,
+    score: r.score,
+    reasons: JSON.parse(r.reasons) as string[],
+    reason: r.reason,
+    savedBy: { userId: r.saved_by_id, userName: r.saved_by_name },
+    approvedBy: r.approved_by_id !== null ? { userId: r.approved_by_id, userName: r.approved_by_name ?? '' } : null,
+    createdAt: r.created_at,
+    status: r.status,
+    resolution:
+      r.resolution !== null
+        ? { resolution: r.resolution, note: r.resolution_note ?? '', resolvedAt: r.resolved_at ?? '', userId: r.resolved_by_id ?? '', userName: r.resolved_by_name ?? '' }
+        : null,
+  };
 }
 
 function withMrns(db: Database.Database, f: StoredFlag): DuplicateFlag {
@@ -91,16 +110,18 @@ function withMrns(db: Database.Database, f: StoredFlag): DuplicateFlag {
 
 /** The flags that involve this record (either side), newest first. */
 export function flagsOf(db: Database.Database, patientId: string): DuplicateFlag[] {
-  return allFlags(db)
-    .filter((f) => f.patientId === patientId || f.matchId === patientId)
-    .reverse()
-    .map((f) => withMrns(db, f));
+  return db
+    .prepare<[string, string], FlagRow>('SELECT * FROM patient_duplicate_flags WHERE patient_id = ? OR match_id = ? ORDER BY created_at DESC, id DESC')
+    .all(patientId, patientId)
+    .map((r) => withMrns(db, toFlag(r)));
 }
 
 /** This desk's flags as review items ('possible-duplicate', id "local:<flag id>"). */
 export function localReviewItems(db: Database.Database, status: 'open' | 'all', deskLabel: string): ReviewItem[] {
-  return allFlags(db)
-    .filter((f) => status === 'all' || f.status === 'open')
+  return db
+    .prepare<[string], FlagRow>("SELECT * FROM patient_duplicate_flags WHERE ? = 'all' OR status = 'open' ORDER BY created_at, id")
+    .all(status)
+    .map(toFlag)
     .map((f) => ({
       type: 'possible-duplicate' as const,
       id: LOCAL_ITEM_PREFIX + f.id,
@@ -124,11 +145,11 @@ export function resolveLocalItem(store: Store, user: SignedInUser, itemId: strin
   if (resolution !== 'merged' && resolution !== 'not-duplicate') {
     throw new ApiError('VALIDATION', 'A likely duplicate is closed as merged or as not the same person.', { fields: { resolution: 'Merged or not the same person' } });
   }
-  const key = PREFIX + itemId.slice(LOCAL_ITEM_PREFIX.length);
+  const flagId = itemId.slice(LOCAL_ITEM_PREFIX.length);
   store.command(user, (tx) => {
-    const row = tx.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key);
+    const row = tx.db.prepare<[string], FlagRow>('SELECT * FROM patient_duplicate_flags WHERE id = ?').get(flagId);
     if (!row) throw new ApiError('NOT_FOUND', 'This review item does not exist on this desk.');
-    const f = JSON.parse(row.value) as StoredFlag;
+    const f = toFlag(row);
     if (f.status !== 'open') throw new ApiError('CONFLICT', 'This review item is already closed.');
     if (resolution === 'merged') {
       const a = patientRow(tx.db, f.patientId);
@@ -137,8 +158,12 @@ export function resolveLocalItem(store: Store, user: SignedInUser, itemId: strin
         throw new ApiError('CONFLICT', 'These two records are not merged yet. Merge them first (M), then the item closes. Nothing was changed.');
       }
     }
-    const done: StoredFlag = { ...f, status: 'resolved', resolution: { resolution, note, resolvedAt: tx.now, userId: user.userId, userName: user.userName } };
-    tx.db.prepare('UPDATE meta SET value = ? WHERE key = ?').run(JSON.stringify(done), key);
+    tx.db
+      .prepare(
+        `UPDATE patient_duplicate_flags SET status = 'resolved', resolution = ?, resolution_note = ?, resolved_at = ?, resolved_by_id = ?, resolved_by_name = ?
+         WHERE id = ?`,
+      )
+      .run(resolution, note, tx.now, user.userId, user.userName, f.id);
     tx.audit({ action: 'patient.duplicate_flag_resolved', entityType: 'patient', entityId: f.patientId, detail: { flagId: f.id, matchId: f.matchId, resolution, note } });
   });
 }

@@ -76,8 +76,8 @@ test('override with a supervisor’s approval, the flag on the record, and the s
   const rows = patientRows(desk, FAMILY);
   expect(rows).toHaveLength(2);
   const dup = rows.find((r) => r.id !== original.id)!;
-  const stored = desk.app.store.db.prepare(`SELECT value FROM meta WHERE key LIKE 'patient.duplicate_flag:%'`).all() as { value: string }[];
-  expect(stored.map((r) => JSON.parse(r.value))).toEqual([expect.objectContaining({ patientId: dup.id, matchId: original.id, status: 'open', approvedBy: expect.objectContaining({ userName: 'Sam Tester' }) })]);
+  const stored = desk.app.store.db.prepare(`SELECT patient_id, match_id, status, approved_by_name FROM patient_duplicate_flags`).all();
+  expect(stored).toEqual([{ patient_id: dup.id, match_id: original.id, status: 'open', approved_by_name: 'Sam Tester' }]);
 
   // ---- the supervisor: this desk's review queue, merge -------------------------------------------------------------
   await page.getByRole('button', { name: 'Sign out' }).press('Enter');
@@ -105,6 +105,6 @@ test('override with a supervisor’s approval, the flag on the record, and the s
   await expect(page.getByRole('heading', { name: 'Review queue', level: 1 })).toBeFocused();
   await screenshot(page, 'review-standalone-merged');
   expect(desk.app.store.db.prepare('SELECT merged_into FROM patients WHERE id = ?').get(dup.id)).toEqual({ merged_into: original.id });
-  const after = desk.app.store.db.prepare(`SELECT value FROM meta WHERE key LIKE 'patient.duplicate_flag:%'`).get() as { value: string };
-  expect(JSON.parse(after.value)).toMatchObject({ status: 'resolved', resolution: { resolution: 'merged', userName: 'Sam Tester' } });
+  const after = desk.app.store.db.prepare(`SELECT status, resolution, resolved_by_name FROM patient_duplicate_flags`).get();
+  expect(after).toEqual({ status: 'resolved', resolution: 'merged', resolved_by_name: 'Sam Tester' });
 });
