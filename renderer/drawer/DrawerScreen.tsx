@@ -28,6 +28,9 @@ import { FindReceiptDialog, MovementDialog, PaymentActionsDialog } from './dialo
 import { ApproverFields, approverCredentials, noApprover, requiredApproverFieldsSchema } from '../payments/ApproverFields.js';
 import { BRAND_LABELS, METHOD_LABELS } from '../payments/CollectPaymentDialog.js';
 import { centsOf, money, parseMoney, signedMoney } from '../payments/money.js';
+import { usePendingPayment } from '../payments/pending.js';
+import { useNav } from '../app/nav.js';
+import { useVisitDialogs } from '../visits/dialogs.js';
 import '../payments/payments.css';
 import './drawer.css';
 
@@ -62,6 +65,14 @@ export function DrawerScreen() {
   useEffect(() => {
     void load();
   }, [load]);
+  // a payment started while the drawer was closed comes back once it is open: to the screen the clerk came from
+  const opened = useCallback(async () => {
+    const p = usePendingPayment.getState().pending;
+    if (!p) return load();
+    usePendingPayment.getState().clear();
+    useNav.getState().back();
+    useVisitDialogs.getState().open({ kind: 'copay', patientId: p.patientId, appointmentId: p.appointmentId, amountDueCents: p.amountDueCents, type: p.type, patientLabel: p.patientLabel ?? '' });
+  }, [load]);
   useEffect(() => {
     const a = api.on('drawer.changed', () => void load());
     const b = api.on('payments.changed', () => void load());
@@ -80,7 +91,7 @@ export function DrawerScreen() {
       </div>
     );
   }
-  if (!cur.session) return <OpenDrawer settings={settings} onOpened={load} />;
+  if (!cur.session) return <OpenDrawer settings={settings} onOpened={opened} />;
   if (closing) return <CloseDrawer session={cur.session} settings={settings} onCancel={() => setClosing(false)} onClosed={(o) => { setClosing(false); useLastClose.getState().set(o); void load(); }} />;
   return <OpenSession cur={cur} session={cur.session} settings={settings} onClose={() => setClosing(true)} reload={load} />;
 }
@@ -93,6 +104,7 @@ function OpenDrawer({ settings, onOpened }: { settings: PaymentSettings; onOpene
   const form = useZodForm(openSchema, { counts: emptyCounts(settings.denominations), note: '' });
   useFormDraft('drawer:open', form);
   const [banner, setBanner] = useState<string | null>(null);
+  const pending = usePendingPayment((s) => s.pending);
   const submit = form.handleSubmit(async (v) => {
     setBanner(null);
     const float = toCounts(v.counts);
@@ -112,6 +124,14 @@ function OpenDrawer({ settings, onOpened }: { settings: PaymentSettings; onOpene
   return (
     <div className="ad-page">
       <PageHeader title="Open the drawer" subtitle={`Count the opening float by denomination (suggested ${money(settings.defaultFloatCents)}).`} />
+      {pending && (
+        <Banner tone="info" title="A payment is waiting.">
+          {' '}
+          {pending.type && pending.type !== 'copay' ? 'The payment' : 'The copay'}
+          {pending.amountDueCents ? ` of ${money(pending.amountDueCents)}` : ''}
+          {pending.patientLabel ? ` for ${pending.patientLabel}` : ''} opens again as soon as the drawer is open.
+        </Banner>
+      )}
       <AppForm onSubmit={submit} label="Opening float" className="dr-open-form">
         {banner && <Banner tone="error">{banner}</Banner>}
         <section className="ad-section">

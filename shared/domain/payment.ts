@@ -110,8 +110,12 @@ export const recordPaymentInputSchema = z
     card: cardDetailsSchema.optional(),
     otherRef: cardSafeText(60, 'Reference').default(''),
     patientId: uuidSchema,
-    /** a copay collected at check-in: the appointment it belongs to */
-    appointmentId: uuidSchema.optional(),
+    /**
+     * the visit a copay belongs to (linked to it in the same transaction). Omitted for a copay: the patient's only
+     * visit today is linked, and with several visits today the API asks which (field appointmentId). null: a copay
+     * that is not for a visit today.
+     */
+    appointmentId: uuidSchema.nullable().optional(),
     note: cardSafeText(500, 'Note').default(''),
   })
   .strict()
