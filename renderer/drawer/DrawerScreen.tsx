@@ -19,6 +19,7 @@ import { useSession } from '../app/session.js';
 import { registerEscapeGuard } from '../app/keyboard.js';
 import { useScreenKeys } from '../patients/keys.js';
 import { timeOf } from './format.js';
+import { usDate } from '../patients/format.js';
 import type { MethodOutput } from '../../shared/api/contract.js';
 import type { DrawerClose, DrawerSession, PaymentSettings, SessionTotals } from '../../shared/domain/drawer.js';
 import { PAYMENT_TYPE_LABELS, type PaymentListItem } from '../../shared/domain/payment.js';
@@ -199,7 +200,7 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
     <div className="ad-page">
       <PageHeader
         title="Drawer — open"
-        subtitle={`${session.deskLabel} · opened ${timeOf(session.openedAt)} by ${session.openedBy.userName} · float ${money(session.floatCents)} · business date ${session.businessDate}`}
+        subtitle={`${session.deskLabel} · opened ${timeOf(session.openedAt)} by ${session.openedBy.userName} · float ${money(session.floatCents)} · business date ${usDate(session.businessDate)}`}
         focusOnMount
       >
         <Button shortcut="I" onPress={() => setMovement('paid_in')}>
