@@ -154,9 +154,18 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
         if (codes.has(d.code)) throw new ApiError('VALIDATION', `Denomination code ${d.code} appears twice.`, { fields: { [`denominations.${i}.code`]: 'Appears twice' } });
         codes.add(d.code);
       }
+      const before = readPaymentSettings(ctx.store.db);
+      const codes0 = before.denominations.map((d) => d.code).join(',');
+      const codes1 = input.denominations.map((d) => d.code).join(',');
       ctx.store.command(user, (tx) => {
+        // an open session is counted at close with the denominations it was opened with
+        if (codes0 !== codes1 && currentOpen(ctx.store)) {
+          throw new ApiError('CONFLICT', 'Close this desk’s drawer before changing the denominations: the open session is counted with the ones it was opened with. Nothing was saved.', { fields: { denominations: 'Close the drawer first' } });
+        }
         writePaymentSettings(tx.db, input, tx.now, user.userId);
-        tx.audit({ action: 'payments.settings_changed', entityType: 'payment_settings', entityId: '1', detail: { ...input, denominations: input.denominations.map((d) => d.code) } });
+        const changed = (Object.keys(input) as (keyof PaymentSettings)[]).filter((k) => JSON.stringify(input[k]) !== JSON.stringify(before[k]));
+        // the clinic's address and phone are not PHI; amounts are cents
+        tx.audit({ action: 'payments.settings_changed', entityType: 'payment_settings', entityId: '1', detail: { ...input, denominations: input.denominations.map((d) => d.code), changed } });
       });
       return readPaymentSettings(ctx.store.db);
     },

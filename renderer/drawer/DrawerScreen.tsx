@@ -230,6 +230,7 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
             columns={[
               { id: 'receipt', label: 'Receipt', isRowHeader: true, render: (p) => <span className="pay-mono">{p.receiptNo}</span> },
               { id: 'time', label: 'Time', render: (p) => timeOf(p.recordedAt) },
+              { id: 'patient', label: 'Patient', render: (p) => <PatientCell p={p} /> },
               { id: 'kind', label: 'What', render: (p) => (p.kind === 'payment' ? PAYMENT_TYPE_LABELS[p.type] : p.kind === 'void' ? 'Void' : 'Refund') },
               { id: 'method', label: 'Method', render: (p) => METHOD_LABELS[p.method] + (p.card ? ` ${BRAND_LABELS[p.card.brand]} …${p.card.lastFour}` : p.check ? ` #${p.check.number}` : '') },
               { id: 'amount', label: 'Amount', className: 'pay-money', render: (p) => <span className={p.amountCents < 0 ? 'pay-neg' : ''}>{money(p.amountCents)}</span> },
@@ -301,7 +302,7 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
           onClose={() => setSelected(null)}
           onVoided={(r) => {
             setSelected(null);
-            void after(`Voided ${r.originalReceiptNo ?? ''}: void receipt ${r.receiptNo}${r.payment.approvedBy ? `, approved by ${r.payment.approvedBy.userName}` : ''}.`);
+            void after(`Voided ${r.originalReceiptNo ?? ''} (${money(-r.payment.amountCents)}${r.patient ? `, ${r.patient.name}` : ''}): void receipt ${r.receiptNo}${r.payment.approvedBy ? `, approved by ${r.payment.approvedBy.userName}` : ''}.`);
           }}
           onRefunded={(r) => {
             void after(`Refunded ${money(-r.payment.amountCents)} of ${r.originalReceiptNo ?? ''}: refund receipt ${r.receiptNo}${r.payment.approvedBy ? `, approved by ${r.payment.approvedBy.userName}` : ''}.`);
@@ -309,6 +310,16 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
         />
       )}
     </div>
+  );
+}
+
+/** "Dahl, Dora · MRN 00000042" (the patient of a payment row). */
+export function PatientCell({ p }: { p: Pick<PaymentListItem, 'patientName' | 'patientMrn'> }) {
+  if (!p.patientName) return <span className="pay-muted">not on this desk</span>;
+  return (
+    <span>
+      {p.patientName} <span className="pay-muted pay-mono">· MRN {p.patientMrn}</span>
+    </span>
   );
 }
 

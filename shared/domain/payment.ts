@@ -89,6 +89,9 @@ export type Payment = z.infer<typeof paymentSchema>;
 
 /** A payment with what has been reversed so far (for the list and for the void/refund dialogs). */
 export const paymentListItemSchema = paymentSchema.extend({
+  /** the patient paid for: "Family, Given" and MRN ('' when the patient is not on this desk) */
+  patientName: z.string(),
+  patientMrn: z.string(),
   /** sum of voids and refunds against this payment (<= 0) */
   reversedCents: signedCentsSchema,
   /** what may still be refunded (payments only) */
@@ -161,6 +164,8 @@ export const refundPaymentInputSchema = z
 export const receiptSchema = z.object({
   receiptNo: z.string(),
   siteName: z.string(),
+  /** the clinic's address lines and phone, printed under the name */
+  siteLines: z.array(z.string()).default([]),
   deskLabel: z.string(),
   payment: paymentSchema,
   /** for a void/refund: the receipt number of the original */
