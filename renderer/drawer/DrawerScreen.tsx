@@ -5,7 +5,7 @@
  * approval typed on the spot when the API needs one), Refund an earlier payment found by its receipt number (R), and Close (C): a blind count first, then expected vs counted per method and, beyond tolerance,
  * a reason and a supervisor's sign-off. "Closed offline" is shown when the desk could not reach the hub.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { create } from 'zustand';
 import { api, ApiError } from '../api/client.js';
@@ -442,12 +442,17 @@ function CloseResult({ out }: { out: CloseOut }) {
   });
   const done = () => useLastClose.getState().set(null);
   const needs = r.needsSignOff && !signedBy;
+  // the sign-off form unmounts once signed: the focus goes to Done (Enter), never to the page body
+  const doneRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (signedBy && r.needsSignOff) requestAnimationFrame(() => doneRef.current?.focus());
+  }, [signedBy, r.needsSignOff]);
   useScreenKeys(needs ? {} : { Enter: done });
   return (
     <div className="ad-page">
       <PageHeader title="Drawer closed — expected vs counted" subtitle={`${out.session.deskLabel} · closed ${timeOf(r.closedAt)} by ${r.closedBy.userName}`} focusOnMount>
         {!needs && (
-          <Button variant="primary" shortcut="Enter" onPress={done}>
+          <Button ref={doneRef} variant="primary" shortcut="Enter" onPress={done}>
             Done
           </Button>
         )}

@@ -219,6 +219,14 @@ test('the board shows every copay collected; end of day and its CSV count them (
 
   await page.keyboard.press('Alt+J');
   await expect(page.getByRole('heading', { name: 'End of day', level: 1 })).toBeVisible();
+  // item 15: a standalone desk (no hub) does not say its changes "wait to be sent" (it has some in its outbox)
+  expect(desk.count('outbox')).toBeGreaterThan(0);
+  const honesty = page.getByTestId('eod-completeness');
+  await expect(honesty).toContainText('Not connected to a clinic hub.');
+  await expect(honesty).not.toContainText('wait to be sent');
+  // item 15: the header's date reads MM/DD/YYYY like the rest of the app
+  const [y, m, dd] = today.split('-');
+  await expect(page.locator('.ad-page-header')).toContainText(`business date ${m}/${dd}/${y}`);
   const copays = page.getByRole('region', { name: 'Copays due vs collected' });
   await copays.scrollIntoViewIfNeeded();
   await expect(copays).toContainText('Due (4)');
