@@ -260,3 +260,48 @@ test('the board shows every copay collected; end of day and its CSV count them (
   expect(csv).not.toContain(doraVisit);
   expect(csv).not.toContain(doraStart);
 });
+
+test('item 8: Esc from the payment a check-in opens puts the focus back on the screen (search box, board row), never the page body', async ({ page, desk }) => {
+  const ivy = await insured(desk, 'Ivy', 'Isaksen');
+  const una = await insured(desk, 'Una', 'Ulvaeus');
+  const dir = await desk.call('visits.directory', {});
+  const sick = dir.types.find((t) => t.code === 'SICK')!;
+  const c = { dep: dir.departments[0]!, prov: dir.providers[0]!, sick, walkIn: sick, followUp: sick };
+  const unaVisit = (await bookToday(desk, una, c, sick, 15)).id;
+  expect((await desk.call('drawer.current', {})).session).not.toBeNull();
+  await openSignedIn(page, desk);
+
+  // from a search hit: Alt+W, Enter, the check-in, Ctrl+Enter → the payment dialog → Esc
+  await search(page, 'isaksen, ivy');
+  await expect(hitOption(page, /^Isaksen, Ivy/)).toBeVisible();
+  await page.keyboard.press('Alt+W');
+  await expect(page.getByRole('button', { name: /Create walk-in/ })).toBeFocused();
+  await page.keyboard.press('Enter');
+  const checkIn = page.getByRole('dialog', { name: /Walk-in check-in: Isaksen, Ivy/ });
+  await expect(checkIn).toBeVisible();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Control+Enter');
+  const pay = page.getByRole('dialog', { name: 'Take payment — Isaksen, Ivy' });
+  await expect(pay.getByRole('textbox', { name: /^Amount/ })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(pay).toHaveCount(0);
+  await expect.poll(() => focusedName(page)).toBe('Search patients');
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(false);
+
+  // from the board: Enter on the row checks in, Ctrl+Enter → the payment dialog → Esc: back on that row
+  await page.keyboard.press('Alt+B');
+  await expect(row(page, /Ulvaeus, Una/)).toBeVisible();
+  await page.keyboard.type('ulvae');
+  await page.keyboard.press('Enter');
+  const ci = page.getByRole('dialog', { name: /Check in: Ulvaeus, Una/ });
+  await expect(ci).toBeVisible();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Control+Enter');
+  const pay2 = page.getByRole('dialog', { name: 'Take payment — Ulvaeus, Una' });
+  await expect(pay2.getByRole('textbox', { name: /^Amount/ })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(pay2).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[role="row"]')?.getAttribute('data-key') ?? document.activeElement?.tagName)).toBe(unaVisit);
+  await expect.poll(() => focusedName(page)).toMatch(/Ulvaeus, Una/);
+  await screenshot(page, 'copay-esc-focus-board');
+});
