@@ -130,7 +130,10 @@ function OpenDrawer({ settings, onOpened }: { settings: PaymentSettings; onOpene
           {' '}
           {pending.type && pending.type !== 'copay' ? 'The payment' : 'The copay'}
           {pending.amountDueCents ? ` of ${money(pending.amountDueCents)}` : ''}
-          {pending.patientLabel ? ` for ${pending.patientLabel}` : ''} opens again as soon as the drawer is open.
+          {pending.patientLabel ? ` for ${pending.patientLabel}` : ''} opens again as soon as the drawer is open.{' '}
+          <Button variant="quiet" onPress={() => usePendingPayment.getState().clear()}>
+            Don’t reopen it
+          </Button>
         </Banner>
       )}
       <AppForm onSubmit={submit} label="Opening float" className="dr-open-form">
