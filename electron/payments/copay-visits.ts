@@ -5,13 +5,14 @@
  */
 import type Database from 'better-sqlite3';
 import { stmt } from '../store/stmt-cache.js';
-import { boardRow } from '../visits/board.js';
+import { boardRow, COPAY_NET_SQL } from '../visits/board.js';
 import type { CopayVisit } from '../../shared/api/payments.js';
 
 const SQL = `
   SELECT a.doc, p.family, p.given, p.birth_date, p.mrn,
          json_extract(p.doc, '$.consents') AS consents, json_extract(p.doc, '$.coverages') AS coverages,
-         dp.name AS provider_name, dd.name AS department_name, dd.code AS department_code, dt.name AS type_name, dt.doc AS type_doc
+         dp.name AS provider_name, dd.name AS department_name, dd.code AS department_code, dt.name AS type_name, dt.doc AS type_doc,
+         ${COPAY_NET_SQL} AS copay_net
   FROM visit_appointments a
   LEFT JOIN patients p ON p.id = a.patient_id
   LEFT JOIN visit_directory dp ON dp.entity_type = 'provider' AND dp.id = a.provider_id

@@ -52,6 +52,10 @@ describe('copay → visit link', () => {
     expect((await board(a.id)).flags.copay).toBe('collected');
     const eod = await d.call('eod.report', { businessDate: dayOf(a.start) }, S);
     expect(eod.copays).toMatchObject({ dueCount: 1, collectedCount: 1, collectedCents: 2500, collectionRate: 1 });
+    // voided: the board offers it again (as the end of day counts it: not collected)
+    await d.call('payments.void', { paymentId: pay.id, reason: 'Wrong amount' }, C);
+    expect((await board(a.id)).flags.copay).toBe('collect');
+    expect((await d.call('eod.report', { businessDate: dayOf(a.start) }, S)).copays).toMatchObject({ collectedCount: 0, collectedCents: 0 });
   });
 
   it('several visits today: asks which (field appointmentId), writes nothing and uses no receipt number; the named one is linked', async () => {
