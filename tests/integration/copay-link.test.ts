@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestDesk, middayClock } from '../support/desk.js';
 import { bookSoon, checkInInput, dayOf, patientFor, visitDirectory, COVERAGE } from '../support/visits.js';
 import { addUsers, CLERK, FLOAT, signIn, SUPER } from '../support/payments.js';
-import { eodCsv } from '../../electron/drawer/eod.js';
+import { eodCsv, eodPdf } from '../../electron/drawer/eod.js';
+import { readPdf } from '../unit/print-read.js';
 
 const C = 'clerk:1';
 const S = 'super:1';
@@ -123,5 +124,9 @@ describe('EOD CSV (item 7)', () => {
     expect(lines).toContain(`copay_not_collected,${mrn},"'=Evans, Pat · ${local}",,25.00,Bill the patient later`);
     expect(csv).not.toContain(a.id);
     expect(csv).not.toMatch(/'-\d/);
+    // the PDF likewise: time, patient, MRN (no appointment id)
+    const text = (await readPdf(await eodPdf(r))).text;
+    for (const needle of ['Copays not collected', '=Evans, Pat', mrn, local, 'Bill the patient later']) expect(text).toContain(needle);
+    expect(text).not.toContain(a.id.slice(-6));
   });
 });
