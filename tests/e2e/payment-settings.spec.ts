@@ -90,4 +90,21 @@ test('the denominations cannot change while the drawer is open; the receipt carr
   const pdf = await desk.call('payments.receiptPdf', { paymentId: pay.payment.id, paper: '80mm', reprint: false });
   const text = (await readPdf(Buffer.from(pdf.pdfBase64, 'base64'))).text;
   for (const needle of ['Riverside Clinic', '1500 W Cermak Rd', 'Chicago, IL 60608', 'Phone (312) 555-0100', 'Visa ending 4242']) expect(text).toContain(needle);
+
+  // as the clerk sees it: the drawer's list (Alt+D), Enter on the payment, Reprint receipt → the preview
+  await page.keyboard.press('Alt+D');
+  const table = page.getByRole('grid', { name: 'Payments of this session' });
+  await expect(table.getByRole('row')).toHaveCount(2);
+  for (let i = 0; i < 15 && !(await table.evaluate((t) => t.contains(document.activeElement))); i++) await page.keyboard.press('Tab');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Enter');
+  const dlg = page.getByRole('dialog', { name: `Payment ${pay.payment.receiptNo} — Reyes, Rosa` });
+  await expect(dlg).toContainText('Card Visa …4242');
+  await tabTo(page, 'Reprint receipt');
+  await page.keyboard.press('Enter');
+  const preview = page.getByRole('dialog', { name: `Reprint ${pay.payment.receiptNo}` });
+  await expect(preview.locator('[data-rendered]')).toHaveAttribute('data-rendered', '1', { timeout: 20_000 });
+  await screenshot(page, 'receipt-with-clinic-address');
+  await page.keyboard.press('Escape');
+  await expect(preview).toHaveCount(0);
 });
