@@ -16,6 +16,7 @@ import { pendingOps } from '../sync/local.js';
 import { computeEod, type EodDetailLine } from '../../shared/drawer/eod.js';
 import type { EodReport } from '../../shared/drawer/eod-schema.js';
 import { decodeHlc } from '../../shared/hlc.js';
+import { formatUsDate } from '../../shared/dates.js';
 import { centsToPlain, formatCents } from '../../shared/payments/money.js';
 import { PAYMENT_TYPE_LABELS } from '../../shared/domain/payment.js';
 import type { CopayNotCollectedReason } from '../../shared/domain/visit.js';
@@ -38,7 +39,7 @@ export const COPAY_REASON_TEXT: Record<CopayNotCollectedReason | 'not-taken' | '
   partial: 'Collected in part',
 };
 
-type CopayRow = { id: string; start: string; due: number | null; decision: string | null; reason: string | null; note: string | null; net: number | null; taken: number | null };
+type CopayRow = { id: string; start: string; family: string | null; given: string | null; mrn: string | null; due: number | null; decision: string | null; reason: string | null; note: string | null; net: number | null; taken: number | null };
 
 /**
  * Copays due at the day's check-ins (visits domain: the check-in record's copay decision) vs collected (copay payments
@@ -62,13 +63,14 @@ export function copaysOf(db: Database.Database, businessDate: string): EodReport
   if (!tableExists(db, 'visit_appointments')) return none;
   const rows = stmt<[string, string], CopayRow>(
     db,
-    `SELECT a.id, a.start,
+    `SELECT a.id, a.start, pt.family, pt.given, pt.mrn,
             json_extract(a.doc, '$.checkIn.copay.dueCents') AS due,
             json_extract(a.doc, '$.checkIn.copay.decision') AS decision,
             json_extract(a.doc, '$.checkIn.copay.reason') AS reason,
             json_extract(a.doc, '$.checkIn.copay.note') AS note,
             p.net, p.taken
        FROM visit_appointments a
+       LEFT JOIN patients pt ON pt.id = a.patient_id
        LEFT JOIN (SELECT appointment_id, SUM(amount_cents) AS net, SUM(kind = 'payment') AS taken
                     FROM payments
                    WHERE type = 'copay' AND appointment_id IN (SELECT id FROM visit_appointments WHERE business_date = ?)
@@ -105,7 +107,8 @@ export function copaysOf(db: Database.Database, businessDate: string): EodReport
     let reason = COPAY_REASON_TEXT[code];
     if (code === 'partial') reason += `: ${formatCents(got)} of ${formatCents(due)}`;
     if (r.decision === 'not-collected' && r.note) reason += ` — ${r.note}`;
-    notCollected.push({ appointmentId: r.id, start: r.start, dueCents: due, collectedCents: got, reasonCode: code, reason });
+    const patientName = r.family !== null ? `${r.family}, ${r.given ?? ''}` : '';
+    notCollected.push({ appointmentId: r.id, start: r.start, patientName, mrn: r.mrn ?? '', dueCents: due, collectedCents: got, reasonCode: code, reason });
     const g = byReason.get(code) ?? { reasonCode: code, reason: COPAY_REASON_TEXT[code], count: 0, dueCents: 0, uncollectedCents: 0 };
     g.count++;
     g.dueCents += due;
@@ -148,7 +151,8 @@ export function completenessOf(store: Store, businessDate: string, sessions: Eod
   const ds = deskSyncFor(store);
   const enrolled = ds?.enrolled ?? false;
   const counts = ds?.local.counts();
-  const pending = counts?.pending ?? pendingOps(db);
+  // a standalone desk sends nothing anywhere: its outbox is not "waiting" (and not a gap in its own report)
+  const pending = enrolled ? (counts?.pending ?? pendingOps(db)) : 0;
   const lastSyncAt = counts?.lastSyncAt ?? getMeta(db, 'sync.last_sync_at') ?? null;
   const marks = stmt<[], { desk_id: string; desk_label: string; last_hlc: string; received_at: string }>(db, 'SELECT desk_id, desk_label, last_hlc, received_at FROM payment_sync_desks').all();
   const desks = new Map<string, EodReport['completeness']['desks'][number]>();
@@ -213,9 +217,21 @@ export function eodReport(store: Store, businessDate: string): EodReport {
 /** "09:40" in the site's time zone (the not-collected copays list). */
 function timeIn(iso: string, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+    return new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
   } catch {
     return iso;
+  }
+}
+
+/**
+ * A money cell of the CSV: "-120.00", written as the number it is (a spreadsheet adds it). It is made only from integer
+ * cents, so it can never carry a formula; the apostrophe guard is for text cells.
+ */
+class Amount {
+  readonly text: string;
+  constructor(cents: number) {
+    if (!Number.isInteger(cents)) throw new Error('money cells are integer cents');
+    this.text = centsToPlain(cents);
   }
 }
 
@@ -228,35 +244,36 @@ const METHOD_LABEL = { cash: 'Cash', check: 'Check', card: 'Card', other: 'Other
  */
 export function eodCsv(r: EodReport): string {
   const rows: (string | number)[][] = [];
-  const safe = (v: string | number): string | number => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
-  const push = (...cells: (string | number | null)[]) => rows.push(cells.map((c) => safe(c ?? '')));
+  const safe = (v: string | number | Amount): string | number => (v instanceof Amount ? v.text : typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+  const push = (...cells: (string | number | Amount | null)[]) => rows.push(cells.map((c) => safe(c ?? '')));
+  const amt = (cents: number) => new Amount(cents);
   push('section', 'key', 'label', 'count', 'amount', 'detail');
   push('report', 'business_date', r.businessDate, null, null, `${r.siteName} · ${r.timeZone} · generated ${r.generatedAt} on ${r.generatedOnDesk.deskLabel}`);
-  push('totals', 'net', 'Net collected', r.totals.paymentCount, centsToPlain(r.totals.netCents), '');
-  push('totals', 'payments', 'Payments', r.totals.paymentCount, centsToPlain(r.totals.paymentsCents), '');
-  push('totals', 'voids', 'Voids', r.totals.voidCount, centsToPlain(r.totals.voidsCents), '');
-  push('totals', 'refunds', 'Refunds', r.totals.refundCount, centsToPlain(r.totals.refundsCents), '');
-  push('totals', 'paid_in', 'Paid in', null, centsToPlain(r.totals.paidInCents), '');
-  push('totals', 'paid_out', 'Paid out', null, centsToPlain(r.totals.paidOutCents), '');
-  for (const m of r.byMethod) push('by_method', m.method, METHOD_LABEL[m.method], m.count, centsToPlain(m.netCents), '');
-  for (const t of r.byType) push('by_type', t.type, PAYMENT_TYPE_LABELS[t.type], t.count, centsToPlain(t.netCents), '');
-  for (const c of r.byClerk) push('by_clerk', c.userId, c.userName, c.count, centsToPlain(c.netCents), '');
-  for (const d of r.byDesk) push('by_desk', d.deskId, d.deskLabel, d.count, centsToPlain(d.netCents), `${d.sessions} session(s), ${d.openSessions} open`);
+  push('totals', 'net', 'Net collected', r.totals.paymentCount, amt(r.totals.netCents), '');
+  push('totals', 'payments', 'Payments', r.totals.paymentCount, amt(r.totals.paymentsCents), '');
+  push('totals', 'voids', 'Voids', r.totals.voidCount, amt(r.totals.voidsCents), '');
+  push('totals', 'refunds', 'Refunds', r.totals.refundCount, amt(r.totals.refundsCents), '');
+  push('totals', 'paid_in', 'Paid in', null, amt(r.totals.paidInCents), '');
+  push('totals', 'paid_out', 'Paid out', null, amt(r.totals.paidOutCents), '');
+  for (const m of r.byMethod) push('by_method', m.method, METHOD_LABEL[m.method], m.count, amt(m.netCents), '');
+  for (const t of r.byType) push('by_type', t.type, PAYMENT_TYPE_LABELS[t.type], t.count, amt(t.netCents), '');
+  for (const c of r.byClerk) push('by_clerk', c.userId, c.userName, c.count, amt(c.netCents), '');
+  for (const d of r.byDesk) push('by_desk', d.deskId, d.deskLabel, d.count, amt(d.netCents), `${d.sessions} session(s), ${d.openSessions} open`);
   for (const { session: s, totals: t } of r.sessions) {
-    push('session', s.id, `${s.deskLabel} ${s.openedBy.userName}`, t.paymentCount, centsToPlain(t.expectedCashCents), `${s.status}${s.close?.closedOffline ? ' (closed offline)' : ''}; float ${centsToPlain(s.floatCents)}; counted cash ${s.close ? centsToPlain(s.close.countedCashCents) : 'n/a'}`);
+    push('session', s.id, `${s.deskLabel} ${s.openedBy.userName}`, t.paymentCount, amt(t.expectedCashCents), `${s.status}${s.close?.closedOffline ? ' (closed offline)' : ''}; float ${centsToPlain(s.floatCents)}; counted cash ${s.close ? centsToPlain(s.close.countedCashCents) : 'n/a'}`);
   }
-  for (const c of r.depositSlip.cash) push('deposit_cash', c.code, c.label, c.count, centsToPlain(c.cents), '');
-  push('deposit', 'floats', 'Less floats kept', null, centsToPlain(-r.depositSlip.floatsCents), '');
-  for (const c of r.depositSlip.checks) push('deposit_check', c.receiptNo, `Check ${c.number}`, 1, centsToPlain(c.amountCents), `${c.bank} · ${c.deskLabel}`);
-  push('deposit', 'total', 'Deposit total', null, centsToPlain(r.depositSlip.totalCents), `${r.depositSlip.openSessions} session(s) still open, not included`);
-  for (const v of r.variances) push('variance', v.sessionId, `${v.deskLabel} ${METHOD_LABEL[v.method]}`, null, centsToPlain(v.varianceCents ?? 0), `expected ${centsToPlain(v.expectedCents)}; counted ${v.countedCents === null ? 'n/a' : centsToPlain(v.countedCents)}; ${v.signedOff ? `signed off by ${v.approvedBy?.userName ?? ''}: ${v.reason ?? ''}` : v.beyondTolerance ? 'NOT SIGNED OFF' : 'within tolerance'}`);
-  for (const c of r.corrections) push(c.kind, c.receiptNo, `${c.kind} of ${c.originalReceiptNo ?? '?'}`, 1, centsToPlain(c.amountCents), `by ${c.recordedBy.userName}${c.approvedBy ? `, approved by ${c.approvedBy.userName}` : ''}; ${c.reason}`);
-  push('copays', 'due', 'Copays due at check-in', r.copays.dueCount, centsToPlain(r.copays.dueCents), r.copays.note);
-  push('copays', 'collected', 'Copays collected', r.copays.collectedCount, centsToPlain(r.copays.collectedCents), `${r.copays.partialCount} collected in part`);
+  for (const c of r.depositSlip.cash) push('deposit_cash', c.code, c.label, c.count, amt(c.cents), '');
+  push('deposit', 'floats', 'Less floats kept', null, amt(-r.depositSlip.floatsCents), '');
+  for (const c of r.depositSlip.checks) push('deposit_check', c.receiptNo, `Check ${c.number}`, 1, amt(c.amountCents), `${c.bank} · ${c.deskLabel}`);
+  push('deposit', 'total', 'Deposit total', null, amt(r.depositSlip.totalCents), `${r.depositSlip.openSessions} session(s) still open, not included`);
+  for (const v of r.variances) push('variance', v.sessionId, `${v.deskLabel} ${METHOD_LABEL[v.method]}`, null, amt(v.varianceCents ?? 0), `expected ${centsToPlain(v.expectedCents)}; counted ${v.countedCents === null ? 'n/a' : centsToPlain(v.countedCents)}; ${v.signedOff ? `signed off by ${v.approvedBy?.userName ?? ''}: ${v.reason ?? ''}` : v.beyondTolerance ? 'NOT SIGNED OFF' : 'within tolerance'}`);
+  for (const c of r.corrections) push(c.kind, c.receiptNo, `${c.kind} of ${c.originalReceiptNo ?? '?'}`, 1, amt(c.amountCents), `by ${c.recordedBy.userName}${c.approvedBy ? `, approved by ${c.approvedBy.userName}` : ''}; ${c.reason}`);
+  push('copays', 'due', 'Copays due at check-in', r.copays.dueCount, amt(r.copays.dueCents), r.copays.note);
+  push('copays', 'collected', 'Copays collected', r.copays.collectedCount, amt(r.copays.collectedCents), `${r.copays.partialCount} collected in part`);
   push('copays', 'rate', 'Copay collection rate', r.copays.dueCount, r.copays.collectionRate === null ? '' : (r.copays.collectionRate * 100).toFixed(1) + '%', 'collected / due (dollars)');
-  for (const g of r.copays.byReason) push('copay_reason', g.reasonCode, g.reason, g.count, centsToPlain(g.uncollectedCents), `due ${centsToPlain(g.dueCents)}`);
-  for (const n of r.copays.notCollected) push('copay_not_collected', n.appointmentId, `Appointment ${n.start}`, null, centsToPlain(n.dueCents - n.collectedCents), n.reason);
-  for (const h of r.collectionsByHour) if (h.totalCents !== 0) push('by_hour', String(h.hour), `${String(h.hour).padStart(2, '0')}:00`, null, centsToPlain(h.totalCents), `cash ${centsToPlain(h.cash)}; check ${centsToPlain(h.check)}; card ${centsToPlain(h.card)}; other ${centsToPlain(h.other)}`);
+  for (const g of r.copays.byReason) push('copay_reason', g.reasonCode, g.reason, g.count, amt(g.uncollectedCents), `due ${centsToPlain(g.dueCents)}`);
+  for (const n of r.copays.notCollected) push('copay_not_collected', n.mrn, `${n.patientName || 'Patient not on this desk'} · ${timeIn(n.start, r.timeZone)}`, null, amt(n.dueCents - n.collectedCents), n.reason);
+  for (const h of r.collectionsByHour) if (h.totalCents !== 0) push('by_hour', String(h.hour), `${String(h.hour).padStart(2, '0')}:00`, null, amt(h.totalCents), `cash ${centsToPlain(h.cash)}; check ${centsToPlain(h.check)}; card ${centsToPlain(h.card)}; other ${centsToPlain(h.other)}`);
   for (const w of r.completeness.warnings) push('completeness', 'warning', 'May be incomplete', null, null, w);
   for (const d of r.completeness.desks) push('completeness', d.deskId, d.deskLabel, d.openSessions, null, d.note);
   return stringify(rows);
@@ -366,13 +383,13 @@ export async function eodPdf(r: EodReport): Promise<Buffer> {
     {
       kind: 'table',
       title: 'Copays not collected',
-      columns: [{ key: 'a', header: 'Appointment' }, { key: 'd', header: 'Due', align: 'right', format: 'money' }, { key: 'u', header: 'Not collected', align: 'right', format: 'money' }, { key: 'r', header: 'Reason', width: 3 }],
-      rows: r.copays.notCollected.map((n) => ({ a: `${timeIn(n.start, r.timeZone)} ${n.appointmentId.slice(-6)}`, d: n.dueCents, u: n.dueCents - n.collectedCents, r: n.reason })),
+      columns: [{ key: 't', header: 'Time' }, { key: 'a', header: 'Patient', width: 2 }, { key: 'm', header: 'MRN' }, { key: 'd', header: 'Due', align: 'right', format: 'money' }, { key: 'u', header: 'Not collected', align: 'right', format: 'money' }, { key: 'r', header: 'Reason', width: 3 }],
+      rows: r.copays.notCollected.map((n) => ({ t: timeIn(n.start, r.timeZone), a: n.patientName || 'Patient not on this desk', m: n.mrn, d: n.dueCents, u: n.dueCents - n.collectedCents, r: n.reason })),
       emptyText: r.copays.available ? 'None.' : r.copays.note,
     },
   ];
   const out = await renderReport({
-    title: `End of day ${r.businessDate}`,
+    title: `End of day ${formatUsDate(r.businessDate)}`,
     subtitle: `Generated on ${r.generatedOnDesk.deskLabel} · totals ${formatCents(r.totals.netCents)}`,
     siteName: r.siteName,
     generatedAt: r.generatedAt,

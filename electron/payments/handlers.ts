@@ -45,6 +45,8 @@ import { buildReceipt, receiptPdf } from './receipts.js';
 import { verifyApprover } from './approval.js';
 import { reversingPayment } from './reversal.js';
 import { eodCsv, eodPdf, eodReport } from '../drawer/eod.js';
+import { copayVisitsOf, impliedVisit } from './copay-visits.js';
+import { linkPaymentInTx } from '../visits/commands.js';
 
 export type PaymentMethodName = keyof typeof paymentMethods & MethodName;
 
@@ -120,6 +122,27 @@ function originalToReverse(store: Store, paymentId: string): PaymentRow {
   return orig;
 }
 
+/**
+ * The visit a copay is linked to. Named: it must be this patient's (and, for a copay, not cancelled: the visits
+ * domain refuses the link). Not named: the patient's only visit of the day; several: the clerk must choose (a clear
+ * field error, nothing written). null: explicitly not for a visit. Other payment types link no visit.
+ */
+function copayVisitOf(db: Store['db'], input: { type: string; patientId: string; appointmentId?: string | null }, day: string, nowMs: number): string | null {
+  if (input.appointmentId) {
+    const a = stmt<[string], { patient_id: string | null }>(db, 'SELECT patient_id FROM visit_appointments WHERE id = ?').get(input.appointmentId);
+    if (!a) throw new ApiError('VALIDATION', 'No such visit on this desk.', { fields: { appointmentId: 'Choose one of the patient’s visits' } });
+    if (a.patient_id !== input.patientId) throw new ApiError('VALIDATION', 'This visit is another patient’s.', { fields: { appointmentId: 'Choose one of this patient’s visits' } });
+    return input.type === 'copay' ? input.appointmentId : null;
+  }
+  if (input.appointmentId === null || input.type !== 'copay') return null;
+  const implied = impliedVisit(copayVisitsOf(db, input.patientId, day, nowMs));
+  if (implied.kind === 'one') return implied.appointmentId;
+  if (implied.kind === 'ask') {
+    throw new ApiError('VALIDATION', `This patient has ${implied.count} visits today: choose the visit this copay is for. Nothing was saved.`, { fields: { appointmentId: 'Choose the visit' } });
+  }
+  return null;
+}
+
 export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
   return {
     'payments.settings': (_i, ctx) => readPaymentSettings(ctx.store.db),
@@ -131,9 +154,18 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
         if (codes.has(d.code)) throw new ApiError('VALIDATION', `Denomination code ${d.code} appears twice.`, { fields: { [`denominations.${i}.code`]: 'Appears twice' } });
         codes.add(d.code);
       }
+      const before = readPaymentSettings(ctx.store.db);
+      const codes0 = before.denominations.map((d) => d.code).join(',');
+      const codes1 = input.denominations.map((d) => d.code).join(',');
       ctx.store.command(user, (tx) => {
+        // an open session is counted at close with the denominations it was opened with
+        if (codes0 !== codes1 && currentOpen(ctx.store)) {
+          throw new ApiError('CONFLICT', 'Close this desk’s drawer before changing the denominations: the open session is counted with the ones it was opened with. Nothing was saved.', { fields: { denominations: 'Close the drawer first' } });
+        }
         writePaymentSettings(tx.db, input, tx.now, user.userId);
-        tx.audit({ action: 'payments.settings_changed', entityType: 'payment_settings', entityId: '1', detail: { ...input, denominations: input.denominations.map((d) => d.code) } });
+        const changed = (Object.keys(input) as (keyof PaymentSettings)[]).filter((k) => JSON.stringify(input[k]) !== JSON.stringify(before[k]));
+        // the clinic's address and phone are not PHI; amounts are cents
+        tx.audit({ action: 'payments.settings_changed', entityType: 'payment_settings', entityId: '1', detail: { ...input, denominations: input.denominations.map((d) => d.code), changed } });
       });
       return readPaymentSettings(ctx.store.db);
     },
@@ -276,10 +308,12 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
       const user = requireUser(ctx);
       guardCardData(input);
       const store = ctx.store;
+      const st = site(store);
       const out = store.command(user, (tx) => {
         const s = requireOpen(store);
         const patient = stmt<[string], { x: number }>(tx.db, 'SELECT 1 x FROM patients WHERE id = ?').get(input.patientId);
         if (!patient) throw new ApiError('NOT_FOUND', 'No such patient on this desk.', { fields: { patientId: 'Choose a registered patient' } });
+        const visitId = copayVisitOf(tx.db, input, businessDate(st.timeZone, new Date(tx.now)), Date.parse(tx.now));
         const cash = input.method === 'cash' ? changeDue(input.amountCents, input.tenderedCents) : { tenderedCents: 0, changeCents: 0 };
         const p: Payment = {
           id: newId(),
@@ -296,7 +330,7 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
           card: input.card ? { ...input.card } : null,
           otherRef: input.otherRef,
           patientId: input.patientId,
-          appointmentId: input.appointmentId ?? null,
+          appointmentId: visitId ?? input.appointmentId ?? null,
           note: input.note,
           reversesId: null,
           reason: '',
@@ -313,10 +347,23 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
           entityId: p.id,
           detail: { receiptNo: p.receiptNo, sessionId: s.id, patientId: p.patientId, appointmentId: p.appointmentId, type: p.type, method: p.method, amountCents: p.amountCents, changeCents: p.changeCents },
         });
-        return { payment: p, receipt: buildReceipt(tx.db, p, tx.now, 0) };
+        // a copay is linked to its visit in the same transaction: the board and the end of day read the same link
+        const visit = visitId ? linkPaymentInTx(tx, visitId, p.id) : null;
+        return { payment: p, receipt: buildReceipt(tx.db, p, tx.now, 0), visit };
       });
       ctx.emit('payments.changed', { paymentId: out.payment.id, sessionId: out.payment.sessionId });
-      return out;
+      if (out.visit) ctx.emit('visits.changed', { ids: [out.visit.appointment.id], businessDates: out.visit.businessDates });
+      return { payment: out.payment, receipt: out.receipt };
+    },
+
+    'payments.copayVisits': (input, ctx) => {
+      const user = requireUser(ctx);
+      const st = site(ctx.store);
+      const now = ctx.store.clock.now();
+      const day = businessDate(st.timeZone, now);
+      const visits = copayVisitsOf(ctx.store.db, input.patientId, day, now.getTime());
+      ctx.store.audit(user, { action: 'appointment.listed', entityType: 'patient', entityId: input.patientId, detail: { count: visits.length, businessDate: day, for: 'copay' } });
+      return { businessDate: day, visits };
     },
 
     'payments.void': async (input, ctx) => {

@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import type { Payment, Receipt } from '../../shared/domain/payment.js';
 import { PAYMENT_TYPE_LABELS } from '../../shared/domain/payment.js';
 import { formatCents } from '../../shared/payments/money.js';
+import { cardBrandLabel } from '../../shared/payments/card-brand.js';
+import { readPaymentSettings } from './repo.js';
 import { readSettings } from '../users/repo.js';
 import { stmt } from '../store/stmt-cache.js';
 import { paymentRow, sessionRow } from './repo.js';
@@ -15,10 +17,18 @@ export function methodText(p: Payment): string {
     case 'check':
       return `Check #${p.check?.number ?? ''}`;
     case 'card':
-      return `${(p.card?.brand ?? 'card').toUpperCase()} ending ${p.card?.lastFour ?? ''} (auth ${p.card?.authCode ?? ''})`;
+      return `${p.card ? cardBrandLabel(p.card.brand) : 'Card'} ending ${p.card?.lastFour ?? ''} (auth ${p.card?.authCode ?? ''})`;
     case 'other':
       return `Other: ${p.otherRef}`;
   }
+}
+
+/** The clinic's address (its lines) and phone under the name on every receipt (Settings → Payments and receipts). */
+export function clinicLines(db: Database.Database): string[] {
+  const s = readPaymentSettings(db);
+  const lines = s.clinicAddress.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (s.clinicPhone.trim()) lines.push(`Phone ${s.clinicPhone.trim()}`);
+  return lines;
 }
 
 export function buildReceipt(db: Database.Database, p: Payment, printedAt: string, reprint: number): Receipt {
@@ -30,6 +40,7 @@ export function buildReceipt(db: Database.Database, p: Payment, printedAt: strin
   return {
     receiptNo: p.receiptNo,
     siteName: site?.siteName ?? '',
+    siteLines: clinicLines(db),
     deskLabel: session?.desk_label ?? '',
     payment: p,
     originalReceiptNo: original?.receipt_no ?? null,
@@ -53,6 +64,7 @@ export async function receiptPdf(db: Database.Database, p: Payment, paper: '80mm
   const data: ReceiptData = {
     paper,
     siteName: site?.siteName || 'AccessDesk',
+    siteLines: clinicLines(db),
     deskLabel: session?.desk_label ?? '',
     receiptNumber: p.receiptNo,
     issuedAt: p.recordedAt,
@@ -64,7 +76,7 @@ export async function receiptPdf(db: Database.Database, p: Payment, paper: '80mm
     amountCents: Math.abs(p.amountCents),
     cash: p.method === 'cash' && p.kind === 'payment' ? { tenderedCents: p.tenderedCents, changeCents: p.changeCents } : undefined,
     check: p.check ? { number: p.check.number } : undefined,
-    card: p.card ? { brand: p.card.brand.toUpperCase(), lastFour: p.card.lastFour, authCode: p.card.authCode, terminalRef: p.card.terminalRef } : undefined,
+    card: p.card ? { brand: cardBrandLabel(p.card.brand), lastFour: p.card.lastFour, authCode: p.card.authCode, terminalRef: p.card.terminalRef } : undefined,
     otherMethod: p.method === 'other' ? p.otherRef.slice(0, 40) : '',
     kind: p.kind,
     reversal: p.kind !== 'payment' ? { ofReceiptNumber: original?.receipt_no ?? '', reason: p.reason, approvedBy: p.approvedBy?.userName ?? '' } : undefined,

@@ -236,7 +236,8 @@ export function reversalsOf(db: Database.Database, id: string): { reversedCents:
 export function listItem(db: Database.Database, r: PaymentRow): PaymentListItem {
   const p = paymentFromRow(r);
   const rev = p.kind === 'payment' ? reversalsOf(db, p.id) : { reversedCents: 0, voided: false };
-  return { ...p, reversedCents: rev.reversedCents, voided: rev.voided, refundableCents: p.kind === 'payment' ? Math.max(0, p.amountCents + rev.reversedCents) : 0 };
+  const pt = stmt<[string], { family: string; given: string; mrn: string }>(db, 'SELECT family, given, mrn FROM patients WHERE id = ?').get(p.patientId);
+  return { ...p, patientName: pt ? `${pt.family}, ${pt.given}` : '', patientMrn: pt?.mrn ?? '', reversedCents: rev.reversedCents, voided: rev.voided, refundableCents: p.kind === 'payment' ? Math.max(0, p.amountCents + rev.reversedCents) : 0 };
 }
 
 export function paymentsOfSession(db: Database.Database, sessionId: string): PaymentRow[] {

@@ -35,7 +35,15 @@ interface BoardSqlRow {
   department_code: string | null;
   type_name: string | null;
   type_doc: string | null;
+  /** net of the copay payments linked to the appointment (payments domain; voids and refunds are negative rows) */
+  copay_net?: number | null;
 }
+
+/**
+ * The net of an appointment's copay payments (a void or refund row keeps its original's appointment id), looked up
+ * through the patient's payments (index payments_patient): a copay linked and then voided is due again on the board.
+ */
+export const COPAY_NET_SQL = `(SELECT SUM(pay.amount_cents) FROM payments pay WHERE pay.patient_id = a.patient_id AND pay.appointment_id = a.id AND pay.type = 'copay')`;
 
 /**
  * The board query: the day's appointments by the (business_date, start) index, joined to the patient's list columns
@@ -45,7 +53,8 @@ interface BoardSqlRow {
 export const BOARD_SQL = `
   SELECT a.doc, p.family, p.given, p.birth_date, p.mrn,
          json_extract(p.doc, '$.consents') AS consents, json_extract(p.doc, '$.coverages') AS coverages,
-         dp.name AS provider_name, dd.name AS department_name, dd.code AS department_code, dt.name AS type_name, dt.doc AS type_doc
+         dp.name AS provider_name, dd.name AS department_name, dd.code AS department_code, dt.name AS type_name, dt.doc AS type_doc,
+         ${COPAY_NET_SQL} AS copay_net
   FROM visit_appointments a
   LEFT JOIN patients p ON p.id = a.patient_id
   LEFT JOIN visit_directory dp ON dp.entity_type = 'provider' AND dp.id = a.provider_id
@@ -75,7 +84,9 @@ export function boardRow(r: BoardSqlRow, nowMs: number, visitDate: string): Boar
   const patientName = a.patientId && r.family !== null ? `${r.family}, ${r.given ?? ''}` : a.pendingPatient ? `${a.pendingPatient.family}, ${a.pendingPatient.given}` : '(no patient)';
   const due = type ? copayDue(type, coverages, visitDate).dueCents : 0;
   let copay: BoardRow['flags']['copay'] = 'none';
-  if (a.paymentIds.length > 0) copay = 'collected';
+  // linked, and not voided / refunded away. null: no copay row of it on this desk yet (the link can arrive by sync
+  // before the payment): the link is trusted
+  if (a.paymentIds.length > 0 && (r.copay_net === undefined || r.copay_net === null || r.copay_net > 0)) copay = 'collected';
   else if (a.checkIn) copay = a.checkIn.copay.decision === 'collect' ? 'collect' : a.checkIn.copay.dueCents > 0 ? 'not-collected' : 'none';
   else if (due > 0) copay = 'due';
   return {

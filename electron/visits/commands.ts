@@ -241,14 +241,17 @@ export function undo(store: Store, actor: Actor, id: string, what: UndoTransitio
 }
 
 export function linkPayment(store: Store, actor: Actor, id: string, paymentId: string): VisitResult {
-  return store.command(actor, (tx) => {
-    const cur = mustGet(tx, id);
-    if (cur.paymentIds.includes(paymentId)) {
-      tx.audit({ action: 'appointment.payment_link_repeated', entityType: 'appointment', entityId: id, detail: { paymentId } });
-      return emitResult(tx, cur);
-    }
-    return emitResult(tx, applyOp(tx, VISIT_OP_KINDS.paymentLinked, paymentLinkedPayload(id, cur.status, paymentId, stampOf(tx)), cur, { action: 'appointment.payment_linked', detail: { paymentId } }));
-  });
+  return store.command(actor, (tx) => linkPaymentInTx(tx, id, paymentId));
+}
+
+/** The payment link inside another domain's command (payments.record links a copay in its own transaction). */
+export function linkPaymentInTx(tx: CommandTx, id: string, paymentId: string): VisitResult {
+  const cur = mustGet(tx, id);
+  if (cur.paymentIds.includes(paymentId)) {
+    tx.audit({ action: 'appointment.payment_link_repeated', entityType: 'appointment', entityId: id, detail: { paymentId } });
+    return emitResult(tx, cur);
+  }
+  return emitResult(tx, applyOp(tx, VISIT_OP_KINDS.paymentLinked, paymentLinkedPayload(id, cur.status, paymentId, stampOf(tx)), cur, { action: 'appointment.payment_linked', detail: { paymentId } }));
 }
 
 // ---- check-in ---------------------------------------------------------------------------------------------------------

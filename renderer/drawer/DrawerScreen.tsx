@@ -5,7 +5,7 @@
  * approval typed on the spot when the API needs one), Refund an earlier payment found by its receipt number (R), and Close (C): a blind count first, then expected vs counted per method and, beyond tolerance,
  * a reason and a supervisor's sign-off. "Closed offline" is shown when the desk could not reach the hub.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { create } from 'zustand';
 import { api, ApiError } from '../api/client.js';
@@ -19,6 +19,7 @@ import { useSession } from '../app/session.js';
 import { registerEscapeGuard } from '../app/keyboard.js';
 import { useScreenKeys } from '../patients/keys.js';
 import { timeOf } from './format.js';
+import { usDate } from '../patients/format.js';
 import type { MethodOutput } from '../../shared/api/contract.js';
 import type { DrawerClose, DrawerSession, PaymentSettings, SessionTotals } from '../../shared/domain/drawer.js';
 import { PAYMENT_TYPE_LABELS, type PaymentListItem } from '../../shared/domain/payment.js';
@@ -28,6 +29,9 @@ import { FindReceiptDialog, MovementDialog, PaymentActionsDialog } from './dialo
 import { ApproverFields, approverCredentials, noApprover, requiredApproverFieldsSchema } from '../payments/ApproverFields.js';
 import { BRAND_LABELS, METHOD_LABELS } from '../payments/CollectPaymentDialog.js';
 import { centsOf, money, parseMoney, signedMoney } from '../payments/money.js';
+import { usePendingPayment } from '../payments/pending.js';
+import { useNav } from '../app/nav.js';
+import { useVisitDialogs } from '../visits/dialogs.js';
 import '../payments/payments.css';
 import './drawer.css';
 
@@ -62,6 +66,14 @@ export function DrawerScreen() {
   useEffect(() => {
     void load();
   }, [load]);
+  // a payment started while the drawer was closed comes back once it is open: to the screen the clerk came from
+  const opened = useCallback(async () => {
+    const p = usePendingPayment.getState().pending;
+    if (!p) return load();
+    usePendingPayment.getState().clear();
+    useNav.getState().back();
+    useVisitDialogs.getState().open({ kind: 'copay', patientId: p.patientId, appointmentId: p.appointmentId, amountDueCents: p.amountDueCents, type: p.type, patientLabel: p.patientLabel ?? '' });
+  }, [load]);
   useEffect(() => {
     const a = api.on('drawer.changed', () => void load());
     const b = api.on('payments.changed', () => void load());
@@ -80,7 +92,7 @@ export function DrawerScreen() {
       </div>
     );
   }
-  if (!cur.session) return <OpenDrawer settings={settings} onOpened={load} />;
+  if (!cur.session) return <OpenDrawer settings={settings} onOpened={opened} />;
   if (closing) return <CloseDrawer session={cur.session} settings={settings} onCancel={() => setClosing(false)} onClosed={(o) => { setClosing(false); useLastClose.getState().set(o); void load(); }} />;
   return <OpenSession cur={cur} session={cur.session} settings={settings} onClose={() => setClosing(true)} reload={load} />;
 }
@@ -93,6 +105,7 @@ function OpenDrawer({ settings, onOpened }: { settings: PaymentSettings; onOpene
   const form = useZodForm(openSchema, { counts: emptyCounts(settings.denominations), note: '' });
   useFormDraft('drawer:open', form);
   const [banner, setBanner] = useState<string | null>(null);
+  const pending = usePendingPayment((s) => s.pending);
   const submit = form.handleSubmit(async (v) => {
     setBanner(null);
     const float = toCounts(v.counts);
@@ -112,6 +125,17 @@ function OpenDrawer({ settings, onOpened }: { settings: PaymentSettings; onOpene
   return (
     <div className="ad-page">
       <PageHeader title="Open the drawer" subtitle={`Count the opening float by denomination (suggested ${money(settings.defaultFloatCents)}).`} />
+      {pending && (
+        <Banner tone="info" title="A payment is waiting.">
+          {' '}
+          {pending.type && pending.type !== 'copay' ? 'The payment' : 'The copay'}
+          {pending.amountDueCents ? ` of ${money(pending.amountDueCents)}` : ''}
+          {pending.patientLabel ? ` for ${pending.patientLabel}` : ''} opens again as soon as the drawer is open.{' '}
+          <Button variant="quiet" onPress={() => usePendingPayment.getState().clear()}>
+            Don’t reopen it
+          </Button>
+        </Banner>
+      )}
       <AppForm onSubmit={submit} label="Opening float" className="dr-open-form">
         {banner && <Banner tone="error">{banner}</Banner>}
         <section className="ad-section">
@@ -179,7 +203,7 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
     <div className="ad-page">
       <PageHeader
         title="Drawer — open"
-        subtitle={`${session.deskLabel} · opened ${timeOf(session.openedAt)} by ${session.openedBy.userName} · float ${money(session.floatCents)} · business date ${session.businessDate}`}
+        subtitle={`${session.deskLabel} · opened ${timeOf(session.openedAt)} by ${session.openedBy.userName} · float ${money(session.floatCents)} · business date ${usDate(session.businessDate)}`}
         focusOnMount
       >
         <Button shortcut="I" onPress={() => setMovement('paid_in')}>
@@ -209,6 +233,7 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
             columns={[
               { id: 'receipt', label: 'Receipt', isRowHeader: true, render: (p) => <span className="pay-mono">{p.receiptNo}</span> },
               { id: 'time', label: 'Time', render: (p) => timeOf(p.recordedAt) },
+              { id: 'patient', label: 'Patient', render: (p) => <PatientCell p={p} /> },
               { id: 'kind', label: 'What', render: (p) => (p.kind === 'payment' ? PAYMENT_TYPE_LABELS[p.type] : p.kind === 'void' ? 'Void' : 'Refund') },
               { id: 'method', label: 'Method', render: (p) => METHOD_LABELS[p.method] + (p.card ? ` ${BRAND_LABELS[p.card.brand]} …${p.card.lastFour}` : p.check ? ` #${p.check.number}` : '') },
               { id: 'amount', label: 'Amount', className: 'pay-money', render: (p) => <span className={p.amountCents < 0 ? 'pay-neg' : ''}>{money(p.amountCents)}</span> },
@@ -280,7 +305,7 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
           onClose={() => setSelected(null)}
           onVoided={(r) => {
             setSelected(null);
-            void after(`Voided ${r.originalReceiptNo ?? ''}: void receipt ${r.receiptNo}${r.payment.approvedBy ? `, approved by ${r.payment.approvedBy.userName}` : ''}.`);
+            void after(`Voided ${r.originalReceiptNo ?? ''} (${money(-r.payment.amountCents)}${r.patient ? `, ${r.patient.name}` : ''}): void receipt ${r.receiptNo}${r.payment.approvedBy ? `, approved by ${r.payment.approvedBy.userName}` : ''}.`);
           }}
           onRefunded={(r) => {
             void after(`Refunded ${money(-r.payment.amountCents)} of ${r.originalReceiptNo ?? ''}: refund receipt ${r.receiptNo}${r.payment.approvedBy ? `, approved by ${r.payment.approvedBy.userName}` : ''}.`);
@@ -288,6 +313,16 @@ function OpenSession({ cur, session, settings, onClose, reload }: { cur: Current
         />
       )}
     </div>
+  );
+}
+
+/** "Dahl, Dora · MRN 00000042" (the patient of a payment row). */
+export function PatientCell({ p }: { p: Pick<PaymentListItem, 'patientName' | 'patientMrn'> }) {
+  if (!p.patientName) return <span className="pay-muted">not on this desk</span>;
+  return (
+    <span>
+      {p.patientName} <span className="pay-muted pay-mono">· MRN {p.patientMrn}</span>
+    </span>
   );
 }
 
@@ -410,12 +445,17 @@ function CloseResult({ out }: { out: CloseOut }) {
   });
   const done = () => useLastClose.getState().set(null);
   const needs = r.needsSignOff && !signedBy;
+  // the sign-off form unmounts once signed: the focus goes to Done (Enter), never to the page body
+  const doneRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (signedBy && r.needsSignOff) requestAnimationFrame(() => doneRef.current?.focus());
+  }, [signedBy, r.needsSignOff]);
   useScreenKeys(needs ? {} : { Enter: done });
   return (
     <div className="ad-page">
       <PageHeader title="Drawer closed — expected vs counted" subtitle={`${out.session.deskLabel} · closed ${timeOf(r.closedAt)} by ${r.closedBy.userName}`} focusOnMount>
         {!needs && (
-          <Button variant="primary" shortcut="Enter" onPress={done}>
+          <Button ref={doneRef} variant="primary" shortcut="Enter" onPress={done}>
             Done
           </Button>
         )}

@@ -97,8 +97,10 @@ export function PaymentActionsDialog({
     }
   });
   return (
-    <Dialog isOpen onClose={onClose} title={`${p.kind === 'payment' ? 'Payment' : p.kind === 'void' ? 'Void' : 'Refund'} ${p.receiptNo}`} className="pay-dialog">
+    <Dialog isOpen onClose={onClose} title={`${p.kind === 'payment' ? 'Payment' : p.kind === 'void' ? 'Void' : 'Refund'} ${p.receiptNo}${p.patientName ? ` — ${p.patientName}` : ''}`} className="pay-dialog">
       <dl className="dr-figures">
+        <dt>Patient</dt>
+        <dd data-testid="payment-patient">{p.patientName ? `${p.patientName} · MRN ${p.patientMrn}` : 'Not on this desk'}</dd>
         <dt>Amount</dt>
         <dd>{money(p.amountCents)}</dd>
         <dt>Type · method</dt>
@@ -170,12 +172,20 @@ export function PaymentActionsDialog({
       ) : (
         <AppForm onSubmit={submit} label="Void" className="pay-stack">
           {banner && <Banner tone="error">{banner}</Banner>}
-          <p className="pay-muted">A void is a new reversing row with its own receipt; the payment itself is never changed.</p>
+          <div className="dr-void-confirm" data-testid="void-confirm">
+            <strong>
+              Void {money(p.amountCents)} for {p.patientName || 'a patient not on this desk'}
+              {p.patientMrn ? ` (MRN ${p.patientMrn})` : ''}, receipt <span className="pay-mono">{p.receiptNo}</span>?
+            </strong>
+            <span className="pay-muted">
+              {PAYMENT_TYPE_LABELS[p.type]} · {METHOD_LABELS[p.method]} · taken {timeOf(p.recordedAt)} by {p.recordedBy.userName}. A void is a new reversing row with its own receipt; the payment itself is never changed.
+            </span>
+          </div>
           <FormTextField control={form.control} name="reason" label="Reason for the void" isRequired autoFocus />
           {approval && <ApproverFields control={form.control} why={`Voids above ${money(settings.voidApprovalAboveCents)} need a supervisor’s approval.`} />}
           <div className="pay-actions">
             <Button type="submit" variant="danger" shortcut="Enter">
-              Void {money(p.amountCents)}
+              Void {money(p.amountCents)} of {p.receiptNo}
             </Button>
           </div>
         </AppForm>

@@ -12,7 +12,7 @@ import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
 import { TypedDateField } from '../ui/fields.js';
 import { useScreenKeys } from '../patients/keys.js';
-import { siteToday } from '../patients/format.js';
+import { siteToday, usDate } from '../patients/format.js';
 import { parseIsoDate } from '../../shared/dates.js';
 import type { EodReport } from '../../shared/drawer/eod-schema.js';
 import { PAYMENT_TYPE_LABELS } from '../../shared/domain/payment.js';
@@ -92,12 +92,12 @@ export function EodScreen() {
       setError(e instanceof ApiError ? e.message : 'The CSV could not be made.');
     }
   };
-  const exportPdf = () => openPrint({ title: `End of day ${shown}`, load: () => api.call('eod.exportPdf', { businessDate: shown }) });
+  const exportPdf = () => openPrint({ title: `End of day ${usDate(shown)}`, load: () => api.call('eod.exportPdf', { businessDate: shown }) });
   useScreenKeys({ C: () => void exportCsv(), P: exportPdf, R: () => void load(shown) });
 
   return (
     <div className="ad-page eod">
-      <PageHeader title="End of day" subtitle={report ? `${report.siteName} · business date ${report.businessDate} (${report.timeZone}) · made ${dateTimeOf(report.generatedAt)} on ${report.generatedOnDesk.deskLabel}` : undefined} focusOnMount>
+      <PageHeader title="End of day" subtitle={report ? `${report.siteName} · business date ${usDate(report.businessDate)} (${report.timeZone}) · made ${dateTimeOf(report.generatedAt)} on ${report.generatedOnDesk.deskLabel}` : undefined} focusOnMount>
         <Button shortcut="R" onPress={() => void load(shown)}>
           Refresh
         </Button>
@@ -178,7 +178,7 @@ function Table({ caption, head, rows, empty = 'None.', testId }: { caption: stri
  * still open. The API's warnings are listed as they are (they always carry the last-sync caveat when enrolled).
  */
 function Honesty({ c, ownOpen }: { c: EodReport['completeness']; ownOpen: number }) {
-  const gaps = c.desks.some((d) => d.openSessions > 0) || c.pendingLocalChanges > 0 || (c.enrolled && !c.lastSyncAt) || ownOpen > 0;
+  const gaps = c.desks.some((d) => d.openSessions > 0) || (c.enrolled && c.pendingLocalChanges > 0) || (c.enrolled && !c.lastSyncAt) || ownOpen > 0;
   return (
     <section className={`ad-section eod-honesty ${gaps ? 'eod-honesty--warn' : ''}`} aria-labelledby="eod-h-complete" data-testid="eod-completeness">
       <h2 id="eod-h-complete">{gaps ? 'This report may be incomplete' : 'Every session of this date is closed and received (as of the last sync)'}</h2>
@@ -192,7 +192,7 @@ function Honesty({ c, ownOpen }: { c: EodReport['completeness']; ownOpen: number
       )}
       <p className="pay-muted">
         {c.enrolled ? (c.lastSyncAt ? `Last sync with the hub: ${dateTimeOf(c.lastSyncAt)}.` : 'No sync with the hub yet.') : 'Not connected to a clinic hub.'}
-        {c.pendingLocalChanges > 0 ? ` ${c.pendingLocalChanges} change(s) of this desk wait to be sent.` : ''}
+        {c.enrolled && c.pendingLocalChanges > 0 ? ` ${c.pendingLocalChanges} change(s) of this desk wait to be sent.` : ''}
       </p>
       {c.desks.length > 0 && (
         <Table
@@ -317,8 +317,8 @@ function Report({ r }: { r: EodReport }) {
             <Table
               caption="Copays not collected"
               testId="eod-copays-not-collected"
-              head={['Appointment', 'Due', 'Not collected', 'Reason']}
-              rows={r.copays.notCollected.map((n) => [`${timeOf(n.start)} · …${n.appointmentId.slice(-6)}`, money(n.dueCents), money(n.dueCents - n.collectedCents), n.reason])}
+              head={['Time', 'Patient', 'MRN', 'Due', 'Not collected', 'Reason']}
+              rows={r.copays.notCollected.map((n) => [timeOf(n.start), n.patientName || 'Patient not on this desk', <span className="pay-mono">{n.mrn}</span>, money(n.dueCents), money(n.dueCents - n.collectedCents), n.reason])}
               empty={r.copays.dueCount === 0 ? 'No copays were due on this date.' : 'Every copay due was collected.'}
             />
           </>

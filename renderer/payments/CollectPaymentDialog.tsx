@@ -11,6 +11,11 @@
  *   const collect = useCollectPayment();  collect.open({ patientId, appointmentId, amountDueCents, type: 'copay' });
  *   return <>{...}{collect.dialog}</>;
  *
+ * A copay names its visit: given (check-in, the board), or chosen here from the patient's visits today (the only one
+ * is preselected; with several the clerk chooses, or "Not for a visit today"); the API links it in the payment's own
+ * transaction. With the drawer closed, "Open the drawer" keeps the payment pending (pending.ts): once the drawer is
+ * open the clerk is taken back and this dialog opens again.
+ *
  * Validation uses the shared schemas (card guard, check/card details, the money parser) as the clerk types; the API
  * re-checks everything, and any field error it returns is put on that field with the typed input kept.
  */
@@ -20,7 +25,7 @@ import { api, ApiError } from '../api/client.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
-import { AppForm, FormRadioGroupField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
+import { AppForm, FormRadioGroupField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
 import { useFormDraft, clearDraft } from '../app/drafts.js';
 import { useNav } from '../app/nav.js';
 import { openPrint } from '../print/usePrint.js';
@@ -39,6 +44,9 @@ import { cardSafeText } from '../../shared/payments/card-guard.js';
 import { centsToPlain } from '../../shared/payments/money.js';
 import { centsOf, money, moneyText, parseMoney } from './money.js';
 import { METHOD_LABELS, TenderDetailsFields, refineTenderDetails, tenderDetailsInput, tenderDetailsShape } from './TenderDetails.js';
+import type { CopayVisit } from '../../shared/api/payments.js';
+import { clock, statusLabel } from '../visits/format.js';
+import { usePendingPayment } from './pending.js';
 import './payments.css';
 
 // the labels moved to TenderDetails.tsx (shared with the refund form); kept importable from here for other screens
@@ -51,6 +59,8 @@ export const paymentFormSchema = z
     tendered: z.string(),
     ...tenderDetailsShape,
     type: paymentTypeSchema,
+    /** copay: the appointment id, 'none' (not for a visit today) or '' (not chosen; only when there is no choice) */
+    visit: z.string(),
     note: cardSafeText(500, 'Note'),
   })
   .superRefine((v, ctx) => {
@@ -64,11 +74,13 @@ export const paymentFormSchema = z
   });
 export type PaymentFormValues = z.input<typeof paymentFormSchema>;
 
-/** The API input from the form's values (already validated). */
+/** The API input from the form's values (already validated). `appointmentId`: the visit the dialog was opened for. */
 export function toRecordInput(v: PaymentFormValues, patientId: string, appointmentId: string | undefined): RecordPaymentInput {
   const amountCents = centsOf(v.amount) ?? 0;
   const base: RecordPaymentInput = { type: v.type, method: v.method, amountCents, patientId, note: v.note.trim() };
   if (appointmentId) base.appointmentId = appointmentId;
+  else if (v.type === 'copay' && v.visit === 'none') base.appointmentId = null;
+  else if (v.type === 'copay' && v.visit) base.appointmentId = v.visit;
   if (v.method === 'cash') base.tenderedCents = v.tendered.trim() ? (centsOf(v.tendered) ?? amountCents) : amountCents;
   return Object.assign(base, tenderDetailsInput(v));
 }
@@ -98,8 +110,20 @@ export function CollectPaymentDialog(p: CollectPaymentDialogProps) {
 
 type Drawer = { open: boolean; nextReceiptNo: string } | null;
 
+/** "9:40 AM Sick visit · Dr. Lopez · arrived · copay $25.00" */
+export function visitLabel(v: CopayVisit): string {
+  const copay = v.copay === 'collected' ? 'copay collected' : v.copayDueCents > 0 && v.copay !== 'none' ? `copay ${money(v.copayDueCents)}` : 'no copay due';
+  return [`${clock(v.start)} ${v.walkIn ? 'Walk-in' : v.typeName}`.trim(), v.providerName, statusLabel(v.status).toLowerCase(), copay].filter(Boolean).join(' · ');
+}
+
+/** The visit preselected for a copay: the only one of the day; with several, none (the clerk chooses). */
+function defaultVisit(visits: CopayVisit[]): string {
+  return visits.length === 1 ? visits[0]!.appointmentId : '';
+}
+
 function CollectPaymentBody({ onClose, patientId, appointmentId, amountDueCents, type = 'copay', patientLabel, onRecorded }: CollectPaymentDialogProps) {
   const [drawer, setDrawer] = useState<Drawer>(null);
+  const [visits, setVisits] = useState<CopayVisit[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [banner, setBanner] = useState<string | null>(null);
   const [done, setDone] = useState<{ payment: Payment; receipt: Receipt } | null>(null);
@@ -113,6 +137,7 @@ function CollectPaymentBody({ onClose, patientId, appointmentId, amountDueCents,
       card: { terminalRef: '', brand: '', lastFour: '', authCode: '' },
       otherRef: '',
       type,
+      visit: '',
       note: '',
     }),
     [amountDueCents, type],
@@ -122,24 +147,39 @@ function CollectPaymentBody({ onClose, patientId, appointmentId, amountDueCents,
 
   useEffect(() => {
     let live = true;
-    api
-      .call('drawer.current', {})
-      .then((r) => live && setDrawer({ open: r.session !== null, nextReceiptNo: r.nextReceiptNo }))
+    Promise.all([api.call('drawer.current', {}), api.call('payments.copayVisits', { patientId })])
+      .then(([r, cv]) => {
+        if (!live) return;
+        setVisits(cv.visits);
+        if (!appointmentId && !form.getValues('visit')) {
+          const d = defaultVisit(cv.visits);
+          form.setValue('visit', d);
+          const due = cv.visits.find((x) => x.appointmentId === d);
+          if (due && due.copay !== 'collected' && due.copay !== 'none' && due.copayDueCents > 0 && !form.getValues('amount')) form.setValue('amount', centsToPlain(due.copayDueCents));
+        }
+        setDrawer({ open: r.session !== null, nextReceiptNo: r.nextReceiptNo });
+      })
       .catch((e) => live && setLoadError(e instanceof ApiError ? e.message : 'Could not read the drawer.'));
     return () => {
       live = false;
     };
-  }, []);
+  }, [patientId, appointmentId, form]);
 
+  const chooseVisit = !appointmentId && visits.length > 0;
   const submit = form.handleSubmit(async (v) => {
     setBanner(null);
+    if (chooseVisit && v.type === 'copay' && !v.visit) {
+      form.setError('visit', { message: 'Choose the visit this copay is for' }, { shouldFocus: true });
+      setBanner(`This patient has ${visits.length} visits today: choose the visit this copay is for. Nothing was saved; your input is kept.`);
+      return;
+    }
     try {
       const r = await api.call('payments.record', toRecordInput(v, patientId, appointmentId));
       clearDraft(draftKey);
       setDone(r);
       onRecorded?.(r);
     } catch (e) {
-      const res = applyServerErrors(form, e, { amountCents: 'amount', tenderedCents: 'tendered' });
+      const res = applyServerErrors(form, e, { amountCents: 'amount', tenderedCents: 'tendered', appointmentId: 'visit' });
       setBanner(res.applied.length ? `${res.message} Your input is kept; correct the marked field.` : `${res.message} Nothing was saved; your input is kept.`);
     }
   });
@@ -162,16 +202,30 @@ function CollectPaymentBody({ onClose, patientId, appointmentId, amountDueCents,
             autoFocus
             shortcut="Alt+D"
             onPress={() => {
+              // kept: once the drawer is open, the clerk comes back to this payment (pending.ts)
+              usePendingPayment.getState().set({ patientId, appointmentId, amountDueCents, type, patientLabel });
               onClose();
               useNav.getState().go({ name: 'drawer' });
             }}
           >
             Open the drawer
           </Button>
+          <span className="pay-muted">Count the float; then this payment opens again.</span>
         </div>
       </div>
     );
-  else body = <PaymentForm form={form} submit={submit} banner={banner} nextReceiptNo={drawer.nextReceiptNo} amountDueCents={amountDueCents} />;
+  else
+    body = (
+      <PaymentForm
+        form={form}
+        submit={submit}
+        banner={banner}
+        nextReceiptNo={drawer.nextReceiptNo}
+        amountDueCents={amountDueCents}
+        visits={chooseVisit ? visits : null}
+        forVisit={appointmentId ? (visits.find((x) => x.appointmentId === appointmentId) ?? null) : null}
+      />
+    );
 
   return (
     <Dialog isOpen onClose={onClose} title={title} className="pay-dialog">
@@ -186,14 +240,21 @@ function PaymentForm({
   banner,
   nextReceiptNo,
   amountDueCents,
+  visits,
+  forVisit,
 }: {
   form: ReturnType<typeof useZodForm<typeof paymentFormSchema>>;
   submit: () => void;
   banner: string | null;
   nextReceiptNo: string;
   amountDueCents?: number;
+  /** the patient's visits today to choose from (a copay not opened for a visit); null: no choice */
+  visits: CopayVisit[] | null;
+  /** the visit the dialog was opened for (check-in, the board) */
+  forVisit: CopayVisit | null;
 }) {
   const method = form.watch('method');
+  const payType = form.watch('type');
   const amountText = form.watch('amount');
   const tenderedText = form.watch('tendered');
   const amount = centsOf(amountText);
@@ -220,6 +281,20 @@ function PaymentForm({
       <div className="pay-row">
         <FormRadioGroupField control={c} name="type" label="Payment type" options={PAYMENT_TYPES.map((t) => ({ value: t, label: PAYMENT_TYPE_LABELS[t] }))} />
       </div>
+      {payType === 'copay' && visits && (
+        <div className="pay-row">
+          <FormSelectField
+            control={c}
+            name="visit"
+            label="Visit"
+            isRequired
+            className="pay-visit"
+            description={visits.length > 1 ? `${visits.length} visits today: which one is this copay for?` : 'The copay is linked to this visit'}
+            options={[...visits.map((v) => ({ value: v.appointmentId, label: visitLabel(v) })), { value: 'none', label: 'Not for a visit today' }]}
+          />
+        </div>
+      )}
+      {payType === 'copay' && forVisit && <p className="pay-muted">For the visit: {visitLabel(forVisit)}</p>}
       <FormTextField control={c} name="note" label="Note (optional)" />
       <div className="pay-actions">
         <span className="pay-muted">

@@ -5,6 +5,7 @@
  * one mapping to the API input (`tenderDetailsInput`) and one set of fields (`TenderDetailsFields`, react-hook-form
  * bound at `check.*`, `card.*`, `otherRef` — the paths the API reports errors on).
  */
+import { CARD_BRAND_LABELS } from '../../shared/payments/card-brand.js';
 import type { Control, FieldValues } from 'react-hook-form';
 import { z } from 'zod';
 import { FormSelectField, FormTextField } from '../ui/form.js';
@@ -13,7 +14,8 @@ import type { PaymentMethod } from '../../shared/domain/drawer.js';
 import { cardSafeText } from '../../shared/payments/card-guard.js';
 
 export const METHOD_LABELS: Record<PaymentMethod, string> = { cash: 'Cash', check: 'Check', card: 'Card', other: 'Other' };
-export const BRAND_LABELS: Record<(typeof CARD_BRANDS)[number], string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', other: 'Other' };
+/** the one card-brand wording (shared/payments/card-brand.ts) */
+export const BRAND_LABELS = CARD_BRAND_LABELS;
 
 /** The form fields of the tender details (as typed: the brand may still be empty). */
 export const tenderDetailsShape = {

@@ -9,6 +9,7 @@ import { useSession } from '../app/session.js';
 import { timeZoneOptions } from '../app/timezones.js';
 import { clearDraft, useFormDraft } from '../app/drafts.js';
 import { HubEnrollSection } from '../sync/HubEnrollSection.js';
+import { PaymentSettingsSection } from '../payments/PaymentSettingsSection.js';
 
 /**
  * Administrator: site name, time zone, desk name, idle lock, sign-in lockout, duplicate-override approval. Every setting
@@ -28,6 +29,7 @@ export function SettingsScreen() {
       <PageHeader title="Site settings" focusOnMount />
       {loadError && <Banner tone="error">{loadError}</Banner>}
       {loaded && <SettingsForm initial={loaded} />}
+      <PaymentSettingsSection />
       <HubEnrollSection />
     </div>
   );

@@ -15,6 +15,8 @@ import { CheckInDialog } from './CheckInDialog.js';
 import { BookDialog, RescheduleDialog, UndoDialog, VisitDetailsDialog, WalkInDialog } from './BookDialog.js';
 import { GuardedFormDialog, differs } from './discard.js';
 import { CollectPaymentDialog } from '../payments/CollectPaymentDialog.js';
+import { focusAfterClose } from '../payments/focus.js';
+import type { Payment } from '../../shared/domain/payment.js';
 import { clock } from './format.js';
 import './visits.css';
 
@@ -55,26 +57,26 @@ export function VisitDialogsHost() {
       return (
         <CollectPaymentDialog
           isOpen
-          onClose={useVisitDialogs.getState().close}
+          onClose={() => {
+            useVisitDialogs.getState().close();
+            // the check-in dialog that opened the payment is gone: the focus goes back to the screen, not the page
+            focusAfterClose();
+          }}
           patientId={d.patientId}
           appointmentId={d.appointmentId}
           amountDueCents={d.amountDueCents}
-          type="copay"
+          type={d.type ?? 'copay'}
           patientLabel={d.patientLabel}
-          onRecorded={(r) => void linkCopay(d.appointmentId, r.payment.id, d.patientLabel)}
+          onRecorded={(r) => copayTaken(r.payment, d.patientLabel)}
         />
       );
   }
 }
 
-/** The payment is the payments domain's; the visit shows the copay as collected once it is linked. */
-async function linkCopay(appointmentId: string, paymentId: string, patientLabel: string): Promise<void> {
-  try {
-    await api.call('visits.linkPayment', { id: appointmentId, paymentId });
-    useBoard.getState().setMessage({ tone: 'success', text: `${patientLabel}: copay collected.` });
-  } catch (e) {
-    useBoard.getState().setMessage({ tone: 'error', text: `The payment is recorded, but the visit could not show it: ${e instanceof ApiError ? e.message : 'try again'}.` });
-  }
+/** The payments API links a copay to its visit in the payment's own transaction; the board says so. */
+function copayTaken(p: Payment, patientLabel: string): void {
+  const text = p.type === 'copay' && p.appointmentId ? `${patientLabel}: copay collected.` : `${patientLabel}: payment taken, receipt ${p.receiptNo}.`;
+  useBoard.getState().setMessage({ tone: 'success', text });
 }
 
 function CancelDialog({ row }: { row: RowRef }) {

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import { registerPhiStore } from '../app/phi.js';
 import { hasDraft } from '../app/drafts.js';
 import type { AppointmentStatus } from '../../shared/domain/visit.js';
+import type { PaymentType } from '../../shared/domain/payment.js';
 
 export interface RowRef {
   id: string;
@@ -27,8 +28,9 @@ export type VisitDialog =
   | { kind: 'details'; appointmentId: string }
   | { kind: 'cancel'; row: RowRef }
   | { kind: 'noshow'; row: RowRef }
-  /** the copay hand-off to the payments domain's dialog (after "Arrived" with "collect at the drawer") */
-  | { kind: 'copay'; patientId: string; appointmentId: string; amountDueCents: number; patientLabel: string };
+  /** the copay hand-off to the payments domain's dialog (after "Arrived" with "collect at the drawer", or a payment
+   *  that was pending while the drawer was opened: then the visit may be chosen in the dialog) */
+  | { kind: 'copay'; patientId: string; appointmentId?: string; amountDueCents?: number; patientLabel: string; type?: PaymentType };
 
 interface DialogState {
   dialog: VisitDialog | null;

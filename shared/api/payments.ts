@@ -35,6 +35,21 @@ import { printedPdfSchema } from './print.js';
 
 const empty = z.object({}).strict();
 
+/** A visit of the patient today that a copay can belong to (the payment dialog's "Visit" choice). */
+export const copayVisitSchema = z.object({
+  appointmentId: z.string(),
+  start: instantSchema,
+  status: z.enum(['scheduled', 'arrived', 'roomed', 'checked-out', 'cancelled', 'no-show']),
+  walkIn: z.boolean(),
+  typeName: z.string(),
+  providerName: z.string(),
+  departmentName: z.string(),
+  /** the board's copay flag: due (not checked in yet), collect (check-in said "at the drawer"), collected, ... */
+  copay: z.enum(['none', 'due', 'collect', 'collected', 'not-collected']),
+  copayDueCents: z.number().int(),
+});
+export type CopayVisit = z.infer<typeof copayVisitSchema>;
+
 export const paymentMethods = {
   // ---- settings ---------------------------------------------------------------------------------------------------
   'payments.settings': method({
@@ -112,6 +127,12 @@ export const paymentMethods = {
     summary: 'Take a payment (copay, prior balance, deposit, prepayment) by cash, check, card or other into the open drawer.',
     input: recordPaymentInputSchema,
     output: z.object({ payment: paymentSchema, receipt: receiptSchema }),
+  }),
+  'payments.copayVisits': method({
+    access: 'session',
+    summary: 'The patient’s visits today (not cancelled / no-show) that a copay can be linked to, by time.',
+    input: z.object({ patientId: uuidSchema }).strict(),
+    output: z.object({ businessDate: z.string(), visits: z.array(copayVisitSchema) }),
   }),
   'payments.void': method({
     access: 'session',

@@ -74,6 +74,9 @@ export const paymentSettingsSchema = z.object({
   refundApprovalAboveCents: centsSchema,
   /** suggested opening float (the clerk still counts it) */
   defaultFloatCents: centsSchema,
+  /** printed under the clinic's name on every receipt: the address (one line per line) and the phone */
+  clinicAddress: z.string().trim().max(200, { error: 'Address: at most 200 characters' }).refine((s) => s.split(/\r?\n/).length <= 3, { error: 'Address: at most 3 lines' }).default(''),
+  clinicPhone: z.string().trim().max(30).regex(/^[0-9()+\-. x]*$/, { error: 'Phone: digits, spaces and ( ) + - . x only' }).default(''),
 });
 export type PaymentSettings = z.infer<typeof paymentSettingsSchema>;
 
@@ -83,6 +86,8 @@ export const DEFAULT_PAYMENT_SETTINGS: PaymentSettings = {
   voidApprovalAboveCents: 5000,
   refundApprovalAboveCents: 2500,
   defaultFloatCents: 15000,
+  clinicAddress: '',
+  clinicPhone: '',
 };
 
 export const personRefSchema = z.object({ userId: z.string(), userName: z.string() });

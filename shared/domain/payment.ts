@@ -89,6 +89,9 @@ export type Payment = z.infer<typeof paymentSchema>;
 
 /** A payment with what has been reversed so far (for the list and for the void/refund dialogs). */
 export const paymentListItemSchema = paymentSchema.extend({
+  /** the patient paid for: "Family, Given" and MRN ('' when the patient is not on this desk) */
+  patientName: z.string(),
+  patientMrn: z.string(),
   /** sum of voids and refunds against this payment (<= 0) */
   reversedCents: signedCentsSchema,
   /** what may still be refunded (payments only) */
@@ -110,8 +113,12 @@ export const recordPaymentInputSchema = z
     card: cardDetailsSchema.optional(),
     otherRef: cardSafeText(60, 'Reference').default(''),
     patientId: uuidSchema,
-    /** a copay collected at check-in: the appointment it belongs to */
-    appointmentId: uuidSchema.optional(),
+    /**
+     * the visit a copay belongs to (linked to it in the same transaction). Omitted for a copay: the patient's only
+     * visit today is linked, and with several visits today the API asks which (field appointmentId). null: a copay
+     * that is not for a visit today.
+     */
+    appointmentId: uuidSchema.nullable().optional(),
     note: cardSafeText(500, 'Note').default(''),
   })
   .strict()
@@ -157,6 +164,8 @@ export const refundPaymentInputSchema = z
 export const receiptSchema = z.object({
   receiptNo: z.string(),
   siteName: z.string(),
+  /** the clinic's address lines and phone, printed under the name */
+  siteLines: z.array(z.string()).default([]),
   deskLabel: z.string(),
   payment: paymentSchema,
   /** for a void/refund: the receipt number of the original */

@@ -82,6 +82,9 @@ export const eodReportSchema = z.object({
         appointmentId: z.string(),
         /** appointment start (instant) */
         start: z.string(),
+        /** "Family, Given" and the MRN of the visit's patient ('' when the patient is not on this desk) */
+        patientName: z.string().default(''),
+        mrn: z.string().default(''),
         dueCents: signedCentsSchema,
         collectedCents: signedCentsSchema,
         /** a check-in reason (no-copay, patient-declined, will-bill, hardship, other) or: not-taken (marked "collect"

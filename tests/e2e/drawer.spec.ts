@@ -101,10 +101,19 @@ test('void above the limit: Enter on the row, reason, the supervisor approves on
   for (let i = 0; i < 15 && !(await table.evaluate((t) => t.contains(document.activeElement))); i++) await page.keyboard.press('Tab');
   await page.keyboard.press('Home');
   await page.keyboard.press('Enter');
-  const dlg = page.getByRole('dialog', { name: /^Payment / });
+  // issue 12 item 13: the list and the detail name the patient (name, MRN); the void is confirmed with patient,
+  // amount and receipt (not the receipt number alone)
+  const mrn = (desk.app.store.db.prepare('SELECT mrn FROM patients WHERE id = ?').get(patientId) as { mrn: string }).mrn;
+  const card = desk.app.store.db.prepare("SELECT receipt_no FROM payments WHERE method = 'card'").get() as { receipt_no: string };
+  await expect(table.getByRole('row', { name: new RegExp(card.receipt_no) })).toContainText(`Okafor, Ngozi · MRN ${mrn}`);
+  const dlg = page.getByRole('dialog', { name: `Payment ${card.receipt_no} — Okafor, Ngozi` });
   await expect(dlg).toContainText('$80.00');
+  await expect(dlg.getByTestId('payment-patient')).toHaveText(`Okafor, Ngozi · MRN ${mrn}`);
+  await expect(dlg).toContainText('Card Visa …4242 auth OK77');
   await expect(dlg.getByRole('button', { name: 'Void this payment…' })).toBeFocused();
   await page.keyboard.press('Enter');
+  await expect(dlg.getByTestId('void-confirm')).toContainText(`Void $80.00 for Okafor, Ngozi (MRN ${mrn}), receipt ${card.receipt_no}?`);
+  await expect(dlg.getByRole('button', { name: `Void $80.00 of ${card.receipt_no}` })).toBeVisible();
   await expect(dlg.getByRole('textbox', { name: 'Reason for the void' })).toBeFocused();
   await page.keyboard.type('Charged twice');
   await expect(dlg.getByRole('group', { name: 'Supervisor approval' })).toBeVisible();
@@ -125,7 +134,7 @@ test('void above the limit: Enter on the row, reason, the supervisor approves on
   await typeHere(page, sup.password);
   await page.keyboard.press('Enter');
   await expect(dlg).toHaveCount(0);
-  await expect(page.getByText(/Voided .*approved by Sam Tester/)).toBeVisible();
+  await expect(page.getByText(new RegExp(`Voided ${card.receipt_no} \\(\\$80\\.00, Okafor, Ngozi\\): void receipt .*approved by Sam Tester`))).toBeVisible();
   const voids = paymentRows(desk).filter((r) => r.kind === 'void');
   expect(voids).toHaveLength(1);
   expect(voids[0]).toMatchObject({ amount_cents: -8000, approved_by_name: 'Sam Tester' });
@@ -169,6 +178,8 @@ test('blind close: count first (no expected amount on screen), then expected vs 
   await screenshot(page, 'drawer-close-result');
   await page.keyboard.press('Enter');
   await expect(page.getByText('Variance signed off by Sam Tester.')).toBeVisible();
+  // issue 12 item 8: the sign-off form is gone; the focus is on Done (Enter), not on the page body
+  await expect.poll(() => focusedName(page)).toBe('Done');
   await screenshot(page, 'drawer-close-signed-off');
 
   const db = desk.app.store.db;

@@ -17,6 +17,7 @@ import { ADMIN, type E2EDesk, expectAccessible, openDesk, screenshot, signIn } f
 import { registerViaApi } from './support/patients.js';
 import { countByKeyboard, startSyncDesk, stopSyncDesk } from './support/payments.js';
 import type { EodReport } from '../../shared/drawer/eod-schema.js';
+import { formatUsDate } from '../../shared/dates.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -169,7 +170,7 @@ test('export: C downloads the CSV, P opens the PDF preview of the report', async
   expect(csv).toContain('Front desk B');
   expect(csv).toContain('265.00');
   await pageA.keyboard.press('p');
-  const preview = pageA.getByRole('dialog', { name: `End of day ${day}` });
+  const preview = pageA.getByRole('dialog', { name: `End of day ${formatUsDate(day)}` }); // dates read MM/DD/YYYY as everywhere in the app
   await expect(preview).toBeVisible();
   await expect(preview.locator('[data-rendered]')).toHaveAttribute('data-rendered', /^[1-9]/, { timeout: 30_000 });
   await screenshot(pageA, 'eod-pdf-preview');

@@ -78,6 +78,7 @@ const VALID: Record<MethodName, Record<string, unknown>> = {
   'payments.receipt': { paymentId: ID },
   'payments.receiptPdf': { paymentId: ID, paper: '80mm', reprint: false },
   'payments.list': { sessionId: ID, limit: 50 },
+  'payments.copayVisits': { patientId: ID },
   'eod.report': { businessDate: '2025-03-04' },
   'eod.exportCsv': { businessDate: '2025-03-04' },
   'eod.exportPdf': { businessDate: '2025-03-04' },
