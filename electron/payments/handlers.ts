@@ -38,6 +38,8 @@ import {
   sessionsOfDate,
   signOffOf,
   writePaymentSettings,
+  applyPendingDenominations,
+  clearPendingDenominations,
   type PaymentRow,
 } from './repo.js';
 import { nextReceiptNo, peekReceiptNo } from './receipt-numbers.js';
@@ -47,6 +49,7 @@ import { reversingPayment } from './reversal.js';
 import { eodCsv, eodPdf, eodReport } from '../drawer/eod.js';
 import { copayVisitsOf, impliedVisit } from './copay-visits.js';
 import { linkPaymentInTx } from '../visits/commands.js';
+import { PAYMENT_SETTINGS_ENTITY } from '../../shared/payments/sync.js';
 
 export type PaymentMethodName = keyof typeof paymentMethods & MethodName;
 
@@ -163,6 +166,9 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
           throw new ApiError('CONFLICT', 'Close this desk’s drawer before changing the denominations: the open session is counted with the ones it was opened with. Nothing was saved.', { fields: { denominations: 'Close the drawer first' } });
         }
         writePaymentSettings(tx.db, input, tx.now, user.userId);
+        clearPendingDenominations(tx.db);
+        // site-wide: every desk takes them (latest by HLC)
+        tx.outbox({ kind: 'payments.settings_configured', entityId: PAYMENT_SETTINGS_ENTITY, payload: { settings: input } });
         const changed = (Object.keys(input) as (keyof PaymentSettings)[]).filter((k) => JSON.stringify(input[k]) !== JSON.stringify(before[k]));
         // the clinic's address and phone are not PHI; amounts are cents
         tx.audit({ action: 'payments.settings_changed', entityType: 'payment_settings', entityId: '1', detail: { ...input, denominations: input.denominations.map((d) => d.code), changed } });
@@ -265,6 +271,10 @@ export function paymentHandlers(): DomainHandlers<PaymentMethodName> {
         };
         if (closeSessionRow(tx.db, r.id, close) !== 1) throw new ApiError('CONFLICT', 'This session is already closed.');
         tx.outbox({ kind: 'drawer.closed', entityId: r.id, payload: { sessionId: r.id, close } });
+        // denominations another desk changed while this drawer was open apply from the next opening
+        if (applyPendingDenominations(tx.db, tx.now, user.userId)) {
+          tx.audit({ action: 'payments.settings_denominations_taken', entityType: 'payment_settings', entityId: '1', detail: { denominations: readPaymentSettings(tx.db).denominations.map((d) => d.code) } });
+        }
         tx.audit({
           action: 'drawer.closed',
           entityType: 'drawer_session',

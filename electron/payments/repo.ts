@@ -1,6 +1,7 @@
 /** Rows of the payments and drawer tables <-> domain objects; the queries the commands, sync and EOD share. */
 import type Database from 'better-sqlite3';
 import { stmt } from '../store/stmt-cache.js';
+import { getMeta, setMeta } from '../store/db.js';
 import type { DrawerClose, DrawerMovement, DrawerSession, PaymentSettings, VarianceSignOff } from '../../shared/domain/drawer.js';
 import { DEFAULT_PAYMENT_SETTINGS, paymentSettingsSchema } from '../../shared/domain/drawer.js';
 import type { Payment, PaymentListItem } from '../../shared/domain/payment.js';
@@ -90,6 +91,38 @@ export function writePaymentSettings(db: Database.Database, s: PaymentSettings, 
     now,
     by,
   );
+}
+
+/**
+ * The clinic's payment settings travel to every desk ('payments.settings_configured'). Denominations are the one part
+ * that waits: a desk's open drawer is counted at close with the denominations it was opened with, so a change that
+ * arrives while this desk's drawer is open keeps the current denominations and takes the new ones when it closes.
+ */
+const PENDING_DENOMINATIONS = 'payments.pending_denominations';
+
+/** Applies settings pulled from another desk; returns whether their denominations wait for this desk's drawer to close. */
+export function applySyncedPaymentSettings(db: Database.Database, s: PaymentSettings, now: string, by: string, drawerOpen: boolean): boolean {
+  const current = readPaymentSettings(db);
+  const wait = drawerOpen && JSON.stringify(current.denominations) !== JSON.stringify(s.denominations);
+  writePaymentSettings(db, wait ? { ...s, denominations: current.denominations } : s, now, by);
+  if (wait) setMeta(db, PENDING_DENOMINATIONS, JSON.stringify(s.denominations));
+  else clearPendingDenominations(db);
+  return wait;
+}
+
+/** Takes denominations that waited for this desk's drawer to close; returns whether there were any. */
+export function applyPendingDenominations(db: Database.Database, now: string, by: string): boolean {
+  const pending = getMeta(db, PENDING_DENOMINATIONS);
+  if (pending === undefined) return false;
+  const parsed = paymentSettingsSchema.shape.denominations.safeParse(JSON.parse(pending));
+  if (parsed.success) writePaymentSettings(db, { ...readPaymentSettings(db), denominations: parsed.data }, now, by);
+  clearPendingDenominations(db);
+  return parsed.success;
+}
+
+/** A newer write of the settings on this desk replaces whatever waited. */
+export function clearPendingDenominations(db: Database.Database): void {
+  stmt(db, 'DELETE FROM meta WHERE key = ?').run(PENDING_DENOMINATIONS);
 }
 
 // ---- sessions -----------------------------------------------------------------------------------------------------

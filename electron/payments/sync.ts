@@ -8,12 +8,13 @@ import type { DomainSyncApplier, Outcome } from '../sync/domain-kinds.js';
 import type { RemoteTx } from '../store/store.js';
 import type { Change } from '../../shared/sync/protocol.js';
 import { findCardNumber } from '../../shared/payments/card-guard.js';
-import { PAYMENT_OP_KINDS, isPaymentOpKind, payloadSchemaFor, sessionIdOf, type DrawerOpenedPayload } from '../../shared/payments/sync.js';
+import { PAYMENT_OP_KINDS, PAYMENT_SETTINGS_ENTITY, isPaymentOpKind, payloadSchemaFor, sessionIdOf, type DrawerOpenedPayload, type PaymentSettingsPayload } from '../../shared/payments/sync.js';
 import type { DrawerClose, DrawerMovement, VarianceSignOff } from '../../shared/domain/drawer.js';
 import type { Payment } from '../../shared/domain/payment.js';
 import { stmt } from '../store/stmt-cache.js';
 import { writeWins } from '../../shared/sync/patient-merge.js';
-import { closeSessionRow, insertMovement, insertPayment, insertSession, insertSignOff, paymentRow, sessionRow } from './repo.js';
+import { applySyncedPaymentSettings, closeSessionRow, insertMovement, insertPayment, insertSession, insertSignOff, paymentRow, sessionRow } from './repo.js';
+import { stampEntityIfWins } from '../sync/stamps.js';
 import { noteOwnRemoteReceipt } from './receipt-numbers.js';
 import type { DomainApplyContext } from '../sync/domain-kinds.js';
 
@@ -39,6 +40,17 @@ function applyOne(tx: RemoteTx, c: Change, ctx: DomainApplyContext, ownDeskId: s
   const sessionId = sessionIdOf(c.kind, parsed.data);
   const db = tx.db;
   const audit = (action: string, entityType: string, entityId: string, detail: Record<string, unknown>) => tx.audit(ctx.actor, { action, entityType, entityId, detail: { ...detail, fromDesk: c.deskId, opId: c.opId } });
+
+  if (c.kind === 'payments.settings_configured') {
+    if (c.entityId !== PAYMENT_SETTINGS_ENTITY) return { parked: 'entity-mismatch' };
+    // latest by HLC; an older write changes nothing
+    if (!stampEntityIfWins(db, 'payments', PAYMENT_SETTINGS_ENTITY, { hlc: c.hlc, opId: c.opId })) return 'applied';
+    const s = (parsed.data as PaymentSettingsPayload).settings;
+    const drawerOpen = stmt<[string], { x: number }>(db, "SELECT 1 x FROM drawer_sessions WHERE desk_id = ? AND status = 'open'").get(ownDeskId) !== undefined;
+    const waiting = applySyncedPaymentSettings(db, s, tx.now, ctx.actor.userId, drawerOpen);
+    audit('payments.settings_synced', 'payment_settings', '1', { denominationsWaitForClose: waiting });
+    return 'applied';
+  }
 
   if (c.kind === 'drawer.opened') {
     const s = (parsed.data as DrawerOpenedPayload).session;
@@ -104,6 +116,10 @@ function applyOne(tx: RemoteTx, c: Change, ctx: DomainApplyContext, ownDeskId: s
 
 export const paymentSync: DomainSyncApplier = {
   kinds: PAYMENT_OP_KINDS,
+  /** this desk's own settings writes are stamped, so an older write from another desk never replaces them */
+  stampLocal: (db, row) => {
+    if (row.kind === 'payments.settings_configured') stampEntityIfWins(db, 'payments', PAYMENT_SETTINGS_ENTITY, { hlc: row.hlc, opId: row.op_id });
+  },
   apply: (tx, c, ctx) => {
     const own = stmt<[], { value: string }>(tx.db, "SELECT value FROM meta WHERE key = 'desk_id'").get()?.value ?? '';
     try {

@@ -19,6 +19,7 @@
  */
 import type Database from 'better-sqlite3';
 import { getMeta, setMeta } from '../store/db.js';
+import { entityStamp, putEntityStamp } from './stamps.js';
 import { commandTxForRemote, type Actor, type RemoteTx, type Store } from '../store/store.js';
 import { patientInputSchema, type PatientInput } from '../../shared/domain/patient.js';
 import {
@@ -79,18 +80,6 @@ function putFieldStamp(db: Database.Database, patientId: string, field: string, 
     `INSERT INTO patient_field_stamps (patient_id, field, hlc, op_id) VALUES (?, ?, ?, ?)
      ON CONFLICT (patient_id, field) DO UPDATE SET hlc = excluded.hlc, op_id = excluded.op_id`,
   ).run(patientId, field, s.hlc, s.opId);
-}
-
-function entityStamp(db: Database.Database, type: string, id: string): FieldStamp | undefined {
-  const r = stmt<[string, string], { hlc: string; op_id: string }>(db, 'SELECT hlc, op_id FROM sync_entity_stamps WHERE entity_type = ? AND entity_id = ?').get(type, id);
-  return r ? { hlc: r.hlc, opId: r.op_id } : undefined;
-}
-
-function putEntityStamp(db: Database.Database, type: string, id: string, s: FieldStamp): void {
-  stmt(db, 
-    `INSERT INTO sync_entity_stamps (entity_type, entity_id, hlc, op_id) VALUES (?, ?, ?, ?)
-     ON CONFLICT (entity_type, entity_id) DO UPDATE SET hlc = excluded.hlc, op_id = excluded.op_id`,
-  ).run(type, id, s.hlc, s.opId);
 }
 
 /** Stamps `field` with `s` if `s` wins; returns whether it won. */

@@ -30,6 +30,7 @@ import { reduceAppointment } from '../../shared/visits/reduce.js';
 import type { Appointment } from '../../shared/domain/visit.js';
 import { businessDate } from '../../shared/dates.js';
 import { confirmAddress, putAppointment, putDirectory, siteInfo, type DirectoryDoc, type DirectoryType } from './repo.js';
+import { entityStamp, putEntityStamp } from '../sync/stamps.js';
 
 const DIR_TYPE: Record<string, DirectoryType> = {
   [DIRECTORY_OP_KINDS.department]: 'department',
@@ -38,16 +39,6 @@ const DIR_TYPE: Record<string, DirectoryType> = {
 };
 
 const stampKey = (t: DirectoryType) => `visit:${t}`;
-
-function entityStamp(db: Database.Database, type: string, id: string): FieldStamp | undefined {
-  const r = stmt<[string, string], { hlc: string; op_id: string }>(db, 'SELECT hlc, op_id FROM sync_entity_stamps WHERE entity_type = ? AND entity_id = ?').get(type, id);
-  return r ? { hlc: r.hlc, opId: r.op_id } : undefined;
-}
-
-function putEntityStamp(db: Database.Database, type: string, id: string, s: FieldStamp): void {
-  stmt(db, `INSERT INTO sync_entity_stamps (entity_type, entity_id, hlc, op_id) VALUES (?, ?, ?, ?)
-            ON CONFLICT (entity_type, entity_id) DO UPDATE SET hlc = excluded.hlc, op_id = excluded.op_id`).run(type, id, s.hlc, s.opId);
-}
 
 function parseDirectory(kind: string, payload: unknown): DirectoryDoc | null {
   if (kind === DIRECTORY_OP_KINDS.department) {

@@ -12,7 +12,7 @@ import type { Queryable } from '../db.js';
 import type { SyncOp } from '../../shared/sync/protocol.js';
 import { RejectOp } from '../errors.js';
 import { findCardNumber } from '../../shared/payments/card-guard.js';
-import { PAYMENT_OP_KINDS, isPaymentOpKind, payloadSchemaFor, sessionIdOf, type DrawerOpenedPayload } from '../../shared/payments/sync.js';
+import { PAYMENT_OP_KINDS, PAYMENT_SETTINGS_ENTITY, isPaymentOpKind, payloadSchemaFor, sessionIdOf, type DrawerOpenedPayload } from '../../shared/payments/sync.js';
 import type { DrawerClose, DrawerMovement, VarianceSignOff } from '../../shared/domain/drawer.js';
 import type { Payment } from '../../shared/domain/payment.js';
 import { reconcile, sessionTotals } from '../../shared/drawer/expected.js';
@@ -42,6 +42,11 @@ async function apply(tx: Queryable, op: SyncOp, now: string): Promise<void> {
   if (!parsed.success) throw new RejectOp('invalid-payload', `${op.kind}: ${issues(parsed.error)}`);
   const cardAt = findCardNumber(op.payload);
   if (cardAt) throw new RejectOp('invalid-payload', `${op.kind}: ${cardAt} looks like a full card number; card numbers are never accepted`);
+  if (op.kind === 'payments.settings_configured') {
+    // site-wide, latest by HLC on every desk; the hub validates and passes it on (nothing here reads it)
+    if (op.entityId !== PAYMENT_SETTINGS_ENTITY) throw new RejectOp('entity-mismatch', `payments.settings_configured must have entityId "${PAYMENT_SETTINGS_ENTITY}"`);
+    return;
+  }
   const sessionId = sessionIdOf(op.kind, parsed.data);
 
   if (op.kind === 'drawer.opened') {

@@ -1,8 +1,9 @@
 /**
  * Payment settings (administrator; a section of the Settings screen, Alt+T): the void and refund approval limits,
  * the drawer's variance tolerance, the suggested opening float, the denominations counted at open and close, and the
- * clinic's address and phone printed on every receipt. They live in this desk's payment_settings row
- * (electron/payments/repo.ts); saving is ONE audited command (payments.updateSettings). Money is typed as text
+ * clinic's address and phone printed on every receipt. They are the clinic's: saving is ONE audited command
+ * (payments.updateSettings) whose 'payments.settings_configured' op takes them to every desk (a desk whose drawer is
+ * open then takes new denominations when it closes). Money is typed as text
  * ("50.00") and parsed by the shared parser into integer cents; bad input is marked at its field, nothing is saved,
  * the typed input is kept. The denominations cannot change while this desk's drawer is open (the API says so).
  */
@@ -166,7 +167,7 @@ function PaymentSettingsForm({ initial }: { initial: PaymentSettings }) {
         <Button type="submit" variant="primary" shortcut="Enter">
           Save payment settings
         </Button>
-        <span className="pay-muted">For this desk’s drawer and receipts. Saving is recorded in the audit log.</span>
+        <span className="pay-muted">For every desk’s drawer and receipts: they reach the other desks through the hub (a desk with its drawer open takes new denominations at its close). Saving is recorded in the audit log.</span>
       </div>
     </AppForm>
   );

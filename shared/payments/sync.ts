@@ -3,7 +3,7 @@
  * Payments never conflict: every op appends (a session's close is its one state change, made only by its own desk).
  */
 import { z } from 'zod';
-import { denominationCountsSchema, drawerCloseSchema, drawerMovementSchema, personRefSchema, varianceSignOffSchema, centsSchema } from '../domain/drawer.js';
+import { denominationCountsSchema, drawerCloseSchema, drawerMovementSchema, paymentSettingsSchema, personRefSchema, varianceSignOffSchema, centsSchema } from '../domain/drawer.js';
 import { paymentSchema } from '../domain/payment.js';
 import { instantSchema, uuidSchema } from '../domain/common.js';
 
@@ -16,6 +16,7 @@ export const PAYMENT_OP_KINDS = [
   'payment.recorded',
   'payment.voided',
   'payment.refunded',
+  'payments.settings_configured',
 ] as const;
 export type PaymentOpKind = (typeof PAYMENT_OP_KINDS)[number];
 
@@ -43,6 +44,13 @@ export const drawerClosedPayloadSchema = z.object({ sessionId: uuidSchema, close
 export const drawerSignedOffPayloadSchema = z.object({ signOff: varianceSignOffSchema });
 /** entityId = payment id; payment.sessionId names the session */
 export const paymentPayloadSchema = z.object({ payment: paymentSchema });
+/**
+ * The clinic's payment settings (approval limits, variance tolerance, default float, denominations, the address and
+ * phone on receipts): site-wide, latest by HLC; entityId = PAYMENT_SETTINGS_ENTITY. Not about a drawer session.
+ */
+export const paymentSettingsPayloadSchema = z.object({ settings: paymentSettingsSchema });
+export type PaymentSettingsPayload = z.infer<typeof paymentSettingsPayloadSchema>;
+export const PAYMENT_SETTINGS_ENTITY = 'payment_settings';
 
 export function payloadSchemaFor(kind: PaymentOpKind): z.ZodType {
   switch (kind) {
@@ -59,13 +67,17 @@ export function payloadSchemaFor(kind: PaymentOpKind): z.ZodType {
     case 'payment.voided':
     case 'payment.refunded':
       return paymentPayloadSchema;
+    case 'payments.settings_configured':
+      return paymentSettingsPayloadSchema;
   }
 }
 
-/** The session an op touches (the ownership check: only the session's desk may write to it). */
+/** The session an op touches (the ownership check: only the session's desk may write to it); '' for the settings. */
 export function sessionIdOf(kind: PaymentOpKind, payload: unknown): string {
   const p = payload as Record<string, any>;
   switch (kind) {
+    case 'payments.settings_configured':
+      return '';
     case 'drawer.opened':
       return p.session.id;
     case 'drawer.paid_in':

@@ -46,3 +46,21 @@ describe('audit words', () => {
     expect(auditDetailLines(JSON.stringify({ fromDesk: OTHER }), words)).toEqual([{ label: 'From desk', value: 'another desk' }]);
   });
 });
+
+describe('audit action labels cover the code', () => {
+  it('every action the desk writes by name has a label in words (shared/audit/actions.ts)', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const found = new Set<string>();
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith('.ts')) for (const m of fs.readFileSync(p, 'utf8').matchAll(/action: '([a-z_]+\.[a-z_.]+)'/g)) found.add(m[1]!);
+      }
+    };
+    walk(path.resolve('electron'));
+    expect(found.size).toBeGreaterThan(50);
+    expect([...found].filter((a) => !(a in AUDIT_ACTION_LABELS)).sort()).toEqual([]);
+  });
+});
