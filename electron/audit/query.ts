@@ -4,21 +4,14 @@
  * the screen and the CSV read in words. One query per kind of id per page, never one per row.
  */
 import type Database from 'better-sqlite3';
+import type { AuditRowCore } from './chain.js';
 import type { AuditFilter, AuditListEntry } from '../../shared/api/audit.js';
 import { auditActionLabel, auditDetailLines, isUuid, type AuditWords } from '../../shared/audit/actions.js';
 import { formatUsDate, parseIsoDate } from '../../shared/dates.js';
 import { localToInstant } from '../../shared/visits/feeds/time.js';
 
-export interface AuditRow {
-  seq: number;
-  id: string;
-  at: string;
-  user_id: string;
-  user_name: string;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  detail: string;
+/** A stored audit row: the fields its hash covers, and the hash. */
+export interface AuditRow extends AuditRowCore {
   hash: string;
 }
 

@@ -5,19 +5,10 @@
  */
 import type Database from 'better-sqlite3';
 import { stmt } from '../store/stmt-cache.js';
-import { boardRow, COPAY_NET_SQL } from '../visits/board.js';
+import { boardRow, BOARD_ROW_FROM } from '../visits/board.js';
 import type { CopayVisit } from '../../shared/api/payments.js';
 
-const SQL = `
-  SELECT a.doc, p.family, p.given, p.birth_date, p.mrn,
-         json_extract(p.doc, '$.consents') AS consents, json_extract(p.doc, '$.coverages') AS coverages,
-         dp.name AS provider_name, dd.name AS department_name, dd.code AS department_code, dt.name AS type_name, dt.doc AS type_doc,
-         ${COPAY_NET_SQL} AS copay_net
-  FROM visit_appointments a
-  LEFT JOIN patients p ON p.id = a.patient_id
-  LEFT JOIN visit_directory dp ON dp.entity_type = 'provider' AND dp.id = a.provider_id
-  LEFT JOIN visit_directory dd ON dd.entity_type = 'department' AND dd.id = a.department_id
-  LEFT JOIN visit_directory dt ON dt.entity_type = 'appointment_type' AND dt.id = a.type_id
+const SQL = `${BOARD_ROW_FROM}
   WHERE a.business_date = ? AND a.patient_id = ? AND a.status NOT IN ('cancelled', 'no-show')
   ORDER BY a.start, a.id`;
 

@@ -50,7 +50,8 @@ export const COPAY_NET_SQL = `(SELECT SUM(pay.amount_cents) FROM payments pay WH
  * and only the two JSON members the flags need (consents, coverages: json_extract, not the whole document), and to
  * the directory names. Filters are bound as JSON arrays (json_each), so the statement text is one and stays cached.
  */
-export const BOARD_SQL = `
+/** The columns boardRow reads, from an appointment `a` and its joins (callers add WHERE and ORDER BY). */
+export const BOARD_ROW_FROM = `
   SELECT a.doc, p.family, p.given, p.birth_date, p.mrn,
          json_extract(p.doc, '$.consents') AS consents, json_extract(p.doc, '$.coverages') AS coverages,
          dp.name AS provider_name, dd.name AS department_name, dd.code AS department_code, dt.name AS type_name, dt.doc AS type_doc,
@@ -59,7 +60,9 @@ export const BOARD_SQL = `
   LEFT JOIN patients p ON p.id = a.patient_id
   LEFT JOIN visit_directory dp ON dp.entity_type = 'provider' AND dp.id = a.provider_id
   LEFT JOIN visit_directory dd ON dd.entity_type = 'department' AND dd.id = a.department_id
-  LEFT JOIN visit_directory dt ON dt.entity_type = 'appointment_type' AND dt.id = a.type_id
+  LEFT JOIN visit_directory dt ON dt.entity_type = 'appointment_type' AND dt.id = a.type_id`;
+
+export const BOARD_SQL = `${BOARD_ROW_FROM}
   WHERE a.business_date = @day
     AND (@deps = '[]' OR a.department_id IN (SELECT value FROM json_each(@deps)))
     AND (@provs = '[]' OR a.provider_id IN (SELECT value FROM json_each(@provs)))
