@@ -21,6 +21,7 @@ import { usDate } from '../patients/format.js';
 import { parseIsoDate } from '../../shared/dates.js';
 import { PatientFilter, type PickedPatient } from './PatientFilter.js';
 import './audit.css';
+import { downloadText } from '../ui/download.js';
 
 const PAGE = 50;
 const PATIENT_INPUT_ID = 'audit-patient-filter';
@@ -66,16 +67,6 @@ function apiFilter(f: Filters) {
   };
 }
 
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function AuditScreen() {
   const timeZone = useSession((s) => s.settings?.timeZone ?? 'UTC');
@@ -140,7 +131,7 @@ export function AuditScreen() {
     setBusy(true);
     try {
       const r = await api.call('audit.export', apiFilter(applied));
-      download(r.fileName, r.csv);
+      downloadText(r.fileName, r.csv);
       setNotice(`Saved ${r.fileName} (your downloads): ${r.rows} ${r.rows === 1 ? 'entry' : 'entries'}${r.truncated ? ' — the newest only; narrow the filters for the rest' : ''}. The export is in the audit log.`);
       setError(null);
       // the export is audited: show it when the unfiltered newest page is on screen

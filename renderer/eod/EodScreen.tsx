@@ -23,17 +23,8 @@ import { dateTimeOf, timeOf } from '../drawer/format.js';
 import { HourChart, MethodChart } from './charts.js';
 import '../payments/payments.css';
 import './eod.css';
+import { downloadText } from '../ui/download.js';
 
-function download(fileName: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function EodScreen() {
   const [dateText, setDateText] = useState(siteToday());
@@ -86,7 +77,7 @@ export function EodScreen() {
   const exportCsv = async () => {
     try {
       const r = await api.call('eod.exportCsv', { businessDate: shown });
-      download(r.fileName, r.csv, 'text/csv;charset=utf-8');
+      downloadText(r.fileName, r.csv, 'text/csv;charset=utf-8');
       setStatus(`Saved ${r.fileName} (your downloads).`);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'The CSV could not be made.');
