@@ -15,6 +15,7 @@ import { registerPhiStore } from '../app/phi.js';
 import { useSession } from '../app/session.js';
 import { siteToday } from '../patients/format.js';
 import { STATUS_ORDER } from './format.js';
+import { rowAfterChange } from './board-order.js';
 
 export type BoardSort = 'time' | 'status' | 'wait';
 export const SORT_LABELS: Record<BoardSort, string> = { time: 'Time', status: 'Status (waiting first)', wait: 'Wait since arrival' };
@@ -187,6 +188,22 @@ export function sortRows(rows: readonly BoardRow[], sort: BoardSort): BoardRow[]
     const wb = b.status === 'arrived' ? (b.waitMinutes ?? 0) : -1;
     return wb - wa || byTime(a, b);
   });
+}
+
+/** The rows the board shows, in its order: the day's rows sorted by the chosen sort, filtered by the typed text. */
+export function visibleRows(s: Pick<BoardState, 'rows' | 'prefs' | 'query'>): BoardRow[] {
+  return sortRows(s.rows, s.prefs.sort).filter((r) => matchesQuery(r, s.query));
+}
+
+/**
+ * After an action on the row `id` from a board dialog: reload the board, then pin the highlight (and the list's
+ * focus, scrolled into view) on the row rowAfterChange picks. `before` = the ids the board listed when the action
+ * started.
+ */
+export async function refocusAfterChange(before: readonly string[], id: string): Promise<void> {
+  await useBoard.getState().load();
+  const next = rowAfterChange(before, visibleRows(useBoard.getState()), id);
+  if (next) useBoard.getState().pinHighlight(next);
 }
 
 /** The row to highlight when nothing is: the first scheduled one from 30 minutes ago on, else the first row. */
