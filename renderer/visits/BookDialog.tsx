@@ -33,7 +33,7 @@ import { useNav } from '../app/nav.js';
 import { displayName, siteTimeZone, siteToday, usDate } from '../patients/format.js';
 import { useBoard, useDirectory, visibleRows, refocusAfterChange } from './store.js';
 import { useVisitDialogs, type RowRef } from './dialogs.js';
-import { bookingDefaults, rememberBooking, rememberWalkIn, walkInDefaults, type WalkInChoice } from './walkin.js';
+import { bookingDefaults, providerFor, rememberBooking, rememberWalkIn, walkInDefaults, type WalkInChoice } from './walkin.js';
 import { GuardedFormDialog, differs } from './discard.js';
 import { clock, ctrlEnterCapture, money as moneyOf } from './format.js';
 import { printVisitLabel } from './label.js';
@@ -616,7 +616,13 @@ export function WalkInDialog({ patientId }: { patientId: string }) {
         <div onKeyDownCapture={ctrlEnterCapture(() => void create())}>
           <p className="ad-muted">Starts now. Enter creates the walk-in, then the check-in opens.</p>
           <div className="vb-row">
-            <SelectField label="Department" value={choice.departmentId} options={activeOptions(dir.departments, (d) => d.name)} onChange={(id) => setChoice({ ...choice, departmentId: id })} />
+            <SelectField
+              label="Department"
+              value={choice.departmentId}
+              options={activeOptions(dir.departments, (d) => d.name)}
+              // the provider follows the department (the one chosen stays when they work there too)
+              onChange={(id) => setChoice({ ...choice, departmentId: id, providerId: providerFor(dir.providers.filter((p) => p.active), id, choice.providerId)?.id ?? '' })}
+            />
             <SelectField label="Provider" value={choice.providerId} options={activeOptions(dir.providers, (p) => p.displayName)} onChange={(id) => setChoice({ ...choice, providerId: id })} />
             <SelectField label="Visit type" value={choice.typeId} options={activeOptions(dir.types, (t) => t.name)} onChange={(id) => setChoice({ ...choice, typeId: id })} />
           </div>

@@ -83,6 +83,8 @@ interface BoardState {
 const PIN_MS = 1500;
 
 let seq = 0;
+/** the newest board load (load() resolves only once the newest rows are in) */
+let latestLoad: Promise<void> | null = null;
 
 export const useBoard = create<BoardState>((set, get) => ({
   rows: [],
@@ -94,18 +96,26 @@ export const useBoard = create<BoardState>((set, get) => ({
   query: '',
   highlightedId: null,
   message: null,
-  async load() {
+  load() {
     const mine = ++seq;
     const { prefs } = get();
     if (get().status === 'idle') set({ status: 'loading' });
-    try {
-      const r = await api.call('visits.board', { departmentIds: prefs.departmentIds, providerIds: prefs.providerIds, statuses: [] });
-      if (mine !== seq) return;
-      set({ rows: r.rows, businessDate: r.businessDate, generatedAt: r.generatedAt, status: 'done', error: null });
-    } catch (e) {
-      if (mine !== seq) return;
-      set({ status: 'error', error: e instanceof ApiError ? e.message : 'The board did not load. Try again.' });
-    }
+    // eslint-disable-next-line prefer-const
+    let run: Promise<void> | undefined;
+    run = (async (): Promise<void> => {
+      try {
+        const r = await api.call('visits.board', { departmentIds: prefs.departmentIds, providerIds: prefs.providerIds, statuses: [] });
+        // a newer load started meanwhile (a live reload): its rows win, and this call resolves once they are in, so
+        // a caller that highlights a row it just made finds that row on the board
+        if (mine !== seq) return latestLoad !== run ? (latestLoad ?? undefined) : undefined;
+        set({ rows: r.rows, businessDate: r.businessDate, generatedAt: r.generatedAt, status: 'done', error: null });
+      } catch (e) {
+        if (mine !== seq) return latestLoad !== run ? (latestLoad ?? undefined) : undefined;
+        set({ status: 'error', error: e instanceof ApiError ? e.message : 'The board did not load. Try again.' });
+      }
+    })();
+    latestLoad = run;
+    return run;
   },
   setPrefs(p) {
     const prefs = { ...get().prefs, ...p };
@@ -122,6 +132,7 @@ export const useBoard = create<BoardState>((set, get) => ({
 
 registerPhiStore(() => {
   seq++;
+  latestLoad = null;
   useBoard.setState({ rows: [], status: 'idle', query: '', highlightedId: null, pinned: null, message: null, error: null });
 });
 

@@ -10,7 +10,7 @@
  * The browser's clock is set to noon of the site's day (page.clock), so "passed" and "to come" do not depend on when
  * the suite runs. axe and screenshots at 1366x768.
  */
-import { test, expect, openSignedIn, expectAccessible, screenshot, focusedName, tabTo } from './support/desk.js';
+import { test, expect, openSignedIn, expectAccessible, screenshot, tabTo } from './support/desk.js';
 import { registerViaApi, choose } from './support/patients.js';
 import { setupDirectory, bookAtMinute, siteMinuteInstant, storedAppointment, appointmentsOf, currentConsents, chicagoToday, type Directory } from './support/visits.js';
 import type { Patient } from '../../shared/domain/patient.js';
@@ -154,4 +154,107 @@ test('after booking from the board, the new appointment is the focused, highligh
   expect(made[0]!.start).toBe(siteMinuteInstant(16 * 60 + 45));
   await expectFocusedRowInView(page, 'Zabriskie, Wren');
   await screenshot(page, 'board-after-booking-focus');
+});
+
+test('a time that has passed is not booked silently: the clerk confirms a back-entry, or changes the time', async ({ page, desk }) => {
+  await arrange(desk);
+  const late = await registerViaApi(desk, { name: { given: 'Odile', family: 'Quennell' }, birthDate: '1979-10-02', consents: currentConsents(today, 'Odile Quennell') });
+  await atNoon(page);
+  await openSignedIn(page, desk);
+  await page.keyboard.press('Alt+B');
+  await expect(page.getByTestId('board-summary')).toContainText('appointments');
+  await page.keyboard.press('Alt+V');
+  const book = page.getByRole('dialog', { name: 'Book an appointment' });
+  await expect(book.getByRole('combobox', { name: /Patient/ })).toBeFocused();
+  await page.keyboard.type('quenn');
+  await expect(page.getByRole('option', { name: /^Quennell, Odile/ })).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab'); // date: today
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('9:05 AM'); // noon now: this has passed
+  await page.keyboard.press('Enter');
+  const ask = page.getByRole('alertdialog', { name: 'This time has passed' });
+  await expect(ask).toContainText('9:05 AM has passed: book anyway as a back-entry?');
+  await expect(ask.getByRole('button', { name: /Change the time/ })).toBeFocused();
+  expect(appointmentsOf(desk, late.id)).toHaveLength(0);
+  await expectAccessible(page, 'past time question');
+  await screenshot(page, 'book-past-time-question');
+  // Enter on the focused default changes the time: back in the field, the typed text kept and selected
+  await page.keyboard.press('Enter');
+  await expect(ask).toHaveCount(0);
+  const time = book.getByRole('textbox', { name: /^Time/ });
+  await expect(time).toBeFocused();
+  await expect(time).toHaveValue('9:05 AM');
+  expect(appointmentsOf(desk, late.id)).toHaveLength(0);
+  // Ctrl+Enter asks again; Esc is "change the time" too
+  await page.keyboard.press('Control+Enter');
+  await expect(ask).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(ask).toHaveCount(0);
+  await expect(book).toBeVisible();
+  expect(appointmentsOf(desk, late.id)).toHaveLength(0);
+  // the explicit choice books it
+  await page.keyboard.press('Enter');
+  await expect(ask).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(ask.getByRole('button', { name: 'Book as back-entry' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(book).toHaveCount(0);
+  await expect(page.getByTestId('board-message')).toContainText('Booked:');
+  const made = appointmentsOf(desk, late.id);
+  expect(made).toHaveLength(1);
+  expect(made[0]).toMatchObject({ status: 'scheduled', start: siteMinuteInstant(9 * 60 + 5) });
+  await expectFocusedRowInView(page, 'Quennell, Odile');
+});
+
+test('a walk-in defaults to the department used for the last walk-in, with a provider of that department', async ({ page, desk }) => {
+  await arrange(desk);
+  const have = await desk.call('visits.directory', {});
+  const ped = have.departments.find((d) => d.code === 'PED') ?? (await desk.call('visits.saveDepartment', { department: { name: 'Pediatrics', code: 'PED', active: true } })).department;
+  if (!have.providers.some((p) => p.code === 'SHAH')) await desk.call('visits.saveProvider', { provider: { displayName: 'Dr. Priya Shah', code: 'SHAH', npi: '', departmentIds: [ped.id], active: true } });
+  const [w1, w2, w3] = [pts[20]!, pts[21]!, pts[22]!];
+  await openSignedIn(page, desk);
+
+  const walkIn = async (p: Patient) => {
+    await page.keyboard.press('Alt+S');
+    await page.keyboard.type(`${p.name.family}, ${p.name.given}`);
+    await expect(page.getByRole('option', { name: new RegExp(`^${p.name.family}, ${p.name.given}`) })).toBeVisible();
+    await page.keyboard.press('Enter'); // the record (the search's list stays out of the way of the dialog's lists)
+    await expect(page.getByRole('heading', { name: `${p.name.family}, ${p.name.given}`, level: 1 })).toBeVisible();
+    await page.keyboard.press('Alt+W');
+    const dlg = page.getByRole('dialog', { name: new RegExp(`^Walk-in: ${p.name.family}, ${p.name.given}`) });
+    await expect(dlg.getByRole('button', { name: /Create walk-in/ })).toBeFocused();
+    return dlg;
+  };
+  const createAndClose = async (p: Patient) => {
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('dialog', { name: new RegExp(`Walk-in check-in: ${p.name.family}`) })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+  };
+
+  // 1st walk-in: the defaults (Family Medicine)
+  let dlg = await walkIn(w1);
+  await expect(dlg.getByRole('button', { name: /Department$/ })).toContainText('Family Medicine');
+  await createAndClose(w1);
+  expect(appointmentsOf(desk, w1.id).find((a) => a.walkIn)).toMatchObject({ departmentId: dir.dep.id });
+
+  // 2nd walk-in: Pediatrics chosen; the provider follows the department
+  dlg = await walkIn(w2);
+  await tabTo(page, /Department$/);
+  await choose(page, 'Department', 'Pediatrics', dlg);
+  await expect(dlg.getByRole('button', { name: /Provider$/ })).toContainText('Dr. Priya Shah');
+  await tabTo(page, /Create walk-in/);
+  await createAndClose(w2);
+  const second = appointmentsOf(desk, w2.id).find((a) => a.walkIn)!;
+  expect(second.departmentId).toBe(ped.id);
+
+  // 3rd walk-in: Pediatrics and its provider, the ones just used
+  dlg = await walkIn(w3);
+  await expect(dlg.getByRole('button', { name: /Department$/ })).toContainText('Pediatrics');
+  await expect(dlg.getByRole('button', { name: /Provider$/ })).toContainText('Dr. Priya Shah');
+  await screenshot(page, 'walk-in-last-department');
+  await createAndClose(w3);
+  expect(appointmentsOf(desk, w3.id).find((a) => a.walkIn)).toMatchObject({ departmentId: ped.id, providerId: second.providerId });
 });
