@@ -121,12 +121,12 @@ export function MainLayout() {
     <div className="ad-app">
       <header className="ad-header">
         <span className="ad-brand">AccessDesk</span>
-        <span className="ad-where">
+        <span className="ad-where" title={`${settings?.siteName ?? status?.siteName ?? ''} · ${settings?.deskLabel ?? status?.deskLabel ?? ''}`}>
           {settings?.siteName ?? status?.siteName} · {settings?.deskLabel ?? status?.deskLabel}
         </span>
         <span className="ad-spacer" />
         <SyncStatus />
-        <span className="ad-user" data-testid="current-user">
+        <span className="ad-user" data-testid="current-user" title={user ? `${user.displayName} (${ROLE_LABEL[user.role]})` : undefined}>
           {user?.displayName}
           <span className="ad-role">({user ? ROLE_LABEL[user.role] : ''})</span>
         </span>
