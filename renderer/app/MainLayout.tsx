@@ -45,6 +45,7 @@ const NAV: NavItem[] = [
   { route: { name: 'audit' }, shortcutId: 'audit', label: 'Audit log', adminOnly: true },
   { route: { name: 'settings' }, shortcutId: 'settings', label: 'Settings', adminOnly: true },
   { route: { name: 'visits-admin' }, shortcutId: 'visits-admin', label: 'Clinic setup', adminOnly: true },
+  { route: { name: 'import-appointments' }, shortcutId: 'import-appointments', label: 'Import', adminOnly: true },
 ];
 
 const ADMIN_ROUTES = new Set<Route['name']>(['users', 'audit', 'settings', 'visits-admin', 'import-appointments']);
