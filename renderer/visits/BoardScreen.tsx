@@ -5,7 +5,9 @@
  *
  * The list is a react-aria Table inside a Virtualizer (TableLayout): only the visible rows are in the DOM, so a
  * 2,000-appointment day scrolls like a 20-row one. The focused row is the highlighted row the Alt+ actions act on (kept
- * by id in the store, marked when the focus is in the filter box); Enter (row action) opens the check-in.
+ * by id in the store, marked when the focus is in the filter box); Enter (row action) opens the check-in. After an
+ * action changed a row (cancel, no-show, reschedule, undo) the focus stays on it, or on its neighbour when it left the
+ * list; a row a dialog made (a booking, a walk-in) takes the focus; either way scrolled into view (focusRowInView).
  *
  * Keys: typing anywhere on the list goes to the filter box; ↓ from the box goes back to the list; Enter check in;
  * Alt+W walk-in for the row's patient; Alt+V book (patient chosen in the dialog); Alt+H reschedule; Alt+Z undo the
@@ -214,10 +216,9 @@ export function BoardScreen() {
     if (!g || !highlighted || !(active instanceof HTMLElement) || !(g.contains(active) || active === document.body)) return;
     if (active.closest('[role="row"]')?.getAttribute('data-key') !== highlighted.id) focusGrid();
   }, [highlighted]);
-  // the rows changed (a reload, a new sort) while the list has the focus: the Virtualizer keeps the focused element
-  // in place and may now show another appointment in it (the highlighted one moved away). The focus goes back to
-  // the highlighted row, wherever it is now.
-  // When the highlighted row itself moved (a sort by status after a cancel), the list scrolls to where it went.
+  // The rows changed (a reload, a new sort) while the list has the focus: the Virtualizer keeps the focused element
+  // in place and may now show another appointment in it (the highlighted one moved away, e.g. a cancelled row in the
+  // sort by status). The focus goes back to the highlighted row, wherever it is now, and the list scrolls to it.
   const hlIndex = useRef(-1);
   useEffect(() => {
     const hl = useBoard.getState().highlightedId;
@@ -432,7 +433,7 @@ export function BoardScreen() {
       </div>
 
       <div className="vb-grid-wrap" ref={gridWrap} onKeyDownCapture={onGridKeyDownCapture} onFocus={onGridFocus}>
-        <Virtualizer layout={TableLayout} layoutOptions={{ rowHeight: 30, headingHeight: 30 }}>
+        <Virtualizer layout={TableLayout} layoutOptions={{ rowHeight: ROW_HEIGHT, headingHeight: HEADING_HEIGHT }}>
           <Table
             aria-label="Appointments of the day"
             aria-describedby="board-keys"
