@@ -7,7 +7,7 @@
  *                      different content under a used control id -> AR 205
  *     directory        department (AIL-3.1), provider (AIP-3.1), appointment type (SCH-8.1, else AIS-3.1) by CODE;
  *                      an unknown or inactive code -> AE 204 naming it (the feed never creates directory entries:
- *                      an administrator adds the code in Settings, then the engine resends)
+ *                      an administrator adds the code in Clinic setup, then the engine resends)
  *     patient          S12 (and S13/S14 of a still-pending appointment): matched against the hub's patient index
  *                      (hub/feeds/match.ts): MRN or a certain score links it, else pendingPatient; never registered
  *     appointment op   S12 booked, S13 rescheduled, S14 modified (+ rescheduled when the time moved), S15 cancelled,
@@ -293,7 +293,7 @@ export class SiuFeed {
     for (const [kind, code, label, loc] of need) {
       if (!code) throw new Hl7Refusal('AR', HL7_ERR.requiredFieldMissing, `${label} code is empty`, loc);
       const entry = await hubDirectoryByCode(tx, kind, code);
-      if (!entry) throw ae(HL7_ERR.unknownKey, `${label} code "${code.slice(0, 40)}" is not set up in AccessDesk: an administrator adds it with this code under Settings, then resend`, loc);
+      if (!entry) throw ae(HL7_ERR.unknownKey, `${label} code "${code.slice(0, 40)}" is not set up in AccessDesk: an administrator adds it with this code in Clinic setup, then resend`, loc);
       if (!entry.active) throw ae(HL7_ERR.unknownKey, `${label} code "${code.slice(0, 40)}" is inactive in AccessDesk`, loc);
       ids.push(entry.id);
       if (kind === 'appointment_type' && 'durationMin' in entry && typeof entry.durationMin === 'number') typeDurationMin = entry.durationMin;

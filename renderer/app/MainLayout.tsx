@@ -45,6 +45,7 @@ const NAV: NavItem[] = [
   { route: { name: 'audit' }, shortcutId: 'audit', label: 'Audit log', adminOnly: true },
   { route: { name: 'settings' }, shortcutId: 'settings', label: 'Settings', adminOnly: true },
   { route: { name: 'visits-admin' }, shortcutId: 'visits-admin', label: 'Clinic setup', adminOnly: true },
+  { route: { name: 'import-appointments' }, shortcutId: 'import-appointments', label: 'Import', adminOnly: true },
 ];
 
 const ADMIN_ROUTES = new Set<Route['name']>(['users', 'audit', 'settings', 'visits-admin', 'import-appointments']);
@@ -121,12 +122,12 @@ export function MainLayout() {
     <div className="ad-app">
       <header className="ad-header">
         <span className="ad-brand">AccessDesk</span>
-        <span className="ad-where">
+        <span className="ad-where" title={`${settings?.siteName ?? status?.siteName ?? ''} · ${settings?.deskLabel ?? status?.deskLabel ?? ''}`}>
           {settings?.siteName ?? status?.siteName} · {settings?.deskLabel ?? status?.deskLabel}
         </span>
         <span className="ad-spacer" />
         <SyncStatus />
-        <span className="ad-user" data-testid="current-user">
+        <span className="ad-user" data-testid="current-user" title={user ? `${user.displayName} (${ROLE_LABEL[user.role]})` : undefined}>
           {user?.displayName}
           <span className="ad-role">({user ? ROLE_LABEL[user.role] : ''})</span>
         </span>

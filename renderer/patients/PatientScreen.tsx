@@ -115,6 +115,7 @@ export function PatientScreen({ id }: { id: string }) {
           </span>
         }
         focusOnMount
+        truncateTitle
       >
         <Button shortcut="E" onPress={() => go({ name: 'edit', id })}>
           Edit

@@ -10,7 +10,7 @@ import { Button } from '../ui/Button.js';
 import { Banner } from '../ui/Banner.js';
 import { FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
 import { useVisitDialogs, reopenDialogAfterUnlock, type RowRef } from './dialogs.js';
-import { useBoard } from './store.js';
+import { useBoard, visibleRows, refocusAfterChange } from './store.js';
 import { CheckInDialog } from './CheckInDialog.js';
 import { BookDialog, RescheduleDialog, UndoDialog, VisitDetailsDialog, WalkInDialog } from './BookDialog.js';
 import { GuardedFormDialog, differs } from './discard.js';
@@ -79,8 +79,15 @@ function copayTaken(p: Payment, patientLabel: string): void {
   useBoard.getState().setMessage({ tone: 'success', text });
 }
 
+/** The ids the board lists when a dialog opens: after the change, the highlight stays on the row or moves to its neighbour. */
+function useBoardOrder(): readonly string[] {
+  const [ids] = useState(() => visibleRows(useBoard.getState()).map((r) => r.id));
+  return ids;
+}
+
 function CancelDialog({ row }: { row: RowRef }) {
   const close = useVisitDialogs((s) => s.close);
+  const before = useBoardOrder();
   const form = useZodForm(cancelReasonSchema, { code: undefined as unknown as CancelReason['code'], note: '' });
   const [error, setError] = useState<string | null>(null);
   const submit = form.handleSubmit(
@@ -89,6 +96,7 @@ function CancelDialog({ row }: { row: RowRef }) {
         await api.call('visits.cancel', { id: row.id, reason });
         useBoard.getState().setMessage({ tone: 'success', text: `${row.patientName} (${clock(row.start)}) cancelled: ${CANCEL_REASON_LABELS[reason.code]}.` });
         close();
+        void refocusAfterChange(before, row.id);
       } catch (e) {
         setError(applyServerErrors(form, e).message);
       }
@@ -123,6 +131,7 @@ function CancelDialog({ row }: { row: RowRef }) {
 
 function NoShowDialog({ row }: { row: RowRef }) {
   const close = useVisitDialogs((s) => s.close);
+  const before = useBoardOrder();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const confirm = async () => {
@@ -132,6 +141,7 @@ function NoShowDialog({ row }: { row: RowRef }) {
       await api.call('visits.noShow', { id: row.id });
       useBoard.getState().setMessage({ tone: 'success', text: `${row.patientName} (${clock(row.start)}) marked no-show.` });
       close();
+      void refocusAfterChange(before, row.id);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'Not saved. Try again.');
     } finally {

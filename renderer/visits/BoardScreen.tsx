@@ -5,7 +5,9 @@
  *
  * The list is a react-aria Table inside a Virtualizer (TableLayout): only the visible rows are in the DOM, so a
  * 2,000-appointment day scrolls like a 20-row one. The focused row is the highlighted row the Alt+ actions act on (kept
- * by id in the store, marked when the focus is in the filter box); Enter (row action) opens the check-in.
+ * by id in the store, marked when the focus is in the filter box); Enter (row action) opens the check-in. After an
+ * action changed a row (cancel, no-show, reschedule, undo) the focus stays on it, or on its neighbour when it left the
+ * list; a row a dialog made (a booking, a walk-in) takes the focus; either way scrolled into view (focusRowInView).
  *
  * Keys: typing anywhere on the list goes to the filter box; ↓ from the box goes back to the list; Enter check in;
  * Alt+W walk-in for the row's patient; Alt+V book (patient chosen in the dialog); Alt+H reschedule; Alt+Z undo the
@@ -42,7 +44,7 @@ import { useScreenKeys } from '../patients/keys.js';
 import { usDate } from '../patients/format.js';
 import { formatUsDate } from '../../shared/dates.js';
 import { printVisitLabel } from './label.js';
-import { useBoard, useDirectory, matchesQuery, sortRows, defaultHighlight, loadPrefs, SORT_LABELS, type BoardSort } from './store.js';
+import { useBoard, useDirectory, visibleRows, defaultHighlight, loadPrefs, SORT_LABELS, type BoardSort } from './store.js';
 import { useVisitDialogs } from './dialogs.js';
 import { startBooking } from './walkin-command.js';
 import { UNDO_FOR } from './BookDialog.js';
@@ -52,6 +54,9 @@ import './visits.css';
 export const BOARD_FILTER_ID = 'board-filter-input';
 const SORTS: BoardSort[] = ['time', 'status', 'wait'];
 const RELOAD_DEBOUNCE_MS = 150;
+/** the Virtualizer's TableLayout sizes (layoutOptions below): a row's place in the scroll area is known without the DOM */
+const ROW_HEIGHT = 30;
+const HEADING_HEIGHT = 30;
 
 function Flags({ r }: { r: BoardRow }) {
   const f = r.flags;
@@ -161,7 +166,9 @@ export function BoardScreen() {
     };
   }, []);
 
-  const visible = useMemo(() => sortRows(rows, prefs.sort).filter((r) => matchesQuery(r, query)), [rows, prefs.sort, query]);
+  const visible = useMemo(() => visibleRows({ rows, prefs, query }), [rows, prefs, query]);
+  const visibleRef = useRef(visible);
+  visibleRef.current = visible;
   const highlighted = visible.find((r) => r.id === highlightedId) ?? null;
 
   // keep a highlight on a visible row (never jump while the highlighted row is still shown)
@@ -205,21 +212,56 @@ export function BoardScreen() {
   useEffect(() => {
     const g = grid();
     const active = document.activeElement;
-    if (!g || !highlighted || !(active instanceof HTMLElement) || !g.contains(active)) return;
+    // (the focus on the page itself: a closing dialog's focus had nowhere to go back to)
+    if (!g || !highlighted || !(active instanceof HTMLElement) || !(g.contains(active) || active === document.body)) return;
     if (active.closest('[role="row"]')?.getAttribute('data-key') !== highlighted.id) focusGrid();
   }, [highlighted]);
+  // The rows changed (a reload, a new sort) while the list has the focus: the Virtualizer keeps the focused element
+  // in place and may now show another appointment in it (the highlighted one moved away, e.g. a cancelled row in the
+  // sort by status). The focus goes back to the highlighted row, wherever it is now, and the list scrolls to it.
+  const hlIndex = useRef(-1);
+  useEffect(() => {
+    const hl = useBoard.getState().highlightedId;
+    const at = hl ? visible.findIndex((r) => r.id === hl) : -1;
+    const moved = at !== hlIndex.current;
+    hlIndex.current = at;
+    const id = requestAnimationFrame(() => {
+      const g = grid();
+      const active = document.activeElement;
+      if (!g || !hl || at < 0 || !(active instanceof HTMLElement) || !g.contains(active)) return;
+      const row = active.closest('[role="row"]');
+      if (row && (row.getAttribute('data-key') !== hl || moved)) focusRowInView(0);
+    });
+    return () => cancelAnimationFrame(id);
+  }, [visible]);
 
   function grid(): HTMLElement | null {
     return gridWrap.current?.querySelector<HTMLElement>('[role="grid"]') ?? null;
   }
+  /**
+   * Focuses the highlighted row, scrolled into view first: the Virtualizer renders only the rows in view, so a row
+   * below or above them (a new booking, the row after a cancel) has no element until the list scrolls to it, and
+   * focusing the grid instead would land on whatever row react-aria last knew (possibly one out of view).
+   */
   function focusGrid() {
-    requestAnimationFrame(() => {
-      const g = grid();
-      if (!g) return;
-      const id = useBoard.getState().highlightedId;
-      const row = id ? g.querySelector<HTMLElement>(`[data-key="${CSS.escape(id)}"]`) : null;
-      (row ?? g).focus();
-    });
+    requestAnimationFrame(() => focusRowInView(0));
+  }
+  function focusRowInView(attempt: number) {
+    const g = grid();
+    if (!g) return;
+    const id = useBoard.getState().highlightedId;
+    const at = id ? visibleRef.current.findIndex((r) => r.id === id) : -1;
+    if (!id || at < 0) return g.focus();
+    const top = HEADING_HEIGHT + at * ROW_HEIGHT;
+    const bottom = top + ROW_HEIGHT;
+    // the sticky heading covers the first HEADING_HEIGHT pixels of the scroll area's view
+    if (top < g.scrollTop + HEADING_HEIGHT) g.scrollTop = top - HEADING_HEIGHT;
+    else if (bottom > g.scrollTop + g.clientHeight) g.scrollTop = bottom - g.clientHeight;
+    const row = g.querySelector<HTMLElement>(`[role="row"][data-key="${CSS.escape(id)}"]`);
+    const placed = row && Math.abs(row.getBoundingClientRect().top - (g.getBoundingClientRect().top + g.clientTop + top - g.scrollTop)) < 2;
+    // the Virtualizer renders the scrolled-to rows on its next frame: try again (a few frames at most)
+    if (!placed && attempt < 10) return void requestAnimationFrame(() => focusRowInView(attempt + 1));
+    (row ?? g).focus({ preventScroll: true });
   }
 
   const act = (fn: (r: BoardRow) => void) => () => {
@@ -391,7 +433,7 @@ export function BoardScreen() {
       </div>
 
       <div className="vb-grid-wrap" ref={gridWrap} onKeyDownCapture={onGridKeyDownCapture} onFocus={onGridFocus}>
-        <Virtualizer layout={TableLayout} layoutOptions={{ rowHeight: 30, headingHeight: 30 }}>
+        <Virtualizer layout={TableLayout} layoutOptions={{ rowHeight: ROW_HEIGHT, headingHeight: HEADING_HEIGHT }}>
           <Table
             aria-label="Appointments of the day"
             aria-describedby="board-keys"

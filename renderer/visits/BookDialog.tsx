@@ -31,9 +31,9 @@ import { SelectField } from '../ui/fields.js';
 import { FormDateField, FormField, FormSelectField, FormTextField, applyServerErrors, useZodForm } from '../ui/form.js';
 import { useNav } from '../app/nav.js';
 import { displayName, siteTimeZone, siteToday, usDate } from '../patients/format.js';
-import { useBoard, useDirectory } from './store.js';
+import { useBoard, useDirectory, visibleRows, refocusAfterChange } from './store.js';
 import { useVisitDialogs, type RowRef } from './dialogs.js';
-import { bookingDefaults, rememberBooking, rememberWalkIn, walkInDefaults, type WalkInChoice } from './walkin.js';
+import { bookingDefaults, providerFor, rememberBooking, rememberWalkIn, walkInDefaults, type WalkInChoice } from './walkin.js';
 import { GuardedFormDialog, differs } from './discard.js';
 import { clock, ctrlEnterCapture, money as moneyOf } from './format.js';
 import { printVisitLabel } from './label.js';
@@ -65,6 +65,49 @@ function typedInstant(v: { date: string; time: string }): string {
   const at = siteInstant(v.date, v.time, siteTimeZone());
   if ('error' in at) throw new ApiError('VALIDATION', at.error, { fields: { time: at.error } });
   return at.instant;
+}
+
+/** A start this long before now (ms) counts as "has passed": the minute the clerk is in is not the past. */
+const PAST_GRACE_MS = 60_000;
+
+/**
+ * A typed time that has already passed is not booked silently: the clerk is asked "This time has passed: book
+ * anyway as a back-entry?" ("Change the time" is focused; "Book as back-entry" must be chosen). `check(instant, go)`
+ * runs `go` at once for a time still to come; otherwise it asks and runs `go` only on the explicit confirmation.
+ * "Change the time" (or Esc) returns to the time field with the typed text kept.
+ */
+function usePastTimeConfirm(what: 'book' | 'move the appointment', focusTime: () => void) {
+  const [asking, setAsking] = useState<{ instant: string; go: () => Promise<void> } | null>(null);
+  const back = () => {
+    setAsking(null);
+    requestAnimationFrame(focusTime);
+  };
+  const check = async (instant: string, go: () => Promise<void>) => {
+    if (Date.parse(instant) + PAST_GRACE_MS > Date.now()) return go();
+    setAsking({ instant, go });
+  };
+  const dialog = asking ? (
+    <Dialog isOpen onClose={back} title="This time has passed" role="alertdialog" hideClose>
+      <p>
+        <strong>{when(asking.instant)}</strong> has passed: {what} anyway as a back-entry?
+      </p>
+      <div className="ad-form-actions">
+        <Button variant="primary" autoFocus shortcut="Esc" onPress={back}>
+          Change the time
+        </Button>
+        <Button
+          onPress={() => {
+            const go = asking.go;
+            setAsking(null);
+            void go();
+          }}
+        >
+          {what === 'book' ? 'Book as back-entry' : 'Move as back-entry'}
+        </Button>
+      </div>
+    </Dialog>
+  ) : null;
+  return { check, dialog };
 }
 
 /**
@@ -318,8 +361,8 @@ function BookForm({ initial }: { initial: PatientHit | null }) {
   const busy = useRef(false);
   const c = form.control;
 
-  const submit = form.handleSubmit(
-    submitOnce(busy, setError, form, async (v) => {
+  const past = usePastTimeConfirm('book', () => form.setFocus('time', { shouldSelect: true }));
+  const book = submitOnce<BookIn>(busy, setError, form, async (v) => {
       const r = await api.call('visits.book', { patientId: v.patientId, departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId, start: typedInstant(v), note: v.note });
       rememberBooking({ departmentId: v.departmentId, providerId: v.providerId, typeId: v.typeId });
       const prov = dir.providers.find((p) => p.id === v.providerId)?.displayName ?? '';
@@ -337,7 +380,18 @@ function BookForm({ initial }: { initial: PatientHit | null }) {
       } else {
         setBooked(msg);
       }
-    }),
+    });
+  const submit = form.handleSubmit(
+    async (v) => {
+      let start: string;
+      try {
+        start = typedInstant(v);
+      } catch (e) {
+        setError(applyServerErrors(form, e, { start: 'time' }).message);
+        return;
+      }
+      await past.check(start, () => book(v));
+    },
     () => setError('Some fields need attention. Nothing was booked.'),
   );
 
@@ -355,6 +409,8 @@ function BookForm({ initial }: { initial: PatientHit | null }) {
   }
 
   return (
+    <>
+    {past.dialog}
     <GuardedFormDialog
       title="Book an appointment"
       className="vb-book"
@@ -382,6 +438,7 @@ function BookForm({ initial }: { initial: PatientHit | null }) {
       </div>
       <FormTextField control={c} name="note" label="Note" />
     </GuardedFormDialog>
+    </>
   );
 }
 
@@ -394,24 +451,39 @@ type RescheduleIn = z.input<typeof rescheduleSchema>;
 
 export function RescheduleDialog({ row }: { row: RowRef & { providerId: string } }) {
   const close = useVisitDialogs((s) => s.close);
+  const [before] = useState(() => visibleRows(useBoard.getState()).map((r) => r.id));
   const dir = useDirectory();
   const defaults = useMemo<RescheduleIn>(() => ({ ...siteDateAndTime(row.start, siteTimeZone()), providerId: row.providerId }), [row]);
   const form = useZodForm(rescheduleSchema, defaults);
   const [error, setError] = useState<string | null>(null);
   const busy = useRef(false);
 
-  const submit = form.handleSubmit(
-    submitOnce(busy, setError, form, async (v) => {
+  const past = usePastTimeConfirm('move the appointment', () => form.setFocus('time', { shouldSelect: true }));
+  const move = submitOnce<RescheduleIn>(busy, setError, form, async (v) => {
       const r = await api.call('visits.reschedule', { id: row.id, start: typedInstant(v), ...(v.providerId !== row.providerId ? { providerId: v.providerId } : {}) });
       const b = useBoard.getState();
       const prov = dir.providers.find((p) => p.id === r.appointment.providerId)?.displayName ?? '';
       b.setMessage({ tone: 'success', text: `${row.patientName}: moved from ${clock(row.start)} to ${when(r.appointment.start)} · ${prov}.` });
       close();
-    }),
+      void refocusAfterChange(before, row.id);
+    });
+  const submit = form.handleSubmit(
+    async (v) => {
+      let start: string;
+      try {
+        start = typedInstant(v);
+      } catch (e) {
+        setError(applyServerErrors(form, e, { start: 'time' }).message);
+        return;
+      }
+      await past.check(start, () => move(v));
+    },
     () => setError('Some fields need attention. Nothing was changed.'),
   );
 
   return (
+    <>
+    {past.dialog}
     <GuardedFormDialog
       title={`Reschedule the ${clock(row.start)} appointment of ${row.patientName}`}
       className="vb-book"
@@ -428,6 +500,7 @@ export function RescheduleDialog({ row }: { row: RowRef & { providerId: string }
         <FormSelectField control={form.control} name="providerId" label="Provider" isRequired options={activeOptions(dir.providers, (p) => p.displayName, row.providerId)} />
       </div>
     </GuardedFormDialog>
+    </>
   );
 }
 
@@ -447,6 +520,7 @@ const undoSchema = z.object({ reason: requiredText(500, 'Reason') });
 export function UndoDialog({ row }: { row: RowRef & { status: AppointmentStatus } }) {
   const close = useVisitDialogs((s) => s.close);
   const u = UNDO_FOR[row.status]!;
+  const [before] = useState(() => visibleRows(useBoard.getState()).map((r) => r.id));
   const form = useZodForm(undoSchema, { reason: '' });
   const [error, setError] = useState<string | null>(null);
   const busy = useRef(false);
@@ -458,6 +532,7 @@ export function UndoDialog({ row }: { row: RowRef & { status: AppointmentStatus 
         await api.call('visits.undo', { id: row.id, undo: u.undo, reason: v.reason });
         useBoard.getState().setMessage({ tone: 'success', text: `${row.patientName} (${clock(row.start)}): ${u.done}.` });
         close();
+        void refocusAfterChange(before, row.id);
       } catch (e) {
         setError(applyServerErrors(form, e).message);
       } finally {
@@ -541,7 +616,13 @@ export function WalkInDialog({ patientId }: { patientId: string }) {
         <div onKeyDownCapture={ctrlEnterCapture(() => void create())}>
           <p className="ad-muted">Starts now. Enter creates the walk-in, then the check-in opens.</p>
           <div className="vb-row">
-            <SelectField label="Department" value={choice.departmentId} options={activeOptions(dir.departments, (d) => d.name)} onChange={(id) => setChoice({ ...choice, departmentId: id })} />
+            <SelectField
+              label="Department"
+              value={choice.departmentId}
+              options={activeOptions(dir.departments, (d) => d.name)}
+              // the provider follows the department (the one chosen stays when they work there too)
+              onChange={(id) => setChoice({ ...choice, departmentId: id, providerId: providerFor(dir.providers.filter((p) => p.active), id, choice.providerId)?.id ?? '' })}
+            />
             <SelectField label="Provider" value={choice.providerId} options={activeOptions(dir.providers, (p) => p.displayName)} onChange={(id) => setChoice({ ...choice, providerId: id })} />
             <SelectField label="Visit type" value={choice.typeId} options={activeOptions(dir.types, (t) => t.name)} onChange={(id) => setChoice({ ...choice, typeId: id })} />
           </div>

@@ -15,6 +15,7 @@ import { registerPhiStore } from '../app/phi.js';
 import { useSession } from '../app/session.js';
 import { siteToday } from '../patients/format.js';
 import { STATUS_ORDER } from './format.js';
+import { rowAfterChange } from './board-order.js';
 
 export type BoardSort = 'time' | 'status' | 'wait';
 export const SORT_LABELS: Record<BoardSort, string> = { time: 'Time', status: 'Status (waiting first)', wait: 'Wait since arrival' };
@@ -82,6 +83,8 @@ interface BoardState {
 const PIN_MS = 1500;
 
 let seq = 0;
+/** the newest board load (load() resolves only once the newest rows are in) */
+let latestLoad: Promise<void> | null = null;
 
 export const useBoard = create<BoardState>((set, get) => ({
   rows: [],
@@ -93,18 +96,26 @@ export const useBoard = create<BoardState>((set, get) => ({
   query: '',
   highlightedId: null,
   message: null,
-  async load() {
+  load() {
     const mine = ++seq;
     const { prefs } = get();
     if (get().status === 'idle') set({ status: 'loading' });
-    try {
-      const r = await api.call('visits.board', { departmentIds: prefs.departmentIds, providerIds: prefs.providerIds, statuses: [] });
-      if (mine !== seq) return;
-      set({ rows: r.rows, businessDate: r.businessDate, generatedAt: r.generatedAt, status: 'done', error: null });
-    } catch (e) {
-      if (mine !== seq) return;
-      set({ status: 'error', error: e instanceof ApiError ? e.message : 'The board did not load. Try again.' });
-    }
+    // eslint-disable-next-line prefer-const
+    let run: Promise<void> | undefined;
+    run = (async (): Promise<void> => {
+      try {
+        const r = await api.call('visits.board', { departmentIds: prefs.departmentIds, providerIds: prefs.providerIds, statuses: [] });
+        // a newer load started meanwhile (a live reload): its rows win, and this call resolves once they are in, so
+        // a caller that highlights a row it just made finds that row on the board
+        if (mine !== seq) return latestLoad !== run ? (latestLoad ?? undefined) : undefined;
+        set({ rows: r.rows, businessDate: r.businessDate, generatedAt: r.generatedAt, status: 'done', error: null });
+      } catch (e) {
+        if (mine !== seq) return latestLoad !== run ? (latestLoad ?? undefined) : undefined;
+        set({ status: 'error', error: e instanceof ApiError ? e.message : 'The board did not load. Try again.' });
+      }
+    })();
+    latestLoad = run;
+    return run;
   },
   setPrefs(p) {
     const prefs = { ...get().prefs, ...p };
@@ -121,6 +132,7 @@ export const useBoard = create<BoardState>((set, get) => ({
 
 registerPhiStore(() => {
   seq++;
+  latestLoad = null;
   useBoard.setState({ rows: [], status: 'idle', query: '', highlightedId: null, pinned: null, message: null, error: null });
 });
 
@@ -187,6 +199,22 @@ export function sortRows(rows: readonly BoardRow[], sort: BoardSort): BoardRow[]
     const wb = b.status === 'arrived' ? (b.waitMinutes ?? 0) : -1;
     return wb - wa || byTime(a, b);
   });
+}
+
+/** The rows the board shows, in its order: the day's rows sorted by the chosen sort, filtered by the typed text. */
+export function visibleRows(s: Pick<BoardState, 'rows' | 'prefs' | 'query'>): BoardRow[] {
+  return sortRows(s.rows, s.prefs.sort).filter((r) => matchesQuery(r, s.query));
+}
+
+/**
+ * After an action on the row `id` from a board dialog: reload the board, then pin the highlight (and the list's
+ * focus, scrolled into view) on the row rowAfterChange picks. `before` = the ids the board listed when the action
+ * started.
+ */
+export async function refocusAfterChange(before: readonly string[], id: string): Promise<void> {
+  await useBoard.getState().load();
+  const next = rowAfterChange(before, visibleRows(useBoard.getState()), id);
+  if (next) useBoard.getState().pinHighlight(next);
 }
 
 /** The row to highlight when nothing is: the first scheduled one from 30 minutes ago on, else the first row. */

@@ -23,6 +23,20 @@ export function rememberWalkIn(c: WalkInChoice): void {
   }
 }
 
+/** A provider who works in the department (or in every one: no departments listed). */
+export function worksIn(p: Provider, departmentId: string): boolean {
+  return p.departmentIds.length === 0 || p.departmentIds.includes(departmentId);
+}
+
+/**
+ * The provider to preset for a department: `preferred` (the one used last) when they work there, else the first
+ * active provider of that department, else the first active provider.
+ */
+export function providerFor(activeProviders: Provider[], departmentId: string, preferred?: string): Provider | undefined {
+  const inDep = activeProviders.filter((p) => worksIn(p, departmentId));
+  return inDep.find((p) => p.id === preferred) ?? inDep.find((p) => p.departmentIds.includes(departmentId)) ?? inDep[0] ?? activeProviders[0];
+}
+
 export function walkInDefaults(dir: { departments: Department[]; providers: Provider[]; types: AppointmentType[] }): WalkInChoice {
   const deps = dir.departments.filter((d) => d.active);
   const provs = dir.providers.filter((p) => p.active);
@@ -34,8 +48,7 @@ export function walkInDefaults(dir: { departments: Department[]; providers: Prov
     last = {};
   }
   const department = deps.find((d) => d.id === last.departmentId) ?? deps[0];
-  const provider =
-    provs.find((p) => p.id === last.providerId) ?? provs.find((p) => department && p.departmentIds.includes(department.id)) ?? provs[0];
+  const provider = providerFor(provs, department?.id ?? '', last.providerId);
   const type = types.find((t) => t.id === last.typeId) ?? types.find((t) => /walk/i.test(t.code) || /walk/i.test(t.name)) ?? types[0];
   return { departmentId: department?.id ?? '', providerId: provider?.id ?? '', typeId: type?.id ?? '' };
 }

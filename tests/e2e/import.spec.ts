@@ -33,7 +33,7 @@ test('import screen, keyboard only: a file with a bad row is refused row by row,
   await expect(grid.getByRole('row').nth(1)).toContainText('Alvarez, Maria');
   await expect(grid.getByRole('row').nth(1)).toContainText('matched by name and date of birth');
   await expect(grid.getByRole('row').nth(2)).toContainText('pending: check in resolves it');
-  await expect(grid.getByRole('row').nth(3)).toContainText('department: Department code "ONCO" is not set up (Settings)');
+  await expect(grid.getByRole('row').nth(3)).toContainText('department: Department code "ONCO" is not set up: add it in Clinic setup (Alt+C)');
   await expect(page.getByRole('alert')).toContainText('1 row has errors: nothing can be imported');
   await expect(page.getByRole('button', { name: /^Import 2 appointments/ })).toBeDisabled();
   // Alt+M does nothing while a row has an error
@@ -64,7 +64,7 @@ test('import screen, keyboard only: a file with a bad row is refused row by row,
   await page.keyboard.type([HEADER, ROW1, ROW2].join('\n'));
   await page.keyboard.press('Alt+K');
   await expect(summary).toHaveText('2 rows: 0 new, 2 already imported, 0 with errors, 0 with a pending patient');
-  await expect(page.getByRole('button', { name: 'Import', exact: true })).toBeDisabled();
+  await expect(page.getByRole('main').getByRole('button', { name: 'Import', exact: true })).toBeDisabled();
   expect(desk.count('visit_appointments')).toBe(2);
 });
 

@@ -85,8 +85,8 @@ describe('CSV import preview', () => {
     const errs = (line: number) => p.rows.find((r) => r.line === line)!.errors.map((e) => `${e.column}: ${e.message}`);
     expect(errs(2)).toEqual(['date: "2026-02-30" is not a date (YYYY-MM-DD or MM/DD/YYYY)']);
     expect(errs(3)).toEqual(['time: "25:00" is not a time (14:30 or 2:30 PM)']);
-    expect(errs(4)).toEqual(['department: Department code "ONCO" is not set up (Settings)']);
-    expect(errs(5)).toEqual(['department: Department CLOSED is inactive']);
+    expect(errs(4)).toEqual(['department: Department code "ONCO" is not set up: add it in Clinic setup (Alt+C)']);
+    expect(errs(5)).toEqual(['department: Department CLOSED is inactive: make it active in Clinic setup (Alt+C)']);
     expect(errs(6)).toEqual(['external_id: Appointment id is required']);
     expect(errs(7)).toEqual(['external_id: Appointment id E-1 is already on line 2']);
     expect(errs(8)).toEqual([
@@ -119,7 +119,7 @@ describe('CSV import', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.code).toBe('VALIDATION');
-    expect(r.error.message).toBe('Nothing was imported: 1 row has errors (first: line 5, Department code "ONCO" is not set up (Settings)). Fix or remove them and import again.');
+    expect(r.error.message).toBe('Nothing was imported: 1 row has errors (first: line 5, Department code "ONCO" is not set up: add it in Clinic setup (Alt+C)). Fix or remove them and import again.');
     expect((r.error.data as ImportPreview).rows).toHaveLength(4);
     expect(counts()).toEqual(before);
   });

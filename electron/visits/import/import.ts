@@ -97,8 +97,9 @@ function check(db: Database.Database, csv: string, now: Date): Checked {
       const code = v[col] ?? '';
       if (!code) return null;
       const d = map.get(code.toLowerCase());
-      if (!d) errors.push({ column: col, message: `${label} code "${code.slice(0, 20)}" is not set up (Settings)` });
-      else if (!d.active) errors.push({ column: col, message: `${label} ${code} is inactive` });
+      // (departments, providers and types live in Clinic setup, Alt+C: the words send the administrator there)
+      if (!d) errors.push({ column: col, message: `${label} code "${code.slice(0, 20)}" is not set up: add it in Clinic setup (Alt+C)` });
+      else if (!d.active) errors.push({ column: col, message: `${label} ${code} is inactive: make it active in Clinic setup (Alt+C)` });
       return d && d.active ? d : null;
     };
     const dept = ref(depts, 'department', 'Department');

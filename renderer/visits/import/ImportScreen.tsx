@@ -19,7 +19,31 @@ import { KeyHint } from '../../ui/KeyHint.js';
 import { PageHeader } from '../../ui/PageHeader.js';
 import type { ImportPreview, ImportRow } from '../../../shared/api/visits-import.js';
 import { CSV_COLUMNS, MAX_IMPORT_CHARS, REQUIRED_COLUMNS } from '../../../shared/visits/feeds/csv-columns.js';
+import { useDirectory } from '../store.js';
 import './import.css';
+
+/** The demo clinic's codes (electron/demo/visits.ts): the example when the directory is not loaded yet. */
+const DEMO_CODES = { department: 'FM', provider: 'LOPEZ', type: 'FU' };
+
+/**
+ * The placeholder's example row, with this desk's own codes (Clinic setup): the department most providers work in, a
+ * provider of it and an appointment type (a follow-up when there is one), so the example imports as it stands on this desk (on the demo: FM, LOPEZ, ...).
+ */
+function exampleCodes(dir: ReturnType<typeof useDirectory.getState>): { department: string; provider: string; type: string } {
+  // the department most providers work in (the clinic's main one), then a provider of it
+  const staff = (id: string) => dir.providers.filter((p) => p.active && p.departmentIds.includes(id)).length;
+  const dep = dir.departments.filter((d) => d.active).reduce<(typeof dir.departments)[number] | undefined>((best, d) => (!best || staff(d.id) > staff(best.id) ? d : best), undefined);
+  if (!dep) return DEMO_CODES;
+  const prov = dir.providers.find((p) => p.active && p.departmentIds.includes(dep.id)) ?? dir.providers.find((p) => p.active);
+  const type = dir.types.find((t) => t.active && t.code === 'FU') ?? dir.types.find((t) => t.active && !/walk/i.test(`${t.code} ${t.name}`)) ?? dir.types.find((t) => t.active);
+  return { department: dep.code, provider: prov?.code ?? DEMO_CODES.provider, type: type?.code ?? DEMO_CODES.type };
+}
+
+/** "FM, PED, CARD" (at most 8, then "…") */
+function codeList(xs: { code: string; active: boolean }[]): string {
+  const codes = xs.filter((x) => x.active).map((x) => x.code);
+  return codes.length ? `${codes.slice(0, 8).join(', ')}${codes.length > 8 ? ', …' : ''}` : 'none yet';
+}
 
 interface ImportState {
   csv: string;
@@ -128,8 +152,11 @@ const columns: DataColumn<ImportRow & { id: string }>[] = [
 export function ImportScreen() {
   const s = useImport();
   const fileButton = useRef<HTMLButtonElement>(null);
+  const dir = useDirectory();
+  const example = exampleCodes(dir);
   useEffect(() => {
     document.getElementById(CSV_INPUT_ID)?.focus();
+    void useDirectory.getState().load();
   }, []);
 
   const stale = s.preview !== null && s.checkedCsv !== s.csv;
@@ -174,11 +201,23 @@ export function ImportScreen() {
       <div className="ad-import-input">
         <AriaTextField className="ad-field ad-import-text" value={s.csv} onChange={(v) => s.set({ csv: v, fileName: '' })} aria-describedby="import-columns">
           <Label className="ad-label">CSV text {s.fileName && <span className="ad-desc">(from {s.fileName})</span>}</Label>
-          <TextArea id={CSV_INPUT_ID} className="ad-input ad-mono" rows={6} spellCheck={false} placeholder={`${REQUIRED_COLUMNS.join(',')}\nA-1001,2026-01-06,09:00,FAMMED,NGUYEN,FU`} />
+          <TextArea
+            id={CSV_INPUT_ID}
+            className="ad-input ad-mono"
+            rows={6}
+            spellCheck={false}
+            placeholder={`${REQUIRED_COLUMNS.join(',')}\nA-1001,2026-01-06,09:00,${example.department},${example.provider},${example.type}`}
+          />
           <Text slot="description" className="ad-desc" id="import-columns">
             Header row first. Required: {REQUIRED_COLUMNS.join(', ')}. Optional: {CSV_COLUMNS.filter((c) => !REQUIRED_COLUMNS.includes(c)).join(', ')}. Dates YYYY-MM-DD or MM/DD/YYYY,
-            times 14:30 or 2:30 PM ({p?.timeZone ?? 'site time'}); codes as in Settings. A patient is linked only by MRN or a certain match; otherwise the appointment
+            times 14:30 or 2:30 PM ({p?.timeZone ?? 'site time'}); department, provider and type codes as set up in Clinic setup (<KeyHint keys="Alt+C" />). A patient is linked only by MRN or a certain match; otherwise the appointment
             keeps the name for check-in. No patient is registered by an import.
+            {dir.loaded && (
+              <span className="ad-import-codes" data-testid="import-codes">
+                {' '}
+                Codes here: departments {codeList(dir.departments)} · providers {codeList(dir.providers)} · types {codeList(dir.types)}.
+              </span>
+            )}
           </Text>
         </AriaTextField>
         <div className="ad-import-actions">

@@ -14,7 +14,7 @@
  *   external_id   required  the scheduling system's appointment id (re-import is idempotent by it)
  *   date          required  YYYY-MM-DD or MM/DD/YYYY (site's local date)
  *   time          required  HH:MM (24 h) or h:mm AM/PM (site's local time)
- *   department    required  department code (Settings > Departments)
+ *   department    required  department code (Clinic setup > Departments)
  *   provider      required  provider code
  *   type          required  appointment type code
  *   duration_min  optional  5-480; default: the appointment type's
